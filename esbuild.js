@@ -1,0 +1,62 @@
+// Bundles the extension. Two outputs, so activation stays light:
+//   dist/extension.js  - activate(), views, store, poller (zod/mini only)
+//   dist/client.js     - the HTTP client (undici), loaded on the first network call
+// `import('…/openRouterClient')` in the host is rewritten to `require('./client.js')`.
+const esbuild = require('esbuild');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').Plugin} */
+const lazyClientPlugin = {
+  name: 'lazy-client',
+  setup(build) {
+    build.onResolve({ filter: /core\/api\/openRouterClient$/ }, (args) => {
+      if (args.kind === 'dynamic-import' && args.importer && !args.importer.endsWith('openRouterClient.ts')) {
+        return { path: './client.js', external: true };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  external: ['vscode'],
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+async function main() {
+  const contexts = await Promise.all([
+    esbuild.context({
+      ...common,
+      entryPoints: { extension: 'src/extension.ts' },
+      outdir: 'dist',
+      plugins: [lazyClientPlugin],
+    }),
+    esbuild.context({
+      ...common,
+      entryPoints: { client: 'src/core/api/openRouterClient.ts' },
+      outdir: 'dist',
+    }),
+  ]);
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e && e.stack ? e.stack : e) + '\n');
+  process.exit(1);
+});

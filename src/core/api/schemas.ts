@@ -1,0 +1,136 @@
+/**
+ * Wire schemas (snake_case, as OpenRouter sends them), with zod/mini to keep the activation bundle small.
+ * Tolerant where OpenRouter is loose: nullable arrays, missing keys, extra fields, open status set.
+ */
+import * as z from 'zod/mini';
+import { OpenRouterError } from './errors';
+
+const nullableStrings = z.optional(z.nullable(z.array(z.string())));
+
+export const videoModelSchema = z.object({
+  id: z.string(),
+  canonical_slug: z.optional(z.nullable(z.string())),
+  hugging_face_id: z.optional(z.nullable(z.string())),
+  name: z.string(),
+  created: z.optional(z.nullable(z.number())),
+  description: z.optional(z.nullable(z.string())),
+  supported_resolutions: nullableStrings,
+  supported_aspect_ratios: nullableStrings,
+  supported_sizes: nullableStrings,
+  supported_durations: z.optional(z.nullable(z.array(z.number()))),
+  supported_frame_images: nullableStrings,
+  upscale_factor: z.optional(z.nullable(z.object({ min: z.optional(z.nullable(z.number())), max: z.optional(z.nullable(z.number())) }))),
+  creativity: z.optional(z.nullable(z.array(z.number()))),
+  generate_audio: z.optional(z.nullable(z.boolean())),
+  seed: z.optional(z.nullable(z.boolean())),
+  pricing_skus: z.optional(z.nullable(z.record(z.string(), z.union([z.string(), z.number()])))),
+  allowed_passthrough_parameters: z.optional(z.nullable(z.array(z.string()))),
+});
+export type VideoModel = z.infer<typeof videoModelSchema>;
+
+export const videoModelsResponseSchema = z.object({ data: z.array(videoModelSchema) });
+
+/** Statuses as the extension understands them. Anything else on the wire becomes `unknown`. */
+export type WireStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'expired' | 'unknown';
+
+export const videoJobSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  polling_url: z.optional(z.nullable(z.string())),
+  status: z.string(),
+  generation_id: z.optional(z.nullable(z.string())),
+  error: z.optional(z.nullable(z.string())),
+  unsigned_urls: z.optional(z.nullable(z.array(z.string()))),
+  usage: z.optional(z.nullable(z.object({ cost: z.optional(z.nullable(z.number())), is_byok: z.optional(z.nullable(z.boolean())) }))),
+});
+export type VideoJobWire = z.infer<typeof videoJobSchema>;
+
+export interface VideoJob {
+  id: string;
+  pollingUrl?: string;
+  /** Normalised status; `dead` maps to `failed`; aliases are accepted; anything else is `unknown`. */
+  status: WireStatus;
+  /** The status string exactly as OpenRouter sent it. */
+  rawStatus: string;
+  generationId?: string;
+  error?: string;
+  unsignedUrls: string[];
+  costUsd?: number;
+  isByok?: boolean;
+}
+
+export function normaliseStatus(raw: string): WireStatus {
+  switch (raw.toLowerCase()) {
+    case 'pending':
+    case 'queued':
+      return 'pending';
+    case 'in_progress':
+    case 'processing':
+    case 'running':
+      return 'in_progress';
+    case 'completed':
+    case 'succeeded':
+    case 'success':
+      return 'completed';
+    case 'failed':
+    case 'dead':
+      return 'failed';
+    case 'cancelled':
+    case 'canceled':
+      return 'cancelled';
+    case 'expired':
+      return 'expired';
+    default:
+      return 'unknown';
+  }
+}
+
+export function toVideoJob(wire: VideoJobWire): VideoJob {
+  return {
+    id: wire.id,
+    pollingUrl: wire.polling_url ?? undefined,
+    status: normaliseStatus(wire.status),
+    rawStatus: wire.status,
+    generationId: wire.generation_id ?? undefined,
+    error: wire.error ?? undefined,
+    unsignedUrls: wire.unsigned_urls ?? [],
+    costUsd: wire.usage?.cost ?? undefined,
+    isByok: wire.usage?.is_byok ?? undefined,
+  };
+}
+
+export const errorEnvelopeSchema = z.object({
+  error: z.object({
+    code: z.optional(z.union([z.number(), z.string()])),
+    message: z.optional(z.string()),
+    metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  }),
+  user_id: z.optional(z.nullable(z.string())),
+});
+
+export const keyInfoSchema = z.object({
+  data: z.object({
+    label: z.optional(z.nullable(z.string())),
+    limit: z.optional(z.nullable(z.number())),
+    limit_reset: z.optional(z.nullable(z.string())),
+    limit_remaining: z.optional(z.nullable(z.number())),
+    usage: z.optional(z.nullable(z.number())),
+    is_free_tier: z.optional(z.nullable(z.boolean())),
+    expires_at: z.optional(z.nullable(z.string())),
+  }),
+});
+export type KeyInfo = z.infer<typeof keyInfoSchema>['data'];
+
+/** Parses `data` or throws a `responseShape` error naming the first field that does not fit. */
+export function parseWire<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {
+  const result = schema.safeParse(data);
+  if (result.success) {
+    return result.data;
+  }
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)';
+  throw new OpenRouterError(
+    'responseShape',
+    `OpenRouter sent ${what} in an unexpected shape (field "${field}": ${issue?.message ?? 'invalid'}). Try again; if it keeps happening, update the extension.`,
+    { field },
+  );
+}
