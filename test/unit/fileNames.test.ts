@@ -1,0 +1,250 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OpenRouterError } from '../../src/core/api/errors';
+import {
+  baseNameFor,
+  formatTimestamp,
+  isWindowsReservedName,
+  outputBaseName,
+  partPathFor,
+  releaseReservedPath,
+  reserveUniquePath,
+  resolveInside,
+  slugifyPrompt,
+  validateOutputDirectory,
+  type ReserveFs,
+} from '../../src/core/download/fileNames';
+
+/** A name is safe when it is non-empty ASCII [a-z0-9-], has no dots or edge dashes, and is no device name. */
+function assertSafeSlug(slug: string, maxLength = 48): void {
+  assert.match(slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, `unsafe slug: ${JSON.stringify(slug)}`);
+  assert.ok(slug.length > 0 && slug.length <= maxLength, `length ${slug.length}`);
+  assert.ok(!slug.includes('..'));
+  assert.ok(!isWindowsReservedName(slug), `reserved: ${slug}`);
+}
+
+describe('fileNames', () => {
+  describe('slugifyPrompt', () => {
+    it('joins lower-case ASCII words with dashes', () => {
+      assert.equal(slugifyPrompt('A Cat, on a SKATEBOARD!'), 'a-cat-on-a-skateboard');
+    });
+
+    it('folds diacritics and compatibility forms', () => {
+      assert.equal(slugifyPrompt('Crème brûlée à São Paulo'), 'creme-brulee-a-sao-paulo');
+      assert.equal(slugifyPrompt('Straße Øresund ＡＢＣ'), 'strasse-oresund-abc');
+    });
+
+    it('never returns an empty name', () => {
+      for (const prompt of ['', '   ', '🎬🐈🛹', '\u0000\u0001\u001f\u007f', '日本語のプロンプト', '---', '...', '\u200b\u200d']) {
+        assert.equal(slugifyPrompt(prompt), 'video', JSON.stringify(prompt));
+      }
+    });
+
+    it('turns path tricks into plain words', () => {
+      assert.equal(slugifyPrompt('../../etc/passwd'), 'etc-passwd');
+      assert.equal(slugifyPrompt('/absolute/path/to/file'), 'absolute-path-to-file');
+      assert.equal(slugifyPrompt('C:\\Windows\\System32'), 'c-windows-system32');
+      assert.equal(slugifyPrompt('..'), 'video');
+      assert.equal(slugifyPrompt('a\nb\tc\rd\u0000e'), 'a-b-c-d-e');
+    });
+
+    it('makes Windows device names safe, in any case and with extensions', () => {
+      for (const prompt of ['CON', 'con', 'Prn', 'aux', 'NUL', 'com1', 'COM9', 'lpt1', 'LPT9', 'com¹']) {
+        const slug = slugifyPrompt(prompt);
+        assertSafeSlug(slug);
+        assert.ok(!isWindowsReservedName(slug), slug);
+      }
+      assert.equal(slugifyPrompt('CON'), 'con-video');
+      // With an extension the dot becomes a dash, which Windows accepts.
+      assert.equal(slugifyPrompt('nul.mp4'), 'nul-mp4');
+      assert.ok(isWindowsReservedName('nul.mp4'));
+      assert.ok(isWindowsReservedName('COM1.tar.gz'));
+      assert.ok(isWindowsReservedName('lpt3 '));
+      assert.ok(!isWindowsReservedName('console'));
+      assert.ok(!isWindowsReservedName('com10'));
+    });
+
+    it('bounds the length, cutting at a word boundary', () => {
+      const slug = slugifyPrompt('the quick brown fox jumps over the lazy dog and keeps running far away');
+      assertSafeSlug(slug);
+      assert.equal(slug, 'the-quick-brown-fox-jumps-over-the-lazy-dog-and');
+      assert.equal(slugifyPrompt('abcdefghij klmnop', 12), 'abcdefghij');
+      assert.equal(slugifyPrompt('a'.repeat(100), 20), 'a'.repeat(20));
+      assert.equal(slugifyPrompt('hello world', 1), 'hello'); // never below 5 characters
+    });
+
+    it('handles a 10,000-character prompt quickly', () => {
+      const prompt = 'Ünïcödé wörds 🎥 and ../ dots.. '.repeat(400).slice(0, 10_000);
+      const started = process.hrtime.bigint();
+      const slug = slugifyPrompt(prompt);
+      assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 200);
+      assertSafeSlug(slug);
+    });
+
+    it('gives a safe name for random inputs', () => {
+      let seed = 42;
+      const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let i = 0; i < 500; i++) {
+        const length = Math.floor(rnd() * 120);
+        let text = '';
+        for (let j = 0; j < length; j++) text += String.fromCodePoint(Math.floor(rnd() * 0x2000));
+        assertSafeSlug(slugifyPrompt(text));
+        assertSafeSlug(slugifyPrompt(text, 10), 10);
+      }
+    });
+  });
+
+  describe('baseNameFor / outputBaseName', () => {
+    it('appends a local-time timestamp', () => {
+      const date = new Date(2026, 9, 8, 4, 5, 6); // local time
+      assert.equal(formatTimestamp(date), '20261008-040506');
+      assert.equal(baseNameFor('A cat', date), 'a-cat-20261008-040506');
+      assert.equal(baseNameFor('', date), 'video-20261008-040506');
+    });
+
+    it('names extra outputs -out2, -out3 and leaves output 0 alone', () => {
+      assert.equal(outputBaseName('clip', 0), 'clip');
+      assert.equal(outputBaseName('clip', 1), 'clip-out2');
+      assert.equal(outputBaseName('clip', 2), 'clip-out3');
+    });
+  });
+
+  describe('resolveInside', () => {
+    const folder = path.resolve(os.tmpdir(), 'orv-inside');
+
+    it('resolves plain names inside the folder', () => {
+      assert.equal(resolveInside(folder, 'a.mp4'), path.join(folder, 'a.mp4'));
+      assert.equal(resolveInside(folder, 'sub/../b.mp4'), path.join(folder, 'b.mp4'));
+    });
+
+    it('refuses anything that leaves the folder', () => {
+      for (const name of ['../x.mp4', '../../etc/passwd', '/etc/passwd', '..', '.', '', 'a/../../x', 'a\u0000b']) {
+        assert.throws(
+          () => resolveInside(folder, name),
+          (error: unknown) => OpenRouterError.is(error, 'io') && /not inside the output folder/.test(error.message),
+          JSON.stringify(name),
+        );
+      }
+    });
+  });
+
+  describe('reserveUniquePath', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'orv-names-'));
+    });
+    afterEach(async () => {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    });
+
+    it('returns name.mp4, then name-2.mp4, name-3.mp4, never overwriting', async () => {
+      await fs.promises.writeFile(path.join(dir, 'clip.mp4'), 'existing');
+      const first = await reserveUniquePath(dir, 'clip');
+      assert.equal(first, path.join(dir, 'clip-2.mp4'));
+      const second = await reserveUniquePath(dir, 'clip');
+      assert.equal(second, path.join(dir, 'clip-3.mp4'));
+      assert.equal(await fs.promises.readFile(path.join(dir, 'clip.mp4'), 'utf8'), 'existing');
+    });
+
+    it('reserves with an empty .part so a concurrent caller gets another name', async () => {
+      const results = await Promise.all(Array.from({ length: 8 }, () => reserveUniquePath(dir, 'same')));
+      assert.equal(new Set(results).size, 8);
+      for (const p of results) {
+        assert.equal((await fs.promises.stat(partPathFor(p))).size, 0);
+        assert.equal(fs.existsSync(p), false);
+      }
+    });
+
+    it('skips names whose .part is in progress, and creates a missing folder', async () => {
+      const nested = path.join(dir, 'a', 'b');
+      await fs.promises.mkdir(nested, { recursive: true });
+      await fs.promises.writeFile(path.join(nested, 'x.mp4.part'), 'half');
+      assert.equal(await reserveUniquePath(nested, 'x'), path.join(nested, 'x-2.mp4'));
+      assert.equal(await reserveUniquePath(path.join(dir, 'new', 'folder'), 'y'), path.join(dir, 'new', 'folder', 'y.mp4'));
+    });
+
+    it('releaseReservedPath removes only an empty placeholder', async () => {
+      const reserved = await reserveUniquePath(dir, 'r');
+      await releaseReservedPath(reserved);
+      assert.equal(fs.existsSync(partPathFor(reserved)), false);
+      await fs.promises.writeFile(partPathFor(reserved), 'data');
+      await releaseReservedPath(reserved);
+      assert.equal(fs.existsSync(partPathFor(reserved)), true);
+    });
+
+    it('refuses base names with folders in them', async () => {
+      for (const bad of ['../x', 'a/b', 'a\\b', '', '..']) {
+        await assert.rejects(reserveUniquePath(dir, bad), (e: unknown) => OpenRouterError.is(e, 'io'), bad);
+      }
+      await assert.rejects(reserveUniquePath(dir, 'ok', '/../x'), (e: unknown) => OpenRouterError.is(e, 'io'));
+    });
+
+    it('works against an injected file system and maps its errors to io', async () => {
+      const taken = new Set(['/v/a.mp4', '/v/a-2.mp4.part']);
+      const created: string[] = [];
+      const fake: ReserveFs = {
+        exists: async (p) => taken.has(p),
+        mkdirp: async () => undefined,
+        createExclusive: async (p) => {
+          if (p === '/v/a-3.mp4.part') throw Object.assign(new Error('raced'), { code: 'EEXIST' });
+          created.push(p);
+        },
+        remove: async () => undefined,
+      };
+      if (path.sep === '/') {
+        assert.equal(await reserveUniquePath('/v', 'a', '.mp4', fake), '/v/a-4.mp4');
+        assert.deepEqual(created, ['/v/a-4.mp4.part']);
+      }
+      const readOnly: ReserveFs = {
+        ...fake,
+        mkdirp: async () => {
+          throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+        },
+      };
+      await assert.rejects(
+        reserveUniquePath('/v', 'a', '.mp4', readOnly),
+        (e: unknown) => OpenRouterError.is(e, 'io') && e.message.includes('read-only') && e.message.includes(path.resolve('/v')),
+      );
+    });
+  });
+
+  describe('validateOutputDirectory', () => {
+    const ws = path.resolve(os.tmpdir(), 'orv-ws');
+
+    it('defaults an empty setting to videos', () => {
+      assert.deepEqual(validateOutputDirectory(ws, ''), { ok: true, path: path.join(ws, 'videos') });
+      assert.deepEqual(validateOutputDirectory(ws, '   '), { ok: true, path: path.join(ws, 'videos') });
+    });
+
+    it('resolves relative folders against the workspace folder', () => {
+      assert.deepEqual(validateOutputDirectory(ws, 'media/out'), { ok: true, path: path.join(ws, 'media', 'out') });
+      assert.deepEqual(validateOutputDirectory(ws, './clips/'), { ok: true, path: path.join(ws, 'clips') });
+      assert.deepEqual(validateOutputDirectory(ws, 'media\\out'), { ok: true, path: path.join(ws, 'media', 'out') });
+      assert.deepEqual(validateOutputDirectory(ws, '.'), { ok: true, path: ws });
+    });
+
+    it('refuses absolute paths, home, drives and .. escapes, saying what to set', () => {
+      for (const bad of ['/tmp/videos', '\\\\server\\share', 'C:\\videos', 'c:videos', '~/videos', '..', '../videos', 'a/../../b', 'a/..']) {
+        const result = validateOutputDirectory(ws, bad);
+        assert.equal(result.ok, false, bad);
+        if (!result.ok) {
+          assert.match(result.message, /openrouterVideo\.outputDirectory/);
+          assert.match(result.message, /"videos"/);
+        }
+      }
+    });
+
+    it('refuses names that not every system can hold', () => {
+      for (const bad of ['con', 'out/NUL.txt', 'a:b', 'what?', 'x\u0001', 'trailing.']) {
+        assert.equal(validateOutputDirectory(ws, bad).ok, false, bad);
+      }
+    });
+
+    it('needs a workspace folder', () => {
+      const result = validateOutputDirectory('', 'videos');
+      assert.equal(result.ok, false);
+    });
+  });
+});
