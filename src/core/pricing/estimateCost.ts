@@ -1,0 +1,283 @@
+/**
+ * Cost estimates from a model's `pricing_skus` (values are decimal strings; units come from the key names).
+ *
+ * Arithmetic is exact: every price is parsed from its decimal string into integer units of 1e-8 USD,
+ * multiplied by whole seconds, and only the final sum is rounded to 1/10000 USD.
+ *
+ * Per-second key precedence (first present wins; `<res>` is the request's resolution, lower-case):
+ *   1. `duration_seconds_with_audio_<res>` / `duration_seconds_without_audio_<res>` (by the audio setting)
+ *   2. `duration_seconds_with_audio` / `duration_seconds_without_audio`
+ *   3. `text_to_video_duration_seconds_<res>` / `image_to_video_duration_seconds_<res>` (by mode)
+ *   4. `duration_seconds_<res>`, `cents_per_second_output_<res>`, `cents_per_video_output_second_<res>`
+ *   5. `text_to_video_duration_seconds` / `image_to_video_duration_seconds`
+ *   6. `duration_seconds`, `cents_per_second_output`, `cents_per_video_output_second`
+ * The audio-specific keys outrank the mode keys because the mode keys (Kling v3) carry the no-audio
+ * base price while `duration_seconds_with_audio` carries the audio surcharge.
+ * Then `cents_per_image_input` is added per frame image, and `minimum_cents_per_generation` is a floor.
+ *
+ * Ignored: `reference_duration_seconds_*` (reference inputs; not sent), `cents_per_second_video_continuation_*`
+ * (continuing a video; not done), `reference_images` (MiniMax; unit undocumented, and no references are sent).
+ * Unavailable: `video_tokens*` (cost known only on completion), `cents_per_megapixel_second_*` (upscaler;
+ * depends on the source video).
+ */
+import type { VideoModel } from '../api/schemas';
+import type { VideoRequest } from '../api/videoRequest';
+
+export type CostEstimate =
+  | { kind: 'estimate'; usd: number; basis: string; perSecondUsd?: number }
+  | { kind: 'unavailable'; reason: string };
+
+/** How a model is priced, judged from its SKU keys. */
+export type PricingKind = 'perSecond' | 'perToken' | 'perMegapixelSecond' | 'unknown' | 'none';
+
+/** Integer units per USD. */
+const UNITS_PER_USD = 100_000_000;
+/** Final rounding step: 1/10000 USD. */
+const ROUND_UNITS = 10_000;
+
+type Skus = Readonly<Record<string, string | number>>;
+
+interface Rate {
+  key: string;
+  /** Price per second in 1e-8 USD. */
+  units: number;
+}
+
+const PER_SECOND_KEY = /^(?:(?:text_to_video_|image_to_video_)?duration_seconds(?:_with_audio|_without_audio)?|cents_per_second_output|cents_per_video_output_second)(?:_([0-9a-z]+))?$/;
+
+function skusOf(model: VideoModel): Skus {
+  return model.pricing_skus ?? {};
+}
+
+/**
+ * Parses a non-negative decimal price into integer units of 10^-digits (exact for up to `digits` decimals).
+ * Returns undefined for anything that is not a plain non-negative number.
+ */
+function parseScaled(raw: string | number | undefined, digits: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = typeof raw === 'number' ? (Number.isFinite(raw) ? String(raw) : '') : raw.trim();
+  const match = /^(\d*)(?:\.(\d*))?$/.exec(text);
+  if (match && (match[1] ?? '') + (match[2] ?? '') !== '') {
+    const whole = match[1] ?? '';
+    const fraction = match[2] ?? '';
+    if (fraction.length <= digits) {
+      return Number((whole || '0') + fraction.padEnd(digits, '0'));
+    }
+  }
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value < 0) return undefined;
+  return Math.round(value * 10 ** digits);
+}
+
+/** A price key's value in 1e-8 USD: keys naming `cents` (`cents_per_…`, `minimum_cents_…`) are in cents, others in USD. */
+function unitsOf(skus: Skus, key: string): number | undefined {
+  if (!Object.prototype.hasOwnProperty.call(skus, key)) return undefined;
+  return parseScaled(skus[key], /(?:^|_)cents_/.test(key) ? 6 : 8);
+}
+
+function roundUsd(units: number): number {
+  return Math.round(units / ROUND_UNITS) / (UNITS_PER_USD / ROUND_UNITS);
+}
+
+/** `$0.40`, `$0.0988`, `$0.002`: at least two decimals, no float noise, up to 6 decimals. */
+export function formatUsd(usd: number): string {
+  const fixed = usd.toFixed(6).replace(/0+$/, '');
+  const [whole = '0', fraction = ''] = fixed.split('.');
+  return `$${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/** Classifies a model's pricing from its SKU keys. */
+export function pricingKind(model: VideoModel): PricingKind {
+  const keys = Object.keys(skusOf(model));
+  if (keys.length === 0) return 'none';
+  if (keys.some((k) => PER_SECOND_KEY.test(k))) return 'perSecond';
+  if (keys.some((k) => k.startsWith('video_tokens'))) return 'perToken';
+  if (keys.some((k) => k.startsWith('cents_per_megapixel_second'))) return 'perMegapixelSecond';
+  return 'unknown';
+}
+
+/**
+ * The SKU resolution suffix for a request: from `size` when given (see `resolutionClassOfSize`),
+ * else from `resolution`, lower-cased (`4K` → `4k`). Undefined when neither is set.
+ */
+export function pricingResolution(request: Pick<VideoRequest, 'resolution' | 'size'>): string | undefined {
+  if (request.size !== undefined) {
+    const fromSize = resolutionClassOfSize(request.size);
+    if (fromSize !== undefined) return fromSize;
+  }
+  return request.resolution?.trim().toLowerCase() || undefined;
+}
+
+const CLASS_HEIGHTS: readonly [number, string][] = [
+  [480, '480p'],
+  [720, '720p'],
+  [768, '768p'],
+  [1080, '1080p'],
+  [1440, '2k'],
+  [2160, '4k'],
+];
+const CLASS_AREAS: readonly [number, string][] = [
+  [854 * 480, '480p'],
+  [1280 * 720, '720p'],
+  [1920 * 1080, '1080p'],
+  [2560 * 1440, '2k'],
+  [3840 * 2160, '4k'],
+];
+
+/**
+ * Maps `WIDTHxHEIGHT` to a resolution class (`480p`, `720p`, `768p`, `1080p`, `2k`, `4k`).
+ * A shorter side equal to a standard height decides (720x1680 → 720p, 3840x2160 → 4k); otherwise the class
+ * with the nearest pixel count (960x960 and 1112x834 → 720p, 640x640 and 992x432 → 480p).
+ */
+export function resolutionClassOfSize(size: string): string | undefined {
+  const match = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(size);
+  if (!match) return undefined;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  if (width <= 0 || height <= 0) return undefined;
+  const shorter = Math.min(width, height);
+  const exact = CLASS_HEIGHTS.find(([h]) => h === shorter);
+  if (exact) return exact[1];
+  const area = width * height;
+  let best: [number, string] = CLASS_AREAS[0] ?? [0, '480p'];
+  for (const candidate of CLASS_AREAS) {
+    if (Math.abs(Math.log(area / candidate[0])) < Math.abs(Math.log(area / best[0]))) best = candidate;
+  }
+  return best[1];
+}
+
+/** Whether the request would generate audio: its own setting, else the model's default (on when the flag is true). */
+function audioOn(model: VideoModel, request: VideoRequest): boolean {
+  return request.generateAudio ?? model.generate_audio === true;
+}
+
+function isImageToVideo(request: VideoRequest): boolean {
+  return (request.frames ?? []).some((f) => f.frameType === 'first_frame');
+}
+
+/** Picks the per-second rate for a resolution class (or none), audio setting and mode, by the precedence above. */
+function pickRate(skus: Skus, res: string | undefined, audio: boolean, i2v: boolean): Rate | undefined {
+  const tag = audio ? 'with_audio' : 'without_audio';
+  const mode = i2v ? 'image_to_video' : 'text_to_video';
+  const tiers: string[][] = [
+    res ? [`duration_seconds_${tag}_${res}`] : [],
+    [`duration_seconds_${tag}`],
+    res ? [`${mode}_duration_seconds_${res}`] : [],
+    res ? [`duration_seconds_${res}`, `cents_per_second_output_${res}`, `cents_per_video_output_second_${res}`] : [],
+    [`${mode}_duration_seconds`],
+    ['duration_seconds', 'cents_per_second_output', 'cents_per_video_output_second'],
+  ];
+  for (const tier of tiers) {
+    for (const key of tier) {
+      const units = unitsOf(skus, key);
+      if (units !== undefined) return { key, units };
+    }
+  }
+  return undefined;
+}
+
+/** The resolution suffixes a model's own list allows, lower-cased (undefined when the model lists none). */
+function supportedClasses(model: VideoModel): Set<string> | undefined {
+  const list = model.supported_resolutions;
+  return list && list.length > 0 ? new Set(list.map((r) => r.toLowerCase())) : undefined;
+}
+
+/**
+ * The lowest per-second price (USD) the model lists for generating video, over the resolutions it supports.
+ * Undefined when it is not priced per second. Reference and continuation prices are not considered.
+ */
+export function lowestPerSecondUsd(model: VideoModel): number | undefined {
+  const skus = skusOf(model);
+  const allowed = supportedClasses(model);
+  let lowest: number | undefined;
+  for (const key of Object.keys(skus)) {
+    const match = PER_SECOND_KEY.exec(key);
+    if (!match) continue;
+    const res = match[1];
+    if (res !== undefined && allowed !== undefined && !allowed.has(res)) continue;
+    const units = unitsOf(skus, key);
+    if (units !== undefined && (lowest === undefined || units < lowest)) lowest = units;
+  }
+  return lowest === undefined ? undefined : lowest / UNITS_PER_USD;
+}
+
+function unpricedReason(model: VideoModel, kind: PricingKind): string {
+  switch (kind) {
+    case 'perToken':
+      return 'priced per video token; the cost is known only when the job completes';
+    case 'perMegapixelSecond':
+      return 'priced per megapixel-second of the source video being upscaled; the cost depends on that video and is known when the job completes';
+    case 'none':
+      return `OpenRouter lists no price for ${model.name}; the cost is known only when the job completes`;
+    default:
+      return `OpenRouter prices ${model.name} in units this extension does not understand (${Object.keys(skusOf(model)).join(', ')}); the cost is known only when the job completes`;
+  }
+}
+
+/**
+ * Estimates what a request will cost, or says why it cannot be estimated in advance.
+ * The authoritative charge is the completed job's `usage.cost`.
+ */
+export function estimateCost(model: VideoModel, request: VideoRequest): CostEstimate {
+  const skus = skusOf(model);
+  const kind = pricingKind(model);
+  if (kind !== 'perSecond') return { kind: 'unavailable', reason: unpricedReason(model, kind) };
+
+  const minimumUnits = unitsOf(skus, 'minimum_cents_per_generation');
+  const duration = request.duration;
+  if (duration === undefined) {
+    if (model.supported_durations === null || model.supported_durations === undefined) {
+      const floor = minimumUnits !== undefined ? ` (at least ${formatUsd(roundUsd(minimumUnits))})` : '';
+      return {
+        kind: 'unavailable',
+        reason: `priced per second of output, and ${model.name} takes no duration: the length depends on its input${floor}`,
+      };
+    }
+    return { kind: 'unavailable', reason: 'choose a duration first; the price is per second' };
+  }
+  if (!Number.isFinite(duration) || duration <= 0) {
+    return { kind: 'unavailable', reason: 'choose a duration of at least 1 s first; the price is per second' };
+  }
+
+  const res = pricingResolution(request);
+  const audio = audioOn(model, request);
+  const i2v = isImageToVideo(request);
+  const rate = pickRate(skus, res, audio, i2v);
+  if (rate === undefined) {
+    const label = request.size ?? request.resolution;
+    return {
+      kind: 'unavailable',
+      reason:
+        label === undefined
+          ? `the price of ${model.name} depends on the resolution; choose a resolution first`
+          : `OpenRouter lists no per-second price for ${model.name} at ${label}`,
+    };
+  }
+
+  let units = Number.isInteger(duration) ? rate.units * duration : Math.round(rate.units * duration);
+  let basis = `${duration} s × ${formatUsd(rate.units / UNITS_PER_USD)}/s`;
+
+  const details: string[] = [];
+  if (request.size !== undefined) details.push(request.size);
+  else if (request.resolution !== undefined) details.push(request.resolution);
+  if (rate.key.startsWith('text_to_video') || rate.key.startsWith('image_to_video')) {
+    details.push(i2v ? 'image-to-video' : 'text-to-video');
+  }
+  if (model.generate_audio === true || rate.key.includes('_audio')) {
+    details.push(audio ? 'with audio' : 'without audio');
+  }
+  if (details.length > 0) basis += ` (${details.join(', ')})`;
+
+  const imageUnits = unitsOf(skus, 'cents_per_image_input');
+  const images = request.frames?.length ?? 0;
+  if (imageUnits !== undefined && images > 0) {
+    units += imageUnits * images;
+    basis += ` + ${images} image${images === 1 ? '' : 's'} × ${formatUsd(imageUnits / UNITS_PER_USD)}`;
+  }
+  if (minimumUnits !== undefined && units < minimumUnits) {
+    units = minimumUnits;
+    basis += `, raised to the ${formatUsd(roundUsd(minimumUnits))} minimum charge`;
+  }
+
+  return { kind: 'estimate', usd: roundUsd(units), basis, perSecondUsd: rate.units / UNITS_PER_USD };
+}
