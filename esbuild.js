@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 const lazyClientPlugin = {
   name: 'lazy-client',
   setup(build) {
-    build.onResolve({ filter: /core\/api\/openRouterClient$/ }, (args) => {
+    build.onResolve({ filter: /core\/api\/openRouterClient(\.js)?$/ }, (args) => {
       if (args.kind === 'dynamic-import' && args.importer && !args.importer.endsWith('openRouterClient.ts')) {
         return { path: './client.js', external: true };
       }

@@ -1,0 +1,153 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OpenRouterError } from './core/api/errors';
+import { FileStorage } from './core/jobs/fileStorage';
+import { JobPoller } from './core/jobs/jobPoller';
+import { JobService } from './core/jobs/jobService';
+import { JobStore } from './core/jobs/jobStore';
+import { downloadOutput } from './core/download/downloader';
+import { ApiProvider } from './host/apiProvider';
+import { registerCommands } from './host/commands/commandTable';
+import { Credentials } from './host/credentials';
+import { resolveOutputFolder } from './host/generateFlow';
+import type { HostContext } from './host/hostContext';
+import { JobNotifications } from './host/jobProgress';
+import { HostLogger } from './host/log';
+import { ModelCatalog } from './host/modelCatalog';
+import type { OpenRouterVideoApi } from './host/publicApi';
+import { readImageAsDataUrl } from './host/readImage';
+import { ResumeMarker } from './host/resumeMarker';
+import { onDidChangeSettings, readSettings } from './host/settings';
+import { JobsStatusBar } from './host/statusBar';
+import { JobsTreeProvider } from './host/views/jobsTree';
+import { ModelsTreeProvider } from './host/views/modelsTree';
+import { ContextKeys } from './ids';
+
+export type { OpenRouterVideoApi } from './host/publicApi';
+
+/** The one place that constructs and wires everything. Returns one Disposable that releases it all. */
+export async function compose(extension: vscode.ExtensionContext): Promise<{ disposable: vscode.Disposable; api: OpenRouterVideoApi }> {
+  const owned: vscode.Disposable[] = [];
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    owned.push(d);
+    return d;
+  };
+  const version = String((extension.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const logger = own(new HostLogger('OpenRouter Video'));
+  const credentials = own(new Credentials(extension.secrets));
+  const api = own(new ApiProvider(credentials, logger, `openrouter-video-vscode/${version} vscode/${vscode.version}`));
+  const catalog = own(new ModelCatalog(api, logger));
+
+  const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
+  const store = await JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger);
+  own({ dispose: () => void store.flush().finally(() => store.dispose()) });
+
+  const poller = new JobPoller({
+    api: () => api.get(),
+    store,
+    logger,
+    maxIntervalMs: readSettings().pollIntervalSeconds * 1000,
+  });
+  own(poller);
+  const jobs = new JobService({
+    api: () => api.get(),
+    store,
+    poller,
+    logger,
+    download: downloadOutput,
+    writeSidecar: () => readSettings().writeSidecar,
+    extensionVersion: version,
+    readImage: readImageAsDataUrl,
+  });
+  own(jobs);
+
+  let jobsTree: JobsTreeProvider | undefined;
+  const ctx: HostContext = {
+    extension,
+    version,
+    logger,
+    credentials,
+    api,
+    catalog,
+    store,
+    jobs,
+    revealJob: async (clientId) => jobsTree?.reveal(clientId),
+  };
+  jobsTree = own(new JobsTreeProvider(store));
+  own(new ModelsTreeProvider(catalog));
+  own(new JobsStatusBar(store));
+  const notifications = own(new JobNotifications(ctx));
+  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree?.refresh() }));
+  own(new ResumeMarker(store, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, logger));
+
+  const updateSignedIn = async () => {
+    const key = await credentials.getKey();
+    logger.setSecrets([key]);
+    await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, key !== undefined);
+  };
+  own(
+    credentials.onDidChange(() => {
+      void updateSignedIn();
+      poller.resume();
+    }),
+  );
+  own(
+    poller.onAuthRequired(() => {
+      void (async () => {
+        const setKey = vscode.l10n.t('Set API Key');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('OpenRouter no longer accepts the API key, so running jobs are paused (they are kept). Set a valid key to resume watching them.'),
+          setKey,
+        );
+        if (choice === setKey) await vscode.commands.executeCommand('openrouterVideo.setApiKey');
+      })();
+    }),
+  );
+  own(
+    onDidChangeSettings((keys) => {
+      if (keys.includes('apiBaseUrl')) {
+        api.reset();
+        catalog.invalidate();
+      }
+      if (keys.includes('pollIntervalSeconds')) poller.setMaxInterval(readSettings().pollIntervalSeconds * 1000);
+    }),
+  );
+  await updateSignedIn();
+
+  // Resume what a previous window left running; never resubmits anything.
+  void jobs.resumeAll().catch((error: unknown) => logger.error('Resuming jobs failed', error));
+  logger.info(`OpenRouter Video ${version} activated (${store.all().length} job(s) on record)`);
+
+  const changed = new vscode.EventEmitter<readonly (typeof store extends { all(): infer R } ? R : never)[number][]>();
+  own(changed);
+  own(store.onDidChange(() => changed.fire(store.all())));
+
+  const publicApi: OpenRouterVideoApi = {
+    submit: async (request, options = {}) => {
+      const model = await catalog.find(request.model);
+      if (!model) {
+        throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}".', request.model));
+      }
+      const target = options.targetFolder ?? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]);
+      const record = await jobs.submit(model, request, target);
+      if (!record.jobId) throw new OpenRouterError(record.errorKind ?? 'server', record.error ?? 'Not accepted');
+      return record;
+    },
+    waitForJob: (id) => jobs.waitForJob(id),
+    getJobs: () => store.all(),
+    onDidChangeJobs: (listener, thisArg, disposables) => changed.event(listener as never, thisArg, disposables),
+  };
+
+  return {
+    disposable: new vscode.Disposable(() => {
+      for (const d of owned.splice(0).reverse()) {
+        try {
+          d.dispose();
+        } catch (error) {
+          logger.error('Dispose failed', error);
+        }
+      }
+    }),
+    api: publicApi,
+  };
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { Commands, type CommandId } from '../../ids';
+import { showError } from '../errorPresenter';
+import type { HostContext } from '../hostContext';
+import type { JobNotifications } from '../jobProgress';
+import { generate, generateFromSelection, generateWithModel } from './generate';
+import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, stopWatchingJob } from './jobs';
+import { clearApiKey, setApiKey } from './setApiKey';
+import { showLog } from './showLog';
+
+export interface CommandDeps {
+  ctx: HostContext;
+  notifications: JobNotifications;
+  refreshJobs(): void;
+}
+
+type Handler = (deps: CommandDeps, ...args: unknown[]) => unknown;
+
+/** Every command the extension contributes, in one table. */
+export const commandTable: Record<CommandId, Handler> = {
+  [Commands.generate]: ({ ctx, notifications }, args) => generate(ctx, notifications, args),
+  [Commands.generateFromSelection]: ({ ctx, notifications }) => generateFromSelection(ctx, notifications),
+  [Commands.setApiKey]: ({ ctx }, key) => setApiKey(ctx, key),
+  [Commands.clearApiKey]: ({ ctx }) => clearApiKey(ctx),
+  [Commands.modelsRefresh]: async ({ ctx }) => {
+    await ctx.catalog.list({ refresh: true });
+  },
+  [Commands.modelsGenerateWith]: ({ ctx, notifications }, node) => generateWithModel(ctx, notifications, node),
+  [Commands.jobsRefresh]: ({ refreshJobs }) => refreshJobs(),
+  [Commands.jobsOpen]: ({ ctx }, arg) => openJob(ctx, arg),
+  [Commands.jobsReveal]: ({ ctx }, arg) => revealJob(ctx, arg),
+  [Commands.jobsDownload]: ({ ctx }, arg) => downloadJob(ctx, arg),
+  [Commands.jobsRerun]: ({ ctx, notifications }, arg) => rerunJob(ctx, notifications, arg),
+  [Commands.jobsCopyId]: ({ ctx }, arg) => copyJobId(ctx, arg),
+  [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
+  [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
+  [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),
+  [Commands.showLog]: ({ ctx }) => showLog(ctx),
+};
+
+const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.setApiKey, Commands.jobsRecover]);
+
+/**
+ * Registers every command through one wrapper: cancellation is quiet, any other error is logged in
+ * full and shown as one sentence with useful actions. The handler's result is returned to callers
+ * (e.g. the job id from Generate Video). Commands called with an argument by a script or another
+ * extension (Generate Video with an object, Set API Key or Recover Job with a string) also reject with
+ * the error, so automation sees it; from the UI the message is enough.
+ */
+export function registerCommands(deps: CommandDeps): vscode.Disposable {
+  const registrations = (Object.keys(commandTable) as CommandId[]).map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await commandTable[id](deps, ...args);
+      } catch (error) {
+        void showError(error, deps.ctx.logger, id, { retry: () => vscode.commands.executeCommand(id, ...args) });
+        if (AUTOMATABLE.has(id) && args.length > 0 && args[0] !== undefined) {
+          throw error;
+        }
+        return undefined;
+      }
+    }),
+  );
+  return vscode.Disposable.from(...registrations);
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import { OpenRouterError } from '../../core/api/errors';
+import type { JobRecord } from '../../core/jobs/jobRecord';
+import type { HostContext } from '../hostContext';
+import type { JobNotifications } from '../jobProgress';
+import { jobTitle } from '../views/jobPresenter';
+import { resolveOutputFolder } from '../generateFlow';
+
+/** Tree commands receive the node (a client id); palette use may pass a job id instead. */
+function recordFor(ctx: HostContext, arg: unknown): JobRecord {
+  const id = typeof arg === 'string' ? arg : (arg as { clientId?: unknown } | undefined)?.clientId;
+  const record = typeof id === 'string' ? (ctx.store.get(id) ?? ctx.store.findByJobId(id)) : undefined;
+  if (!record) {
+    throw new OpenRouterError('notFound', vscode.l10n.t('That job is no longer in the Jobs view. Refresh the view and try again.'));
+  }
+  return record;
+}
+
+function savedFile(record: JobRecord): string {
+  const file = record.outputs.find((o) => o.file)?.file;
+  if (!file) {
+    throw new OpenRouterError('notFound', vscode.l10n.t('This job has no saved video yet. Use Download Again when it has completed.'));
+  }
+  return file;
+}
+
+export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  const uri = vscode.Uri.file(savedFile(record));
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    throw new OpenRouterError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
+  }
+  await vscode.commands.executeCommand('vscode.open', uri);
+  if (!record.opened) await ctx.store.update(record.clientId, { opened: true });
+}
+
+export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(savedFile(record)));
+}
+
+export async function downloadJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  await ctx.jobs.download(record.clientId, { again: true });
+}
+
+export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
+  const record = recordFor(ctx, arg);
+  const submit = vscode.l10n.t('Run Again');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Run "{0}" again?', jobTitle(record)),
+    { modal: true, detail: vscode.l10n.t('This submits a new job with the same settings and is billed again.') },
+    submit,
+  );
+  if (choice !== submit) return undefined;
+  const next = await ctx.jobs.rerun(record.clientId);
+  if (next.jobId) notifications.track(next);
+  return next.jobId;
+}
+
+export async function copyJobId(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  if (!record.jobId) {
+    throw new OpenRouterError('notFound', vscode.l10n.t('This job has no OpenRouter id (it was never accepted).'));
+  }
+  await vscode.env.clipboard.writeText(record.jobId);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied job id {0}', record.jobId), 3000);
+}
+
+export async function stopWatchingJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  await ctx.jobs.stopWatching(record.clientId);
+}
+
+export async function removeJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  const active = record.state === 'pending' || record.state === 'in_progress';
+  if (active) {
+    const remove = vscode.l10n.t('Remove');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('This job is still running on OpenRouter.'),
+      { modal: true, detail: vscode.l10n.t('Removing it stops watching it; it may still finish and be billed. Copy its id first if you may want to recover it.') },
+      remove,
+    );
+    if (choice !== remove) return;
+  }
+  await ctx.jobs.remove(record.clientId);
+}
+
+export async function recoverJob(ctx: HostContext, notifications: JobNotifications, arg?: unknown): Promise<string | undefined> {
+  let jobId = typeof arg === 'string' ? arg.trim() : undefined;
+  if (!jobId) {
+    jobId = (
+      await vscode.window.showInputBox({
+        title: vscode.l10n.t('Recover Job by ID'),
+        prompt: vscode.l10n.t('The OpenRouter job id of a video job (for example from the log, a sidecar file, or another machine). Its video is downloaded when it completes.'),
+        placeHolder: 'Nxff2D1Z6w4Zk9iNuZam',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^[A-Za-z0-9_-]{4,128}$/.test(v.trim()) ? undefined : vscode.l10n.t('A job id is letters, digits, "-" or "_", like Nxff2D1Z6w4Zk9iNuZam.')),
+      })
+    )?.trim();
+  }
+  if (!jobId) return undefined;
+  const existing = ctx.store.findByJobId(jobId);
+  if (existing) {
+    await ctx.revealJob(existing.clientId);
+    return existing.jobId;
+  }
+  const record = await ctx.jobs.recover(jobId, resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]));
+  notifications.track(record);
+  await ctx.revealJob(record.clientId);
+  return record.jobId;
+}

@@ -1,0 +1,5 @@
+import type { HostContext } from '../hostContext';
+
+export function showLog(ctx: HostContext): void {
+  ctx.logger.show();
+}

@@ -1,0 +1,349 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OpenRouterError } from '../core/api/errors';
+import type { VideoModel } from '../core/api/schemas';
+import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
+import { validateOutputDirectory } from '../core/download/fileNames';
+import type { JobRecord } from '../core/jobs/jobRecord';
+import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
+import { formatProblems, imageMimeType, validateRequest } from '../core/models/validateRequest';
+import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
+import { Settings, StateKeys } from '../ids';
+import type { HostContext } from './hostContext';
+import { readSettings } from './settings';
+
+/** The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions. */
+export interface GenerateArgs {
+  prompt?: string;
+  model?: string;
+  duration?: number;
+  resolution?: string;
+  aspectRatio?: string;
+  size?: string;
+  generateAudio?: boolean;
+  seed?: number;
+  /** Workspace-relative path, absolute path or URI string of an image. */
+  firstFrame?: string;
+  lastFrame?: string;
+  /** Workspace-relative output folder (overrides the setting for this job). */
+  outputDirectory?: string;
+}
+
+const ARG_KEYS: readonly (keyof GenerateArgs)[] = ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory'];
+
+/** Reads an unknown command argument as GenerateArgs, refusing wrong types with a clear message. */
+export function parseGenerateArgs(value: unknown): GenerateArgs | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof vscode.Uri) return undefined;
+  const v = value as Record<string, unknown>;
+  const out: GenerateArgs = {};
+  const wrong: string[] = [];
+  for (const key of ARG_KEYS) {
+    const x = v[key];
+    if (x === undefined || x === null) continue;
+    const numeric = key === 'duration' || key === 'seed';
+    const boolean = key === 'generateAudio';
+    if (numeric ? typeof x !== 'number' || !Number.isFinite(x) : boolean ? typeof x !== 'boolean' : typeof x !== 'string') {
+      wrong.push(`${key} (${numeric ? 'a number' : boolean ? 'true or false' : 'a string'})`);
+      continue;
+    }
+    (out as Record<string, unknown>)[key] = x;
+  }
+  if (wrong.length > 0) {
+    throw new OpenRouterError('badRequest', vscode.l10n.t('The Generate Video argument has fields of the wrong type: {0}. Nothing was submitted.', wrong.join(', ')));
+  }
+  return out;
+}
+
+function workspaceFolderFor(hint?: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  return (hint && vscode.workspace.getWorkspaceFolder(hint)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+/** The folder videos go into, checked to stay inside the workspace folder. */
+export function resolveOutputFolder(folder: vscode.WorkspaceFolder | undefined, override?: string): string {
+  if (!folder || folder.uri.scheme !== 'file') {
+    throw new OpenRouterError('io', vscode.l10n.t('Open a folder first: videos are saved into the workspace folder on disk.'));
+  }
+  let setting = override;
+  if (setting === undefined) {
+    const inspected = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<string>(Settings.outputDirectory);
+    setting = vscode.workspace.isTrusted ? readSettings().outputDirectory : (inspected?.globalValue ?? inspected?.defaultValue ?? 'videos');
+  }
+  const result = validateOutputDirectory(folder.uri.fsPath, setting);
+  if (!result.ok) {
+    throw new OpenRouterError('io', result.message);
+  }
+  return result.path;
+}
+
+async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.WorkspaceFolder | undefined): Promise<FrameImageInput> {
+  let uri: vscode.Uri;
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(ref)) {
+    uri = vscode.Uri.parse(ref);
+  } else if (path.isAbsolute(ref)) {
+    uri = vscode.Uri.file(ref);
+  } else if (folder) {
+    uri = vscode.Uri.joinPath(folder.uri, ref);
+  } else {
+    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" is a relative path, but no folder is open. Open a folder or give an absolute path.', ref));
+  }
+  if (uri.scheme !== 'file') {
+    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" must be a file on disk.', ref));
+  }
+  let size: number;
+  try {
+    const stat = await fs.stat(uri.fsPath);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch {
+    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" was not found. Check the path; nothing was submitted.', ref));
+  }
+  const frame: FrameImageInput = { frameType, path: uri.fsPath, byteLength: size };
+  const mime = imageMimeType({ path: uri.fsPath });
+  if (mime) frame.mimeType = mime;
+  return frame;
+}
+
+type Step = 'accept' | 'duration' | 'resolution' | 'aspectRatio' | 'audio' | 'firstFrame' | 'lastFrame';
+
+interface SettingsItem extends vscode.QuickPickItem {
+  step: Step;
+}
+
+/** Lets the user review the suggested parameters and change any of them; Enter on the first item accepts. */
+async function pickParameters(model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
+  for (;;) {
+    const estimate = estimateCost(model, request);
+    const cost = estimate.kind === 'estimate' ? vscode.l10n.t('estimated {0}', formatUsd(estimate.usd)) : vscode.l10n.t('cost known after completion');
+    const items: SettingsItem[] = [
+      {
+        step: 'accept',
+        label: `$(check) ${vscode.l10n.t('Generate')}`,
+        description: `${describeRequest(request)} — ${cost}`,
+        detail: estimate.kind === 'estimate' ? estimate.basis : estimate.reason,
+      },
+      { step: 'accept', label: '', kind: vscode.QuickPickItemKind.Separator },
+    ];
+    if (sortedDurations(model).length > 0) items.push({ step: 'duration', label: vscode.l10n.t('Duration'), description: request.duration !== undefined ? `${request.duration} s` : vscode.l10n.t('provider default') });
+    if (sortedResolutions(model).length > 0 && !request.size) items.push({ step: 'resolution', label: vscode.l10n.t('Resolution'), description: request.resolution ?? vscode.l10n.t('provider default') });
+    if ((model.supported_aspect_ratios ?? []).length > 0 && !request.size) items.push({ step: 'aspectRatio', label: vscode.l10n.t('Aspect ratio'), description: request.aspectRatio ?? vscode.l10n.t('provider default') });
+    if (audioControl(model) === 'toggle') items.push({ step: 'audio', label: vscode.l10n.t('Audio'), description: request.generateAudio === false ? vscode.l10n.t('off') : vscode.l10n.t('on') });
+    const frames = frameTypes(model);
+    if (frames.includes('first_frame')) items.push({ step: 'firstFrame', label: vscode.l10n.t('First frame image'), description: frameLabel(request, 'first_frame') });
+    if (frames.includes('last_frame')) items.push({ step: 'lastFrame', label: vscode.l10n.t('Last frame image'), description: frameLabel(request, 'last_frame') });
+    const choice = await vscode.window.showQuickPick(items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator || items.length > 2), {
+      title: vscode.l10n.t('Generate Video with {0}', model.name),
+      placeHolder: vscode.l10n.t('Press Enter to generate, or pick a setting to change'),
+      ignoreFocusOut: true,
+    });
+    if (!choice) return undefined;
+    if (choice.step === 'accept') return request;
+    const updated = await changeParameter(choice.step, model, request, folder);
+    if (updated) request = updated;
+  }
+}
+
+function frameLabel(request: VideoRequest, type: FrameType): string {
+  const f = request.frames?.find((x) => x.frameType === type);
+  return f ? vscode.workspace.asRelativePath(f.path, false) : vscode.l10n.t('none');
+}
+
+export function describeRequest(r: VideoRequest): string {
+  const parts: string[] = [];
+  if (r.duration !== undefined) parts.push(`${r.duration} s`);
+  if (r.size) parts.push(r.size);
+  else {
+    if (r.resolution) parts.push(r.resolution);
+    if (r.aspectRatio) parts.push(r.aspectRatio);
+  }
+  if (r.generateAudio !== undefined) parts.push(r.generateAudio ? vscode.l10n.t('audio') : vscode.l10n.t('no audio'));
+  const frames = r.frames?.length ?? 0;
+  if (frames > 0) parts.push(vscode.l10n.t('{0} frame image(s)', frames));
+  return parts.join(' · ');
+}
+
+async function changeParameter(step: Step, model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
+  const pick = async (values: string[], current: string | undefined, title: string) =>
+    (await vscode.window.showQuickPick(values.map((v) => ({ label: v, description: v === current ? vscode.l10n.t('current') : undefined })), { title, ignoreFocusOut: true }))?.label;
+  switch (step) {
+    case 'duration': {
+      const v = await pick(sortedDurations(model).map((d) => `${d} s`), request.duration !== undefined ? `${request.duration} s` : undefined, vscode.l10n.t('Duration'));
+      return v ? { ...request, duration: Number.parseInt(v, 10) } : undefined;
+    }
+    case 'resolution': {
+      const v = await pick(sortedResolutions(model), request.resolution, vscode.l10n.t('Resolution'));
+      return v ? { ...request, resolution: v } : undefined;
+    }
+    case 'aspectRatio': {
+      const v = await pick([...(model.supported_aspect_ratios ?? [])], request.aspectRatio, vscode.l10n.t('Aspect ratio'));
+      return v ? { ...request, aspectRatio: v } : undefined;
+    }
+    case 'audio': {
+      const on = vscode.l10n.t('on');
+      const off = vscode.l10n.t('off');
+      const v = await pick([on, off], request.generateAudio === false ? off : on, vscode.l10n.t('Audio'));
+      return v ? { ...request, generateAudio: v === on } : undefined;
+    }
+    case 'firstFrame':
+    case 'lastFrame': {
+      const type: FrameType = step === 'firstFrame' ? 'first_frame' : 'last_frame';
+      const none = vscode.l10n.t('None');
+      const files = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}', '**/node_modules/**', 200);
+      const items = [{ label: none, path: '' }, ...files.map((f) => ({ label: vscode.workspace.asRelativePath(f, false), path: f.fsPath }))];
+      const chosen = await vscode.window.showQuickPick(items, { title: step === 'firstFrame' ? vscode.l10n.t('First frame image') : vscode.l10n.t('Last frame image'), placeHolder: vscode.l10n.t('PNG, JPEG or WebP images in the workspace'), ignoreFocusOut: true });
+      if (!chosen) return undefined;
+      const others = (request.frames ?? []).filter((f) => f.frameType !== type);
+      if (!chosen.path) return { ...request, frames: others };
+      const frame = await resolveFrame(type, chosen.path, folder);
+      return { ...request, frames: [...others, frame] };
+    }
+    default:
+      return request;
+  }
+}
+
+interface ModelItem extends vscode.QuickPickItem {
+  model?: VideoModel;
+}
+
+async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vscode.CancellationToken): Promise<VideoModel | undefined> {
+  const quickPick = vscode.window.createQuickPick<ModelItem>();
+  quickPick.title = vscode.l10n.t('Pick a video model');
+  quickPick.placeholder = vscode.l10n.t('Type to filter by name, provider or id');
+  quickPick.matchOnDescription = true;
+  quickPick.matchOnDetail = true;
+  quickPick.ignoreFocusOut = true;
+  quickPick.busy = true;
+  quickPick.show();
+  try {
+    const pending = new Promise<VideoModel | undefined>((resolve) => {
+      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]?.model));
+      quickPick.onDidHide(() => resolve(undefined));
+      token.onCancellationRequested(() => resolve(undefined));
+    });
+    const models = await Promise.race([ctx.catalog.list(), pending.then(() => undefined)]);
+    if (!models) return undefined;
+    const usable = models.filter((m) => !needsTextToVideo || supportsTextToVideo(m)).filter((m) => supportsTextToVideo(m) || supportsImageToVideo(m));
+    if (usable.length === 0) {
+      throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter lists no video model that can do this right now. Refresh the Models view later.'));
+    }
+    const preferred = readSettings().defaultModel || ctx.extension.globalState.get<string>(StateKeys.lastModel) || '';
+    const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summarise(m), model: m });
+    const items: ModelItem[] = [];
+    const first = usable.find((m) => m.id === preferred);
+    if (first) {
+      items.push({ label: vscode.l10n.t('Last used'), kind: vscode.QuickPickItemKind.Separator }, toItem(first));
+    }
+    const byProvider = new Map<string, VideoModel[]>();
+    for (const m of usable) {
+      const name = providerOf(m).displayName;
+      byProvider.set(name, [...(byProvider.get(name) ?? []), m]);
+    }
+    for (const [name, list] of [...byProvider.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+      items.push({ label: name, kind: vscode.QuickPickItemKind.Separator });
+      for (const m of list.sort((a, b) => shortName(a).localeCompare(shortName(b)))) items.push(toItem(m));
+    }
+    quickPick.items = items;
+    quickPick.busy = false;
+    return await pending;
+  } finally {
+    quickPick.dispose();
+  }
+}
+
+/** Builds, checks and submits a request; the UI steps run only for what `args` leaves open. */
+export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: { selection?: string; sourceUri?: vscode.Uri } = {}): Promise<JobRecord | undefined> {
+  const args = parseGenerateArgs(rawArgs);
+  const automated = args !== undefined && args.prompt !== undefined && args.model !== undefined;
+  const folder = workspaceFolderFor(options.sourceUri);
+  const targetFolder = resolveOutputFolder(folder, args?.outputDirectory);
+
+  if (!(await ctx.credentials.getKey())) {
+    const setKey = vscode.l10n.t('Set API Key');
+    const choice = automated ? undefined : await vscode.window.showWarningMessage(vscode.l10n.t('Set your OpenRouter API key first; generating a video is billed to your account.'), setKey);
+    if (choice === setKey && (await vscode.commands.executeCommand<boolean>('openrouterVideo.setApiKey'))) {
+      // continue with the key just set
+    } else {
+      throw new OpenRouterError('auth', vscode.l10n.t('No OpenRouter API key is set, so nothing was submitted. Run "OpenRouter Video: Set API Key" (or set OPENROUTER_API_KEY).'));
+    }
+  }
+
+  let prompt = args?.prompt ?? options.selection;
+  if (prompt === undefined && !args?.firstFrame) {
+    prompt = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Generate Video'),
+      prompt: vscode.l10n.t('Describe the video: subject, action, setting, camera, style.'),
+      placeHolder: vscode.l10n.t('A golden retriever running on a beach at sunset, slow motion, cinematic'),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Write a prompt, or press Escape to cancel.')),
+    });
+    if (prompt === undefined) return undefined;
+  }
+
+  const cts = new vscode.CancellationTokenSource();
+  let model: VideoModel | undefined;
+  try {
+    if (args?.model) {
+      model = await ctx.catalog.find(args.model);
+      if (!model) {
+        throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', args.model));
+      }
+    } else {
+      model = await pickModel(ctx, !args?.firstFrame, cts.token);
+      if (!model) return undefined;
+    }
+  } finally {
+    cts.dispose();
+  }
+
+  const defaults = defaultsFor(model);
+  let request: VideoRequest = { model: model.id };
+  if (prompt !== undefined && prompt.trim() !== '') request.prompt = prompt.trim();
+  const given = args ?? {};
+  const hasSize = given.size !== undefined;
+  const duration = given.duration ?? defaults.duration;
+  if (duration !== undefined) request.duration = duration;
+  if (hasSize) request.size = given.size;
+  else {
+    const resolution = given.resolution ?? defaults.resolution;
+    const aspectRatio = given.aspectRatio ?? defaults.aspectRatio;
+    if (resolution !== undefined) request.resolution = resolution;
+    if (aspectRatio !== undefined) request.aspectRatio = aspectRatio;
+  }
+  const audio = given.generateAudio ?? defaults.generateAudio;
+  if (audio !== undefined) request.generateAudio = audio;
+  if (given.seed !== undefined) request.seed = given.seed;
+  const frames: FrameImageInput[] = [];
+  if (given.firstFrame) frames.push(await resolveFrame('first_frame', given.firstFrame, folder));
+  if (given.lastFrame) frames.push(await resolveFrame('last_frame', given.lastFrame, folder));
+  if (frames.length > 0) request.frames = frames;
+
+  if (!automated) {
+    const reviewed = await pickParameters(model, request, folder);
+    if (!reviewed) return undefined;
+    request = reviewed;
+  }
+
+  const validation = validateRequest(model, request);
+  if (!validation.ok) {
+    throw new OpenRouterError('badRequest', vscode.l10n.t('Nothing was submitted: {0}', formatProblems(validation.problems)));
+  }
+
+  const estimate = estimateCost(model, request);
+  const { confirmAboveUsd } = readSettings();
+  const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
+  if (!automated && needsConfirm) {
+    const submit = vscode.l10n.t('Submit');
+    const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), estimate.basis) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', estimate.reason);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Generate a video with {0}?', model.name),
+      { modal: true, detail: `${describeRequest(request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },
+      submit,
+    );
+    if (choice !== submit) return undefined;
+  }
+
+  await ctx.extension.globalState.update(StateKeys.lastModel, model.id);
+  return ctx.jobs.submit(model, request, targetFolder);
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL } from '../core/api/videoApi';
+import { Settings } from '../ids';
+
+export interface ExtensionSettings {
+  apiBaseUrl: string;
+  defaultModel: string;
+  outputDirectory: string;
+  pollIntervalSeconds: number;
+  confirmAboveUsd: number;
+  writeSidecar: boolean;
+}
+
+/** Why an API base URL is refused, or undefined when it is acceptable. */
+export function checkApiBaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return vscode.l10n.t('The setting openrouterVideo.apiBaseUrl ("{0}") is not a valid URL. Set it to {1} or clear it.', value, DEFAULT_BASE_URL);
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) {
+    return undefined;
+  }
+  return vscode.l10n.t(
+    'The setting openrouterVideo.apiBaseUrl ("{0}") must use https:// (plain http is allowed only for 127.0.0.1 or localhost), so your API key is never sent in the clear. Set it to {1} or clear it.',
+    value,
+    DEFAULT_BASE_URL,
+  );
+}
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(Settings.section);
+}
+
+/**
+ * Reads the settings. The API base URL is read only from user (global) settings and the default:
+ * a workspace's .vscode/settings.json can never redirect the key, even if VS Code's scope rules change.
+ */
+export function readSettings(): ExtensionSettings {
+  const c = config();
+  const base = c.inspect<string>(Settings.apiBaseUrl);
+  const apiBaseUrl = (base?.globalValue ?? base?.defaultValue ?? DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+  const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
+  const confirm = Number(c.get<number>(Settings.confirmAboveUsd, 1));
+  return {
+    apiBaseUrl,
+    defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
+    outputDirectory: (c.get<string>(Settings.outputDirectory, 'videos') ?? 'videos').trim() || 'videos',
+    pollIntervalSeconds: Number.isFinite(poll) ? Math.min(300, Math.max(2, poll)) : 30,
+    confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
+    writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
+  };
+}
+
+export function onDidChangeSettings(listener: (keys: (keyof ExtensionSettings)[]) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    const keys = (Object.keys(Settings) as (keyof typeof Settings)[])
+      .filter((k) => k !== 'section')
+      .filter((k) => e.affectsConfiguration(`${Settings.section}.${Settings[k]}`)) as (keyof ExtensionSettings)[];
+    if (keys.length > 0) {
+      listener(keys);
+    }
+  });
+}

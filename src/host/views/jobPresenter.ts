@@ -1,0 +1,160 @@
+import * as vscode from 'vscode';
+import type { JobRecord, JobState } from '../../core/jobs/jobRecord';
+import { isActive } from '../../core/jobs/jobRecord';
+import { Commands } from '../../ids';
+import { formatUsd } from '../../core/pricing/estimateCost';
+
+const ICONS: Record<JobState, [string, string?]> = {
+  submitting: ['loading~spin'],
+  submitUnknown: ['question', 'problemsWarningIcon.foreground'],
+  rejected: ['error', 'problemsErrorIcon.foreground'],
+  pending: ['sync~spin'],
+  in_progress: ['sync~spin'],
+  downloading: ['loading~spin'],
+  saved: ['pass-filled', 'testing.iconPassed'],
+  downloadFailed: ['warning', 'problemsWarningIcon.foreground'],
+  failed: ['error', 'problemsErrorIcon.foreground'],
+  cancelled: ['circle-slash'],
+  expired: ['watch', 'problemsWarningIcon.foreground'],
+  stale: ['warning', 'problemsWarningIcon.foreground'],
+  stopped: ['debug-pause'],
+};
+
+export function stateLabel(state: JobState): string {
+  switch (state) {
+    case 'submitting':
+      return vscode.l10n.t('Submitting');
+    case 'submitUnknown':
+      return vscode.l10n.t('Submit outcome unknown');
+    case 'rejected':
+      return vscode.l10n.t('Rejected');
+    case 'pending':
+      return vscode.l10n.t('Queued');
+    case 'in_progress':
+      return vscode.l10n.t('Generating');
+    case 'downloading':
+      return vscode.l10n.t('Downloading');
+    case 'saved':
+      return vscode.l10n.t('Saved');
+    case 'downloadFailed':
+      return vscode.l10n.t('Download failed');
+    case 'failed':
+      return vscode.l10n.t('Failed');
+    case 'cancelled':
+      return vscode.l10n.t('Cancelled');
+    case 'expired':
+      return vscode.l10n.t('Expired');
+    case 'stale':
+      return vscode.l10n.t('Still running? Stopped checking');
+    case 'stopped':
+      return vscode.l10n.t('Not watched');
+  }
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+function shortModel(id: string): string {
+  const slash = id.lastIndexOf('/');
+  return slash >= 0 ? id.slice(slash + 1) : id;
+}
+
+export function jobTitle(record: JobRecord): string {
+  const prompt = (record.request.prompt ?? '').replace(/\s+/g, ' ').trim();
+  if (!prompt) return vscode.l10n.t('(image to video)');
+  return prompt.length > 60 ? `${prompt.slice(0, 59)}…` : prompt;
+}
+
+/** e.g. `veo-3.1-lite · 8s · 720p · $0.40 · 1m12s` */
+export function jobDescription(record: JobRecord, now: number): string {
+  const r = record.request;
+  const parts = [shortModel(r.model)];
+  if (r.duration !== undefined) parts.push(`${r.duration}s`);
+  if (r.size) parts.push(r.size);
+  else if (r.resolution) parts.push(r.resolution);
+  if (record.costUsd !== undefined) parts.push(formatUsd(record.costUsd));
+  else if (record.estimatedCostUsd !== undefined) parts.push(`~${formatUsd(record.estimatedCostUsd)}`);
+  const start = record.submittedAt ?? record.createdAt;
+  const end = record.completedAt ?? (isActive(record) || record.state === 'downloading' || record.state === 'submitting' ? now : record.updatedAt);
+  parts.push(formatElapsed(end - start));
+  return parts.join(' · ');
+}
+
+/** Space-separated tokens matched by `viewItem =~ /\btoken\b/` in package.json menus. */
+export function jobContextValue(record: JobRecord): string {
+  const tokens = ['job', record.state];
+  if (record.outputs.some((o) => o.file)) tokens.push('openable');
+  if (record.jobId && ['saved', 'downloadFailed', 'stale', 'stopped'].includes(record.state)) tokens.push('downloadable');
+  if (isActive(record)) tokens.push('watching');
+  if (record.state !== 'submitting') tokens.push('rerunnable');
+  if (record.jobId) tokens.push('hasJobId');
+  if (record.state !== 'submitting' && record.state !== 'downloading') tokens.push('removable');
+  if (record.state === 'saved' && !record.opened) tokens.push('unopened');
+  return tokens.join(' ');
+}
+
+export function jobTooltip(record: JobRecord): vscode.MarkdownString {
+  const r = record.request;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportThemeIcons = true;
+  md.appendMarkdown(`**${stateLabel(record.state)}**\n\n`);
+  md.appendText((r.prompt ?? '').trim() || vscode.l10n.t('(no prompt)'));
+  md.appendMarkdown('\n\n');
+  const rows: [string, string | undefined][] = [
+    [vscode.l10n.t('Model'), record.modelName ? `${record.modelName} (${r.model})` : r.model],
+    [vscode.l10n.t('Duration'), r.duration !== undefined ? `${r.duration} s` : undefined],
+    [vscode.l10n.t('Resolution'), r.resolution],
+    [vscode.l10n.t('Aspect ratio'), r.aspectRatio],
+    [vscode.l10n.t('Size'), r.size],
+    [vscode.l10n.t('Audio'), r.generateAudio === undefined ? undefined : r.generateAudio ? vscode.l10n.t('on') : vscode.l10n.t('off')],
+    [vscode.l10n.t('Seed'), r.seed !== undefined ? String(r.seed) : undefined],
+    [vscode.l10n.t('First frame'), r.frames?.find((f) => f.frameType === 'first_frame')?.path],
+    [vscode.l10n.t('Last frame'), r.frames?.find((f) => f.frameType === 'last_frame')?.path],
+    [vscode.l10n.t('Estimated cost'), record.estimatedCostUsd !== undefined ? formatUsd(record.estimatedCostUsd) : undefined],
+    [vscode.l10n.t('Cost'), record.costUsd !== undefined ? formatUsd(record.costUsd) : undefined],
+    [vscode.l10n.t('Job id'), record.jobId],
+    [vscode.l10n.t('Generation id'), record.generationId],
+    [vscode.l10n.t('OpenRouter status'), record.remoteStatus],
+  ];
+  for (const [k, v] of rows) {
+    if (v !== undefined && v !== '') {
+      md.appendMarkdown(`${k}: `);
+      md.appendText(v);
+      md.appendMarkdown('  \n');
+    }
+  }
+  for (const o of record.outputs) {
+    if (o.file) {
+      md.appendMarkdown(`${vscode.l10n.t('Saved')}: `);
+      md.appendText(vscode.workspace.asRelativePath(o.file));
+      md.appendMarkdown('  \n');
+    }
+  }
+  if (record.error) {
+    md.appendMarkdown(`\n$(error) `);
+    md.appendText(record.error);
+  }
+  return md;
+}
+
+export function jobTreeItem(record: JobRecord, now: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(jobTitle(record), vscode.TreeItemCollapsibleState.None);
+  item.id = record.clientId;
+  item.description = jobDescription(record, now);
+  item.tooltip = jobTooltip(record);
+  item.contextValue = jobContextValue(record);
+  const [icon, color] = ICONS[record.state];
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const file = record.outputs.find((o) => o.file)?.file;
+  if (file) {
+    item.resourceUri = vscode.Uri.file(file);
+    item.command = { command: Commands.jobsOpen, title: vscode.l10n.t('Open Video'), arguments: [record.clientId] };
+  }
+  item.accessibilityInformation = { label: `${jobTitle(record)}, ${stateLabel(record.state)}, ${item.description}` };
+  return item;
+}

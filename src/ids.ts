@@ -1,0 +1,53 @@
+/** Every id the extension contributes, declared once. A unit test checks package.json against these both ways. */
+
+export const EXTENSION_ID = 'openrouter-video.openrouter-video';
+
+export const Commands = {
+  generate: 'openrouterVideo.generate',
+  generateFromSelection: 'openrouterVideo.generateFromSelection',
+  setApiKey: 'openrouterVideo.setApiKey',
+  clearApiKey: 'openrouterVideo.clearApiKey',
+  modelsRefresh: 'openrouterVideo.models.refresh',
+  modelsGenerateWith: 'openrouterVideo.models.generateWith',
+  jobsRefresh: 'openrouterVideo.jobs.refresh',
+  jobsOpen: 'openrouterVideo.jobs.open',
+  jobsReveal: 'openrouterVideo.jobs.reveal',
+  jobsDownload: 'openrouterVideo.jobs.download',
+  jobsRerun: 'openrouterVideo.jobs.rerun',
+  jobsCopyId: 'openrouterVideo.jobs.copyId',
+  jobsStopWatching: 'openrouterVideo.jobs.stopWatching',
+  jobsRemove: 'openrouterVideo.jobs.remove',
+  jobsRecover: 'openrouterVideo.jobs.recover',
+  showLog: 'openrouterVideo.showLog',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'openrouterVideo',
+  jobs: 'openrouterVideo.jobs',
+  models: 'openrouterVideo.models',
+} as const;
+
+export const ContextKeys = {
+  signedIn: 'openrouterVideo.signedIn',
+  hasJobs: 'openrouterVideo.hasJobs',
+  activeJobs: 'openrouterVideo.activeJobs',
+} as const;
+
+export const Settings = {
+  section: 'openrouterVideo',
+  apiBaseUrl: 'apiBaseUrl',
+  defaultModel: 'defaultModel',
+  outputDirectory: 'outputDirectory',
+  pollIntervalSeconds: 'pollIntervalSeconds',
+  confirmAboveUsd: 'confirmAboveUsd',
+  writeSidecar: 'writeSidecar',
+} as const;
+
+export const Secrets = {
+  apiKey: 'openrouterVideo.apiKey',
+} as const;
+
+export const StateKeys = {
+  lastModel: 'openrouterVideo.lastModel',
+} as const;

@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Commands, ContextKeys, EXTENSION_ID, Settings, Views } from '../../src/ids';
+
+const root = path.join(__dirname, '../../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+describe('package.json manifest ↔ ids.ts', () => {
+  it('has the extension id the code expects', () => {
+    assert.equal(`${pkg.publisher}.${pkg.name}`, EXTENSION_ID);
+    assert.equal(pkg.name, 'openrouter-video');
+    assert.equal(pkg.displayName, 'OpenRouter Video');
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.equal(pkg.engines.vscode, '^1.100.0');
+  });
+
+  it('contributes exactly the commands declared in ids.ts, each with a category and a localised title', () => {
+    const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[]).map((c) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(Commands).sort());
+    for (const c of pkg.contributes.commands as { command: string; title: string; category: string }[]) {
+      assert.match(c.title, /^%.+%$/, `${c.command} title goes through package.nls.json`);
+      assert.ok(nls[c.title.slice(1, -1)], `${c.command} title key exists in package.nls.json`);
+      assert.equal(nls[c.category.slice(1, -1)], 'OpenRouter Video');
+    }
+  });
+
+  it('titles the palette commands as the product promises', () => {
+    const title = (id: string) => nls[(pkg.contributes.commands as { command: string; title: string }[]).find((c) => c.command === id)!.title.slice(1, -1)];
+    assert.equal(title(Commands.generate), 'Generate Video');
+    assert.equal(title(Commands.generateFromSelection), 'Generate Video from Selection');
+  });
+
+  it('every %key% used in the manifest exists in package.nls.json', () => {
+    const text = JSON.stringify(pkg.contributes) + JSON.stringify(pkg.capabilities);
+    const keys = [...text.matchAll(/%([A-Za-z0-9_.-]+)%/g)].map((m) => m[1]!);
+    assert.ok(keys.length > 20);
+    for (const k of keys) assert.ok(k in nls, `missing nls key ${k}`);
+  });
+
+  it('declares the views and container from ids.ts', () => {
+    assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, Views.container);
+    const views = (pkg.contributes.views[Views.container] as { id: string }[]).map((v) => v.id).sort();
+    assert.deepEqual(views, [Views.jobs, Views.models].sort());
+  });
+
+  it('declares exactly the settings from ids.ts, the base URL application-scoped', () => {
+    const props = Object.keys(pkg.contributes.configuration.properties).sort();
+    const expected = Object.entries(Settings)
+      .filter(([k]) => k !== 'section')
+      .map(([, v]) => `${Settings.section}.${v}`)
+      .sort();
+    assert.deepEqual(props, expected);
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.apiBaseUrl'].scope, 'application');
+  });
+
+  it('hides tree-only commands from the palette and references only known commands in menus', () => {
+    const known = new Set(Object.values(Commands) as string[]);
+    const hidden = new Set((pkg.contributes.menus.commandPalette as { command: string; when: string }[]).filter((m) => m.when === 'false').map((m) => m.command));
+    for (const id of [Commands.jobsOpen, Commands.jobsReveal, Commands.jobsDownload, Commands.jobsRerun, Commands.jobsCopyId, Commands.jobsStopWatching, Commands.jobsRemove, Commands.modelsGenerateWith]) {
+      assert.ok(hidden.has(id), `${id} hidden from the palette`);
+    }
+    for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {
+      for (const e of entries) assert.ok(known.has(e.command), `${menu} references unknown ${e.command}`);
+    }
+  });
+
+  it('uses only context keys declared in ids.ts', () => {
+    const text = JSON.stringify(pkg.contributes);
+    const used = new Set([...text.matchAll(/openrouterVideo\.(signedIn|hasJobs|activeJobs|[A-Za-z]+Context)/g)].map((m) => m[0]));
+    const declared = new Set(Object.values(ContextKeys) as string[]);
+    for (const k of used) assert.ok(declared.has(k), `${k} declared in ids.ts`);
+  });
+});
