@@ -1,0 +1,584 @@
+/**
+ * Saves one output of a completed job to disk, through `VideoApi.openContent` only.
+ *
+ * - Bytes go to `<target>.part` through one FileHandle, each write awaited before the next chunk is read
+ *   (backpressure), in batches of at most `WRITE_BATCH_BYTES`: memory stays flat whatever the size.
+ * - The body is checked before anything is kept: the content type must be video/* or a generic binary type
+ *   (JSON, HTML, text → `badContent`), the first bytes must not be JSON/HTML, it must not be empty, and the
+ *   byte count must match the advertised total.
+ * - A broken transfer (network error, reset, stall, short body) is resumed with a Range request when the
+ *   server advertised `Accept-Ranges: bytes` and answers 206 at the right offset, otherwise restarted from zero;
+ *   at most `maxAttempts` requests in all, with a small backoff.
+ * - Only a complete, fsynced file is renamed to the target. On failure or abort the `.part` is removed, nothing
+ *   is left at the target, and an OpenRouterError says the job stays downloadable.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isRetryableRead, OpenRouterError, type ErrorKind } from '../api/errors';
+import type { ContentResponse, VideoApi } from '../api/videoApi';
+import { delay } from '../shared/clock';
+import { nullLogger, redact, type Logger } from '../shared/logger';
+import { diskError, partPathFor } from './fileNames';
+
+export interface DownloadOptions {
+  /** Absolute content URL (an `unsigned_urls` entry or `api.contentUrl(...)`). */
+  url: string;
+  /** Final path (normally from `reserveUniquePath`). Bytes go to `<targetPath>.part` until complete. */
+  targetPath: string;
+  signal?: AbortSignal;
+  /** Requests in all, first one included. Default 4. */
+  maxAttempts?: number;
+  /** Called after each write (at most every `WRITE_BATCH_BYTES`) and at the end; `received` drops to 0 on a restart. */
+  onProgress?: (received: number, total?: number) => void;
+  logger?: Logger;
+  /** Backoff sleep; rejects when `signal` aborts. Default: a real timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Time without a chunk before the body counts as stalled (a broken transfer). Default 60 s. */
+  stallTimeoutMs?: number;
+  /** First backoff, doubled per failed attempt, capped at 8 s. Default 500 ms. */
+  backoffMs?: number;
+}
+
+export interface DownloadResult {
+  /** Where the file was saved: `targetPath`, or the next free `-2`… name if something appeared there meanwhile. */
+  path: string;
+  bytes: number;
+  /** How many times a Range resume (206) was used. */
+  resumed: number;
+  /** How many times the download started again from zero after a broken transfer. */
+  restarts: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 4;
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+const WRITE_BATCH_BYTES = 256 * 1024;
+/** Bytes looked at before the first write to recognise a JSON/HTML body. */
+const SNIFF_BYTES = 64;
+const MAX_BACKOFF_MS = 8_000;
+const MAX_RETRY_AFTER_MS = 30_000;
+const DOWNLOAD_AGAIN = 'The job stays downloadable: run Download Again from the Jobs view.';
+
+const BINARY_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', 'application/mp4', 'application/x-mp4']);
+
+/** Thrown inside an attempt; `retry` says whether another attempt may help. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly error: OpenRouterError,
+    readonly retry: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+/** A disk write failed: never retried, never confused with a network error. */
+class DiskFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('disk');
+  }
+}
+
+function mediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  const type = contentType.split(';')[0]?.trim().toLowerCase();
+  return type === '' ? undefined : type;
+}
+
+/** Why a content type is refused, or undefined when it may be a video. A missing type is allowed (the body is sniffed). */
+function refusedContentType(type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  if (type.startsWith('video/') || BINARY_TYPES.has(type)) return undefined;
+  if (type.includes('json')) return 'JSON';
+  if (type.includes('html')) return 'an HTML page';
+  if (type.includes('xml')) return 'XML';
+  if (type.startsWith('text/')) return 'text';
+  if (type.startsWith('image/')) return 'an image';
+  if (type.startsWith('audio/')) return 'audio';
+  return `"${type}"`;
+}
+
+/** Recognises a body that is clearly not a video from its first bytes. */
+function sniffNonVideo(head: Buffer): string | undefined {
+  let i = 0;
+  // Skip a UTF-8 BOM and whitespace.
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  const first = head[i];
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */) return 'JSON';
+  if (first === 0x3c /* < */) return 'an HTML page';
+  return undefined;
+}
+
+function hasFtyp(head: Buffer): boolean {
+  return head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp';
+}
+
+/** Pulls a readable message out of a small JSON/HTML error body, redacted and shortened. */
+function describeBody(head: Buffer): string {
+  const text = head.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message =
+      typeof parsed.error === 'string' ? parsed.error : typeof parsed.error?.message === 'string' ? parsed.error.message : parsed.message;
+    if (typeof message === 'string' && message !== '') {
+      return ` (it said: "${redact(message).slice(0, 200)}")`;
+    }
+  } catch {
+    // Not (complete) JSON.
+  }
+  const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim();
+  if (title) return ` (page title: "${redact(title)}")`;
+  return '';
+}
+
+/** Where a URL points, for logs: origin and path, no query (which may hold signatures). */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return redact(`${u.origin}${u.pathname}`);
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+function cancelledError(cause?: unknown): OpenRouterError {
+  return new OpenRouterError('cancelled', 'The download was cancelled; nothing was saved. ' + DOWNLOAD_AGAIN, { cause });
+}
+
+/** Classifies an error thrown by openContent or by reading the body. */
+function transferError(error: unknown, signal: AbortSignal | undefined): { error: OpenRouterError; retry: boolean } {
+  if (signal?.aborted) {
+    return { error: cancelledError(error), retry: false };
+  }
+  if (OpenRouterError.is(error)) {
+    if (error.kind === 'cancelled') return { error, retry: false };
+    return { error, retry: isRetryableRead(error) };
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const detail = error instanceof Error ? `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}` : String(error);
+  const isTimeout = typeof code === 'string' && /TIMEOUT/i.test(code);
+  return {
+    error: new OpenRouterError(isTimeout ? 'timeout' : 'network', `The download was interrupted: ${redact(detail)}.`, { cause: error }),
+    retry: true,
+  };
+}
+
+/** Re-issues an error with the "stays downloadable" advice, keeping kind, status and server message. */
+function finalError(error: OpenRouterError): OpenRouterError {
+  if (error.kind === 'cancelled' || error.message.includes('Download Again')) {
+    return error;
+  }
+  const advice =
+    error.kind === 'notFound'
+      ? 'Nothing was saved. OpenRouter may no longer hold this video; you can still try Download Again from the Jobs view.'
+      : `Nothing was saved. ${DOWNLOAD_AGAIN}`;
+  return new OpenRouterError(error.kind, `${error.message.replace(/\s*$/, '')} ${advice}`, {
+    status: error.status,
+    serverMessage: error.serverMessage,
+    retryAfterMs: error.retryAfterMs,
+    notSent: error.notSent,
+    field: error.field,
+    cause: error,
+  });
+}
+
+function badContent(message: string): AttemptFailure {
+  return new AttemptFailure(new OpenRouterError('badContent', message), false);
+}
+
+function destroyBody(response: ContentResponse | undefined, reason?: Error): void {
+  try {
+    response?.body.destroy?.(reason);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function writeFully(handle: fs.promises.FileHandle, buffer: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset, position + offset);
+    if (bytesWritten <= 0) {
+      throw Object.assign(new Error('The disk accepted no bytes.'), { code: 'EIO' });
+    }
+    offset += bytesWritten;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.promises.lstat(p);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** The target, or `<name>-2<ext>`, `-3`… if the target appeared while downloading. Never overwrites. */
+async function freeFinalPath(targetPath: string): Promise<string> {
+  if (!(await exists(targetPath))) return targetPath;
+  const ext = path.extname(targetPath);
+  const stem = targetPath.slice(0, targetPath.length - ext.length);
+  for (let n = 2; n < 10_000; n++) {
+    const candidate = `${stem}-${n}${ext}`;
+    if (!(await exists(candidate)) && !(await exists(partPathFor(candidate)))) return candidate;
+  }
+  throw Object.assign(new Error(`No free file name next to ${targetPath}.`), { code: 'EEXIST' });
+}
+
+/**
+ * Downloads `url` to `targetPath` (see the module comment). Resolves with where it was saved and how; rejects
+ * with an OpenRouterError (`network`, `timeout`, `badContent`, `io`, `cancelled`, or the API's own kind).
+ */
+export async function downloadOutput(api: VideoApi, options: DownloadOptions): Promise<DownloadResult> {
+  const { url, signal } = options;
+  const logger = options.logger ?? nullLogger;
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
+  const sleep = options.sleep ?? ((ms: number, s?: AbortSignal) => delay(ms, s));
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const backoffMs = options.backoffMs ?? 500;
+  const targetPath = path.resolve(options.targetPath);
+  const folder = path.dirname(targetPath);
+  const partPath = partPathFor(targetPath);
+  const where = describeUrl(url);
+  const ioContext = { folder, file: targetPath, action: 'save the video', suffix: DOWNLOAD_AGAIN };
+
+  if (signal?.aborted) {
+    throw cancelledError(signal.reason);
+  }
+
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    await fs.promises.mkdir(folder, { recursive: true });
+    handle = await fs.promises.open(partPath, 'w');
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await fs.promises.rm(partPath, { force: true }).catch(() => undefined);
+    throw diskError(error, ioContext);
+  }
+  const file = handle;
+
+  let received = 0; // bytes in the .part, all of them verified as part of this resource
+  let expectedTotal: number | undefined;
+  let canRange = false; // the last response advertised Accept-Ranges: bytes
+  let rangeRefused = false; // a Range request was ignored or answered at the wrong offset
+  let resumed = 0;
+  let restarts = 0;
+  let sniffed = false;
+  let lastFailure: OpenRouterError | undefined;
+  /** Write batch, reused for the whole download: memory stays flat whatever the size. */
+  const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+
+  const progress = () => {
+    try {
+      options.onProgress?.(received, expectedTotal);
+    } catch (error) {
+      logger.warn(`download progress listener failed: ${String(error)}`);
+    }
+  };
+
+  const restartFromZero = async () => {
+    try {
+      await file.truncate(0);
+    } catch (error) {
+      throw new DiskFailure(error);
+    }
+    received = 0;
+    sniffed = false;
+    restarts++;
+    progress();
+  };
+
+  /** One request and its body. Resolves when the whole resource is in the .part. */
+  const attempt = async (attemptNo: number): Promise<void> => {
+    const offset = received > 0 && canRange && !rangeRefused ? received : 0;
+    if (received > 0 && offset === 0) {
+      logger.info(`download ${where}: restarting from zero (attempt ${attemptNo}; no usable Range support)`);
+      await restartFromZero();
+    } else if (offset > 0) {
+      logger.info(`download ${where}: resuming at byte ${offset} (attempt ${attemptNo})`);
+    }
+
+    let response: ContentResponse;
+    try {
+      response = await api.openContent({ url, signal, ...(offset > 0 ? { offset } : {}) });
+    } catch (error) {
+      if (offset > 0 && !signal?.aborted && OpenRouterError.is(error, 'badContent') && error.status === 206) {
+        // The client refused a 206 that started at the wrong byte: start again without Range.
+        rangeRefused = true;
+        logger.warn(`download ${where}: the resume answered the wrong range; restarting from zero`);
+        throw new AttemptFailure(error, true);
+      }
+      const failure = transferError(error, signal);
+      throw new AttemptFailure(failure.error, failure.retry);
+    }
+
+    try {
+      await readBody(response, offset, attemptNo);
+    } catch (error) {
+      destroyBody(response, error instanceof Error ? error : undefined);
+      throw error;
+    }
+  };
+
+  const readBody = async (response: ContentResponse, offset: number, attemptNo: number): Promise<void> => {
+    const type = mediaType(response.contentType);
+    const refused = refusedContentType(type);
+    if (response.statusCode !== 200 && response.statusCode !== 206) {
+      throw badContent(`The download answered HTTP ${response.statusCode} instead of the video.`);
+    }
+    if (refused !== undefined) {
+      const head = await readHead(response, 2048).catch(() => Buffer.alloc(0));
+      throw badContent(`The download returned ${refused} (${type}) instead of a video${describeBody(head)}.`);
+    }
+    canRange = response.acceptRanges;
+
+    if (offset > 0) {
+      const rangeStart = rangeStartOf(response);
+      if (response.statusCode === 206) {
+        const total = response.totalLength;
+        const matches =
+          (rangeStart === undefined || rangeStart === offset) &&
+          (expectedTotal === undefined || total === undefined || total === expectedTotal) &&
+          (response.contentLength === undefined || total === undefined || offset + response.contentLength === total);
+        if (!matches) {
+          // The server answered a different range or the resource changed: start again without Range.
+          rangeRefused = true;
+          destroyBody(response);
+          logger.warn(`download ${where}: 206 did not match the requested range (offset ${offset}); restarting`);
+          throw new AttemptFailure(
+            new OpenRouterError('network', 'The server answered the resume request with the wrong part of the file.'),
+            true,
+          );
+        }
+        expectedTotal ??= total;
+        resumed++;
+      } else {
+        // 200: the Range was ignored; this body is the whole file.
+        rangeRefused = true;
+        logger.info(`download ${where}: the server ignored the Range request; restarting from zero`);
+        await restartFromZero();
+        expectedTotal = response.totalLength ?? response.contentLength;
+      }
+    } else {
+      if (response.statusCode === 206 && (rangeStartOf(response) ?? 0) !== 0) {
+        throw badContent('The download answered a part of the file that was not asked for.');
+      }
+      const total = response.totalLength ?? response.contentLength;
+      if (expectedTotal !== undefined && total !== undefined && total !== expectedTotal) {
+        logger.info(`download ${where}: size changed from ${expectedTotal} to ${total} bytes`);
+      }
+      expectedTotal = total;
+    }
+    if (expectedTotal === 0 || (received === 0 && response.contentLength === 0)) {
+      throw badContent('The download was empty: OpenRouter sent no video bytes.');
+    }
+
+    logger.debug(
+      `download ${where}: attempt ${attemptNo} HTTP ${response.statusCode} ${type ?? '(no content type)'} ` +
+        `${response.contentLength ?? '?'} of ${expectedTotal ?? '?'} bytes from ${offset}`,
+    );
+
+    let fill = 0; // bytes waiting in `batch`
+    const flush = async () => {
+      if (fill === 0) return;
+      const data = batch.subarray(0, fill);
+      if (!sniffed) {
+        sniffed = true;
+        const nonVideo = sniffNonVideo(data.subarray(0, SNIFF_BYTES));
+        if (nonVideo !== undefined) {
+          throw badContent(
+            `The download was labelled ${type ?? 'with no content type'} but contains ${nonVideo}, not a video${describeBody(data.subarray(0, 2048))}.`,
+          );
+        }
+        if (!hasFtyp(data) && (type === undefined || type === 'video/mp4')) {
+          logger.debug(`download ${where}: no MP4 'ftyp' box at the start; saving it anyway`);
+        }
+      }
+      if (expectedTotal !== undefined && received + data.length > expectedTotal) {
+        throw badContent(
+          `The download sent more bytes than announced (${received + data.length} of ${expectedTotal}); the file would be corrupt.`,
+        );
+      }
+      try {
+        await writeFully(file, data, received);
+      } catch (error) {
+        throw new DiskFailure(error);
+      }
+      received += data.length;
+      fill = 0;
+      progress();
+    };
+
+    try {
+      for await (const chunk of withStallAndAbort(response, stallTimeoutMs, signal)) {
+        // Copied into the one batch buffer: no allocation per chunk, and a producer may reuse its chunk.
+        for (let at = 0; at < chunk.length; ) {
+          const n = Math.min(chunk.length - at, batch.length - fill);
+          batch.set(chunk.subarray(at, at + n), fill);
+          fill += n;
+          at += n;
+          if (fill === batch.length) {
+            await flush();
+          }
+        }
+      }
+    } catch (error) {
+      if (error instanceof AttemptFailure || error instanceof DiskFailure) throw error;
+      // A broken transfer: keep what did arrive, so a resume starts after it.
+      const failure = transferError(error, signal);
+      if (failure.retry) await flush();
+      throw new AttemptFailure(failure.error, failure.retry);
+    }
+    await flush();
+
+    if (received === 0) {
+      throw badContent('The download was empty: OpenRouter sent no video bytes.');
+    }
+    if (expectedTotal !== undefined && received < expectedTotal) {
+      throw new AttemptFailure(
+        new OpenRouterError('network', `The download ended early (${received} of ${expectedTotal} bytes).`),
+        true,
+      );
+    }
+  };
+
+  try {
+    for (let attemptNo = 1; ; attemptNo++) {
+      try {
+        await attempt(attemptNo);
+        break;
+      } catch (error) {
+        if (error instanceof DiskFailure) throw error;
+        const failure = error instanceof AttemptFailure ? error : new AttemptFailure(transferError(error, signal).error, true);
+        if (signal?.aborted) throw new AttemptFailure(cancelledError(signal.reason), false);
+        lastFailure = failure.error;
+        logger.warn(`download ${where}: attempt ${attemptNo} of ${maxAttempts} failed: ${failure.error.kind}: ${failure.error.message}`);
+        if (!failure.retry || attemptNo >= maxAttempts) throw failure;
+        const wait =
+          failure.error.retryAfterMs !== undefined
+            ? Math.min(failure.error.retryAfterMs, MAX_RETRY_AFTER_MS)
+            : Math.min(backoffMs * 2 ** (attemptNo - 1), MAX_BACKOFF_MS);
+        try {
+          await sleep(wait, signal);
+        } catch (sleepError) {
+          throw new AttemptFailure(cancelledError(sleepError), false);
+        }
+        if (signal?.aborted) throw new AttemptFailure(cancelledError(signal.reason), false);
+      }
+    }
+
+    // Complete: make it durable, then give it its name.
+    try {
+      await file.sync();
+    } catch (error) {
+      // Some file systems (network shares) cannot fsync; the data is written all the same.
+      logger.debug(`download ${where}: fsync failed: ${String(error)}`);
+    }
+    try {
+      await file.close();
+    } catch (error) {
+      throw new DiskFailure(error);
+    }
+    handle = undefined;
+    let finalPath: string;
+    try {
+      finalPath = await freeFinalPath(targetPath);
+      await fs.promises.rename(partPath, finalPath);
+    } catch (error) {
+      throw new DiskFailure(error);
+    }
+    if (finalPath !== targetPath) {
+      logger.warn(`download: "${targetPath}" appeared while downloading; saved as "${finalPath}" instead`);
+    }
+    logger.info(`download ${where}: saved ${received} bytes to ${finalPath} (resumed ${resumed}, restarts ${restarts})`);
+    return { path: finalPath, bytes: received, resumed, restarts };
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await fs.promises.rm(partPath, { force: true }).catch(() => undefined);
+    if (error instanceof DiskFailure) {
+      const io = diskError(error.original, ioContext);
+      logger.error(`download ${where}: ${io.message}`);
+      throw io;
+    }
+    const failure = error instanceof AttemptFailure ? error.error : (lastFailure ?? transferError(error, signal).error);
+    throw finalError(signal?.aborted && failure.kind !== 'cancelled' ? cancelledError(signal.reason) : failure);
+  }
+}
+
+function rangeStartOf(response: ContentResponse): number | undefined {
+  return (response as ContentResponse & { rangeStart?: number }).rangeStart;
+}
+
+/** Reads up to `limit` bytes of a body (for an error message), then lets it go. */
+async function readHead(response: ContentResponse, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const reading = (async () => {
+    for await (const chunk of response.body) {
+      parts.push(Buffer.from(chunk));
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([reading, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]).finally(() => clearTimeout(timer));
+  destroyBody(response);
+  return Buffer.concat(parts).subarray(0, limit);
+}
+
+/**
+ * Iterates the body, failing with a `timeout` error when no chunk arrives for `stallMs`, and with the abort
+ * reason when `signal` aborts - even if the underlying iterator never settles.
+ */
+async function* withStallAndAbort(
+  response: ContentResponse,
+  stallMs: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  const iterator = response.body[Symbol.asyncIterator]();
+  // One fresh promise per chunk, rejected directly on stall/abort. (Racing every next() against one
+  // long-lived promise would pile up a reaction per chunk on it: memory growing with the file size.)
+  let rejectCurrent: ((error: Error) => void) | undefined;
+  let interruption: Error | undefined;
+  const interrupt = (error: Error) => {
+    interruption ??= error;
+    rejectCurrent?.(error);
+    destroyBody(response, error);
+  };
+  const stall = () => interrupt(new OpenRouterError('timeout', `The download stalled: no data for ${Math.round(stallMs / 1000)} s.`));
+  const onAbort = () => interrupt(cancelledError(signal?.reason));
+  const timer = stallMs > 0 && Number.isFinite(stallMs) ? setTimeout(stall, stallMs) : undefined;
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  let done = false;
+  try {
+    for (;;) {
+      if (interruption) throw interruption;
+      const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+        rejectCurrent = reject;
+        iterator.next().then(resolve, reject);
+      });
+      rejectCurrent = undefined;
+      if (interruption) throw interruption;
+      if (next.done) {
+        done = true;
+        return;
+      }
+      timer?.refresh();
+      yield next.value;
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    if (!done) {
+      // Do not await: a stuck iterator may never answer.
+      void Promise.resolve()
+        .then(() => iterator.return?.())
+        .catch(() => undefined);
+    }
+  }
+}
+
+/** The kinds `downloadOutput` may reject with besides the API's own. */
+export const DOWNLOAD_ERROR_KINDS: readonly ErrorKind[] = ['network', 'timeout', 'badContent', 'io', 'cancelled'];

@@ -1,0 +1,669 @@
+import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OpenRouterError } from '../../src/core/api/errors';
+import type { ContentRequest, ContentResponse, VideoApi } from '../../src/core/api/videoApi';
+import { createVideoApi } from '../../src/core/api/openRouterClient';
+import { downloadOutput, type DownloadOptions } from '../../src/core/download/downloader';
+import { partPathFor, reserveUniquePath } from '../../src/core/download/fileNames';
+import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
+
+// ---------------------------------------------------------------------------------------------
+// A hand-written VideoApi that serves a Buffer with scripted faults (edge cases the fake cannot script).
+// ---------------------------------------------------------------------------------------------
+
+interface CallPlan {
+  /** Throw ECONNRESET after this many body bytes. */
+  resetAfter?: number;
+  /** Stop sending after this many bytes until destroyed. */
+  stallAfter?: number;
+  /** End cleanly after this many bytes (a short body). */
+  endAfter?: number;
+  /** Send this many bytes more than announced. */
+  extraBytes?: number;
+  /** openContent rejects with this. */
+  openError?: Error;
+  /** Serve these bytes instead (headers follow them). */
+  body?: Buffer;
+  /** null = no Content-Type header. */
+  contentType?: string | null;
+  /** Advertise ranges, but answer 200 to a Range request. */
+  ignoreRange?: boolean;
+  /** Answer a Range request with 206 starting here (reported as `rangeStart`). */
+  wrongStart?: number;
+  /** Omit Content-Length / total. */
+  noLength?: boolean;
+}
+
+function mp4Like(size: number, seed = 1): Buffer {
+  const out = crypto.createHash('sha256').update(String(seed)).digest();
+  const data = Buffer.alloc(size);
+  for (let i = 0; i < size; i += out.length) out.copy(data, i);
+  for (let i = 0; i < size; i += 4096) data.writeUInt32BE(i >>> 0, i); // position stamps
+  // An MP4 starts with a box size and 'ftyp'.
+  data.writeUInt32BE(0x18, 0);
+  data.write('ftypisom', 4, 'latin1');
+  return data;
+}
+
+class StubApi implements VideoApi {
+  readonly baseUrl = 'https://stub.invalid/api/v1';
+  readonly calls: { url: string; offset: number | undefined }[] = [];
+  readonly destroyed: (Error | undefined)[] = [];
+
+  constructor(
+    readonly data: Buffer,
+    readonly plans: CallPlan[] = [],
+    readonly options: { ranges?: boolean; contentType?: string; chunkSize?: number } = {},
+  ) {}
+
+  listModels(): never {
+    throw new Error('not used');
+  }
+  submit(): never {
+    throw new Error('not used');
+  }
+  getJob(): never {
+    throw new Error('not used');
+  }
+  getKeyInfo(): never {
+    throw new Error('not used');
+  }
+  dispose(): void {}
+  contentUrl(jobId: string, index: number): string {
+    return `${this.baseUrl}/videos/${jobId}/content?index=${index}`;
+  }
+
+  async openContent(request: ContentRequest): Promise<ContentResponse> {
+    this.calls.push({ url: request.url, offset: request.offset });
+    if (request.signal?.aborted) throw new OpenRouterError('cancelled', 'aborted');
+    const plan = this.plans[this.calls.length - 1] ?? {};
+    if (plan.openError) throw plan.openError;
+    const ranges = this.options.ranges ?? true;
+    const offset = request.offset ?? 0;
+    const honour = ranges && offset > 0 && !plan.ignoreRange;
+    const payload = plan.body ?? this.data;
+    const start = honour ? (plan.wrongStart ?? offset) : 0;
+    const slice = payload.subarray(start);
+    const type = plan.contentType === null ? undefined : (plan.contentType ?? this.options.contentType ?? 'video/mp4');
+    const response: ContentResponse & { rangeStart?: number } = {
+      statusCode: honour ? 206 : 200,
+      contentType: type,
+      contentLength: plan.noLength ? undefined : slice.length,
+      totalLength: plan.noLength ? undefined : payload.length,
+      acceptRanges: ranges,
+      body: this.body(slice, plan, request.signal),
+    };
+    if (honour) response.rangeStart = start;
+    return response;
+  }
+
+  private body(slice: Buffer, plan: CallPlan, signal: AbortSignal | undefined): ContentResponse['body'] {
+    const chunkSize = this.options.chunkSize ?? 16 * 1024;
+    let destroyed: Error | undefined;
+    let wake: (() => void) | undefined;
+    const stops = [plan.resetAfter, plan.stallAfter, plan.endAfter].filter((n): n is number => n !== undefined);
+    const stopAt = Math.min(slice.length, ...stops);
+    const index = this.destroyed.length;
+    this.destroyed.push(undefined);
+    const record = (e: Error | undefined) => (this.destroyed[index] = e ?? new Error('destroyed'));
+    async function* generate(): AsyncGenerator<Uint8Array> {
+      let sent = 0;
+      while (sent < stopAt) {
+        if (destroyed) throw destroyed;
+        if (signal?.aborted) throw new OpenRouterError('cancelled', 'aborted');
+        const n = Math.min(chunkSize, stopAt - sent);
+        yield slice.subarray(sent, sent + n);
+        sent += n;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (plan.resetAfter !== undefined && sent >= plan.resetAfter) {
+        throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      }
+      if (plan.stallAfter !== undefined && sent >= plan.stallAfter) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        throw destroyed ?? new Error('woken');
+      }
+      if (plan.extraBytes) yield Buffer.alloc(plan.extraBytes, 7);
+    }
+    return Object.assign(generate(), {
+      destroy(error?: Error) {
+        destroyed = error ?? new Error('destroyed');
+        record(error);
+        wake?.();
+      },
+    });
+  }
+}
+
+const noSleep = async (_ms: number, signal?: AbortSignal) => {
+  if (signal?.aborted) throw signal.reason;
+};
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await fs.promises.readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isKind(kind: OpenRouterError['kind'], pattern?: RegExp) {
+  return (error: unknown) => {
+    assert.ok(OpenRouterError.is(error), `not an OpenRouterError: ${String(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+describe('downloader', () => {
+  let dir: string;
+  let target: string;
+
+  beforeEach(async () => {
+    dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'orv-dl-'));
+    target = path.join(dir, 'clip.mp4');
+  });
+  afterEach(async () => {
+    if (dir) {
+      await fs.promises.chmod(dir, 0o755).catch(() => undefined);
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const run = (api: VideoApi, extra: Partial<DownloadOptions> = {}) =>
+    downloadOutput(api, { url: api.contentUrl('job1', 0), targetPath: target, sleep: noSleep, ...extra });
+
+  describe('with a scripted stub', () => {
+    it('saves the bytes exactly, renames only when complete, and reports progress', async () => {
+      const data = mp4Like(1_000_003);
+      const api = new StubApi(data);
+      const progress: [number, number | undefined][] = [];
+      let sawPartOnly = false;
+      const result = await run(api, {
+        onProgress: (received, total) => {
+          progress.push([received, total]);
+          if (received < data.length && fs.existsSync(partPathFor(target)) && !fs.existsSync(target)) sawPartOnly = true;
+        },
+      });
+      assert.deepEqual(result, { path: target, bytes: data.length, resumed: 0, restarts: 0 });
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+      assert.ok(sawPartOnly, 'bytes went to .part first');
+      assert.deepEqual(progress.at(-1), [data.length, data.length]);
+      for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0]);
+      assert.equal(api.calls.length, 1);
+      assert.equal(api.calls[0]!.offset, undefined);
+    });
+
+    for (const type of ['video/mp4', 'video/webm', 'application/octet-stream', 'video/mp4; codecs="avc1.42E01E"', 'VIDEO/MP4']) {
+      it(`accepts content type ${type}`, async () => {
+        const data = mp4Like(5000);
+        await run(new StubApi(data, [], { contentType: type }));
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+    }
+
+    it('accepts a body without Content-Type or Content-Length when it does not look like text', async () => {
+      const data = mp4Like(70_000);
+      const result = await run(new StubApi(data, [{ contentType: null, noLength: true }]));
+      assert.equal(result.bytes, data.length);
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('resumes with Range after a reset mid-body, from the exact byte', async () => {
+      const data = mp4Like(1_000_000);
+      const api = new StubApi(data, [{ resetAfter: 300_000 }]);
+      const result = await run(api);
+      assert.equal(result.resumed, 1);
+      assert.equal(result.restarts, 0);
+      assert.deepEqual(
+        api.calls.map((c) => c.offset),
+        [undefined, 300_000],
+      );
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+    });
+
+    it('resumes several times within maxAttempts', async () => {
+      const data = mp4Like(600_000);
+      const api = new StubApi(data, [{ resetAfter: 100_000 }, { resetAfter: 100_000 }, { resetAfter: 100_000 }]);
+      const result = await run(api, { maxAttempts: 4 });
+      assert.equal(result.resumed, 3);
+      assert.deepEqual(
+        api.calls.map((c) => c.offset),
+        [undefined, 100_000, 200_000, 300_000],
+      );
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('restarts from zero after a reset when the server does not do ranges', async () => {
+      const data = mp4Like(500_000);
+      const api = new StubApi(data, [{ resetAfter: 200_000 }], { ranges: false });
+      const result = await run(api);
+      assert.equal(result.resumed, 0);
+      assert.equal(result.restarts, 1);
+      assert.deepEqual(
+        api.calls.map((c) => c.offset),
+        [undefined, undefined],
+      );
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('restarts from zero (truncating the .part) when the server ignores the Range and answers 200', async () => {
+      const data = mp4Like(500_000);
+      const api = new StubApi(data, [{ resetAfter: 200_000 }, { ignoreRange: true }]);
+      const progress: number[] = [];
+      const result = await run(api, { onProgress: (r) => progress.push(r) });
+      assert.equal(result.resumed, 0);
+      assert.equal(result.restarts, 1);
+      assert.equal(api.calls[1]!.offset, 200_000);
+      assert.ok(progress.includes(0), 'progress went back to 0');
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('restarts without Range when a 206 starts at the wrong byte', async () => {
+      const data = mp4Like(500_000);
+      const api = new StubApi(data, [{ resetAfter: 200_000 }, { wrongStart: 100_000 }]);
+      const result = await run(api);
+      assert.equal(result.restarts, 1);
+      assert.deepEqual(
+        api.calls.map((c) => c.offset),
+        [undefined, 200_000, undefined],
+      );
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('restarts without Range when the client refuses a misplaced 206 (badContent, status 206)', async () => {
+      const data = mp4Like(300_000);
+      const misplaced = new OpenRouterError('badContent', 'The server resumed the download at byte 5 instead of 100000.', { status: 206 });
+      const api = new StubApi(data, [{ resetAfter: 100_000 }, { openError: misplaced }]);
+      const result = await run(api);
+      assert.equal(result.restarts, 1);
+      assert.deepEqual(
+        api.calls.map((c) => c.offset),
+        [undefined, 100_000, undefined],
+      );
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('treats a short body (clean end before Content-Length) as broken and resumes', async () => {
+      const data = mp4Like(400_000);
+      const api = new StubApi(data, [{ endAfter: 123_457 }]);
+      const result = await run(api);
+      assert.equal(result.resumed, 1);
+      assert.equal(api.calls[1]!.offset, 123_457);
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('treats a stall as broken (timeout), destroys the body and resumes', async () => {
+      const data = mp4Like(400_000);
+      const api = new StubApi(data, [{ stallAfter: 50_000 }]);
+      const result = await run(api, { stallTimeoutMs: 150 });
+      assert.equal(result.resumed, 1);
+      assert.ok(api.destroyed[0], 'stalled body destroyed');
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('retries when opening fails with a network error, then succeeds', async () => {
+      const data = mp4Like(10_000);
+      const sleeps: number[] = [];
+      const api = new StubApi(data, [{ openError: new OpenRouterError('network', 'refused') }, { openError: new OpenRouterError('server', 'bad gateway', { status: 502 }) }]);
+      const result = await run(api, { sleep: async (ms) => void sleeps.push(ms), backoffMs: 100 });
+      assert.equal(result.bytes, data.length);
+      assert.equal(api.calls.length, 3);
+      assert.deepEqual(sleeps, [100, 200]);
+    });
+
+    it('gives up after maxAttempts with a network error, leaving no .part and no file', async () => {
+      const data = mp4Like(300_000);
+      const plans = Array.from({ length: 10 }, () => ({ resetAfter: 1000 }));
+      const api = new StubApi(data, plans, { ranges: false });
+      await assert.rejects(run(api, { maxAttempts: 3 }), isKind('network', /Download Again from the Jobs view/));
+      assert.equal(api.calls.length, 3);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('does not retry an API error and keeps its kind and status', async () => {
+      const api = new StubApi(mp4Like(1000), [
+        { openError: new OpenRouterError('auth', 'OpenRouter said: "User not found.". Check your API key.', { status: 401, serverMessage: 'User not found.' }) },
+      ]);
+      await assert.rejects(run(api), (error: unknown) => {
+        assert.ok(OpenRouterError.is(error, 'auth'));
+        assert.equal(error.status, 401);
+        assert.equal(error.serverMessage, 'User not found.');
+        assert.match(error.message, /User not found.*Download Again/);
+        return true;
+      });
+      assert.equal(api.calls.length, 1);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('says a 404 may mean the video is gone', async () => {
+      const api = new StubApi(mp4Like(1000), [{ openError: new OpenRouterError('notFound', 'OpenRouter said: "Not Found".', { status: 404 }) }]);
+      await assert.rejects(run(api), isKind('notFound', /may no longer hold this video/));
+    });
+
+    const refusals: [string, CallPlan, RegExp][] = [
+      ['a JSON body', { contentType: 'application/json', body: Buffer.from('{"error":{"message":"Video not ready","code":409}}') }, /JSON.*Video not ready/],
+      ['an HTML page', { contentType: 'text/html; charset=utf-8', body: Buffer.from('<html><head><title>Bad Gateway</title></head></html>') }, /HTML.*Bad Gateway/],
+      ['plain text', { contentType: 'text/plain', body: Buffer.from('nope') }, /text/],
+      ['an image', { contentType: 'image/png', body: mp4Like(100) }, /image/],
+      ['JSON labelled video/mp4', { body: Buffer.from('  {"error":{"message":"Provider returned error","code":502}}') }, /labelled video\/mp4 but contains JSON.*Provider returned error/],
+      ['HTML labelled octet-stream', { contentType: 'application/octet-stream', body: Buffer.from('<!DOCTYPE html><title>Login</title>') }, /HTML/],
+      ['an empty body', { body: Buffer.alloc(0) }, /empty/],
+      ['more bytes than announced', { extraBytes: 10 }, /more bytes than announced/],
+    ];
+    for (const [name, plan, pattern] of refusals) {
+      it(`refuses ${name} as badContent without retrying, saving nothing`, async () => {
+        const api = new StubApi(mp4Like(20_000), [plan, {}, {}]);
+        await assert.rejects(run(api), isKind('badContent', pattern));
+        assert.equal(api.calls.length, 1);
+        assert.deepEqual(await listDir(dir), [], 'no .mp4 and no .part');
+      });
+    }
+
+    it('a cancelled signal before the start makes no request', async () => {
+      const api = new StubApi(mp4Like(1000));
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(run(api, { signal: controller.signal }), isKind('cancelled', /Download Again/));
+      assert.equal(api.calls.length, 0);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('an abort mid-body stops at once with cancelled and removes the .part', async () => {
+      const api = new StubApi(mp4Like(2_000_000), [{ stallAfter: 600_000 }]);
+      const controller = new AbortController();
+      const pending = run(api, {
+        signal: controller.signal,
+        onProgress: (received) => {
+          if (received >= 512 * 1024) setTimeout(() => controller.abort(), 20);
+        },
+      });
+      await assert.rejects(pending, isKind('cancelled'));
+      assert.equal(api.calls.length, 1);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('an abort during the backoff wait is cancelled, not a network error', async () => {
+      const api = new StubApi(mp4Like(10_000), [{ openError: new OpenRouterError('network', 'reset') }]);
+      const controller = new AbortController();
+      const sleep = (_ms: number, signal?: AbortSignal) =>
+        new Promise<void>((_, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason));
+          controller.abort();
+        });
+      await assert.rejects(run(api, { signal: controller.signal, sleep }), isKind('cancelled'));
+      assert.equal(api.calls.length, 1);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('creates missing folders (mkdir -p)', async () => {
+      target = path.join(dir, 'a', 'b', 'c', 'clip.mp4');
+      const data = mp4Like(3000);
+      await run(new StubApi(data));
+      assert.ok((await fs.promises.readFile(target)).equals(data));
+    });
+
+    it('takes over the .part placeholder left by reserveUniquePath', async () => {
+      target = await reserveUniquePath(dir, 'clip');
+      assert.ok(fs.existsSync(partPathFor(target)));
+      const data = mp4Like(3000);
+      const result = await run(new StubApi(data));
+      assert.equal(result.path, target);
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+    });
+
+    it('never overwrites a file that appeared at the target meanwhile', async () => {
+      const data = mp4Like(3000);
+      const api = new StubApi(data);
+      const result = await run(api, {
+        onProgress: () => {
+          if (!fs.existsSync(target)) fs.writeFileSync(target, 'someone else');
+        },
+      });
+      assert.equal(result.path, path.join(dir, 'clip-2.mp4'));
+      assert.equal(fs.readFileSync(target, 'utf8'), 'someone else');
+      assert.ok(fs.readFileSync(result.path).equals(data));
+    });
+
+    it(
+      isRoot
+        ? 'an unwritable folder is an io error naming it, nothing left (running as root, where chmod does not stop writes: a path under a regular file is used, giving ENOTDIR)'
+        : 'an unwritable folder is an io error naming it, nothing left (chmod 555 → EACCES)',
+      async () => {
+        let folder: string;
+        if (isRoot) {
+          const file = path.join(dir, 'not-a-folder');
+          await fs.promises.writeFile(file, 'x');
+          folder = path.join(file, 'videos');
+        } else {
+          folder = path.join(dir, 'locked');
+          await fs.promises.mkdir(folder);
+          await fs.promises.chmod(folder, 0o555);
+        }
+        target = path.join(folder, 'clip.mp4');
+        const api = new StubApi(mp4Like(3000));
+        await assert.rejects(run(api), (error: unknown) => {
+          assert.ok(OpenRouterError.is(error, 'io'), String(error));
+          assert.ok(error.message.includes(folder), error.message);
+          assert.match(error.message, isRoot ? /ENOTDIR.*openrouterVideo\.outputDirectory/ : /read-only or you lack permission.*openrouterVideo\.outputDirectory/);
+          assert.match(error.message, /Download Again/);
+          return true;
+        });
+        assert.equal(api.calls.length, 0, 'no request when the folder is unusable');
+        await fs.promises.chmod(folder, 0o755).catch(() => undefined);
+        assert.deepEqual(await listDir(folder), []);
+      },
+    );
+
+    (fs.existsSync('/dev/full') ? it : it.skip)('a full disk (writes to /dev/full via a symlinked .part) is an io error, not retried, .part removed', async () => {
+      await fs.promises.symlink('/dev/full', partPathFor(target));
+      const api = new StubApi(mp4Like(300_000));
+      await assert.rejects(run(api), isKind('io', /disk .* is full \(ENOSPC\).*Download Again/));
+      assert.equal(api.calls.length, 1);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('keeps memory flat: a 1 GiB body grows RSS by only a few MiB', async function () {
+      this.timeout(120_000);
+      const size = 1024 * 1024 * 1024;
+      const chunk = Buffer.alloc(64 * 1024, 0x5a);
+      chunk.writeUInt32BE(0x18, 0);
+      chunk.write('ftypisom', 4, 'latin1');
+      const api: VideoApi = {
+        ...new StubApi(chunk),
+        contentUrl: () => 'https://stub.invalid/big',
+        openContent: async () => ({
+          statusCode: 200,
+          contentType: 'video/mp4',
+          contentLength: size,
+          totalLength: size,
+          acceptRanges: false,
+          body: (async function* () {
+            for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
+          })(),
+        }),
+      } as unknown as VideoApi;
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      let calls = 0;
+      const result = await run(api, {
+        onProgress: () => {
+          if (++calls % 64 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+        },
+      });
+      peak = Math.max(peak, process.memoryUsage().rss);
+      assert.equal(result.bytes, size);
+      assert.equal((await fs.promises.stat(target)).size, size);
+      const growthMiB = (peak - before) / 1024 / 1024;
+      assert.ok(growthMiB < 16, `RSS grew by ${growthMiB.toFixed(1)} MiB`);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Through the real client against the loopback fake.
+  // -------------------------------------------------------------------------------------------
+
+  describe('through the real client against the fake OpenRouter', () => {
+    let fake: FakeOpenRouter;
+    let api: VideoApi;
+    const model = (fixtureModels()[0] as { id: string }).id;
+
+    before(async () => {
+      fake = await FakeOpenRouter.start();
+    });
+    beforeEach(() => {
+      fake.reset();
+      api = createVideoApi({
+        baseUrl: fake.baseUrl,
+        keyProvider: () => fake.apiKey,
+        userAgent: 'test',
+        bodyTimeoutMs: 500,
+        timeoutMs: 5000,
+        maxRetries: 0,
+      });
+    });
+    afterEach(async () => {
+      await api.dispose();
+    });
+    after(async () => {
+      await fake.close();
+    });
+
+    const completedJob = (script: Parameters<FakeOpenRouter['createJob']>[1] = {}) => {
+      const job = fake.createJob(model, { statuses: ['completed'], ...script });
+      fake.setJobStatus(job.id, 'completed');
+      return job;
+    };
+    const contentRequests = () => fake.requests.filter((r) => /\/content$/.test(r.path) || r.server === 'storage');
+
+    it('saves the fixture MP4 byte for byte', async () => {
+      const job = completedJob();
+      const url = `${fake.baseUrl}/videos/${job.id}/content?index=0`;
+      const result = await downloadOutput(api, { url, targetPath: target });
+      assert.deepEqual(result, { path: target, bytes: sampleMp4().length, resumed: 0, restarts: 0 });
+      assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+      assert.equal(contentRequests()[0]!.headers.authorization, `Bearer ${fake.apiKey}`);
+    });
+
+    it('resumes with Range after a reset mid-download (ranges on)', async () => {
+      const job = completedJob();
+      fake.setContent({ ranges: true, resetAfterBytes: 3000 });
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep });
+      assert.ok(result.resumed >= 1, JSON.stringify(result));
+      assert.equal(result.restarts, 0);
+      assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
+      const ranges = contentRequests().map((r) => r.headers.range);
+      assert.equal(ranges[0], undefined);
+      assert.match(String(ranges[1]), /^bytes=\d+-$/);
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+    });
+
+    it('restarts from zero after a reset when the fake has no ranges (ranges off)', async () => {
+      const job = completedJob();
+      fake.setContent({ ranges: false, resetAfterBytes: 3000 });
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep });
+      assert.equal(result.resumed, 0);
+      assert.ok(result.restarts >= 1, JSON.stringify(result));
+      assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
+      assert.ok(contentRequests().every((r) => r.headers.range === undefined));
+    });
+
+    it('resumes a 16 MiB generated body reset twice, every byte in place', async function () {
+      this.timeout(60_000);
+      const size = 16 * 1024 * 1024;
+      const job = completedJob({ body: { size } });
+      fake.setContent({ ranges: true, resetAfterBytes: 5 * 1024 * 1024 + 17, resetTimes: 2 });
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep });
+      assert.equal(result.bytes, size);
+      assert.equal(result.resumed, 2);
+      const saved = await fs.promises.readFile(target);
+      assert.equal(saved.length, size);
+      assert.ok(saved.equals(generatedBytes(size, 0, size)));
+    });
+
+    it('saves a 16 MiB sized body with the right length', async function () {
+      this.timeout(60_000);
+      const size = 16 * 1024 * 1024;
+      const job = completedJob({ body: { size } });
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target });
+      assert.equal(result.bytes, size);
+      assert.equal((await fs.promises.stat(target)).size, size);
+      const saved = await fs.promises.readFile(target);
+      assert.equal(saved.toString('latin1', 4, 8), 'ftyp');
+      assert.ok(saved.equals(generatedBytes(size, 0, size)));
+    });
+
+    it('resumes after a stall (the client body timeout) mid-download', async () => {
+      const job = completedJob();
+      fake.setContent({ stallAfterBytes: 4000 });
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep });
+      assert.ok(result.resumed >= 1, JSON.stringify(result));
+      assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
+    });
+
+    for (const wrong of ['json', 'html'] as const) {
+      it(`refuses a ${wrong.toUpperCase()} body as badContent: no .mp4 and no .part`, async () => {
+        const job = completedJob();
+        fake.setContent({ wrongContentType: wrong });
+        await assert.rejects(
+          downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep }),
+          isKind('badContent', /Download Again/),
+        );
+        assert.deepEqual(await listDir(dir), []);
+        assert.equal(contentRequests().length, 1, 'not retried');
+      });
+    }
+
+    it('a download that keeps failing leaves no .part and no file', async () => {
+      const job = completedJob();
+      fake.setContent({ ranges: true, resetAfterBytes: 2000, resetTimes: 100 });
+      await assert.rejects(
+        downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep, maxAttempts: 3 }),
+        isKind('network', /Download Again/),
+      );
+      assert.equal(contentRequests().length, 3);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('a job that is not there is notFound, nothing saved', async () => {
+      await assert.rejects(
+        downloadOutput(api, { url: api.contentUrl('NoSuchJob000000000000', 0), targetPath: target, sleep: noSleep }),
+        isKind('notFound'),
+      );
+      assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('downloads from a storage origin (unsigned URL) without sending the key', async () => {
+      const job = completedJob({ contentOrigin: 'storage' });
+      const polled = await api.getJob(job.id);
+      const url = api.contentUrl(job.id, 0, polled.unsignedUrls);
+      assert.ok(url.startsWith(fake.storageOrigin), url);
+      await downloadOutput(api, { url, targetPath: target });
+      assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
+      const storage = fake.requests.filter((r) => r.server === 'storage');
+      assert.equal(storage.length, 1);
+      assert.equal(storage[0]!.headers.authorization, undefined);
+    });
+
+    it('an abort during a stalled download is cancelled and leaves nothing', async () => {
+      const job = completedJob();
+      fake.setContent({ stallAfterBytes: 3000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 150);
+      await assert.rejects(
+        downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, signal: controller.signal, stallTimeoutMs: 10_000 }),
+        isKind('cancelled'),
+      );
+      assert.deepEqual(await listDir(dir), []);
+    });
+  });
+});
