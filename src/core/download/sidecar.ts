@@ -1,0 +1,228 @@
+/**
+ * The `<video>.mp4.json` file saved next to each video: what was asked for, what it cost, how it went, and a
+ * `rerun` object that the generate command accepts as its argument.
+ *
+ * Never holds secrets: no key, no Authorization header, no data: URLs (frames are referenced by path), no
+ * query string or user info of the callback URL, no provider option whose name looks like a credential, and
+ * every string passes through `redact`. No absolute paths either: the output is named by file name only.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { JobOutput, JobRecord } from '../jobs/jobRecord';
+import type { FrameType } from '../api/videoRequest';
+import { redact } from '../shared/logger';
+import { diskError } from './fileNames';
+
+export const SIDECAR_FORMAT = 'openrouter-video/sidecar';
+export const SIDECAR_FORMAT_VERSION = 1;
+export const SIDECAR_SUFFIX = '.json';
+
+/** The generate command's argument, as far as a re-run needs it. */
+export interface RerunArgs {
+  prompt?: string;
+  model: string;
+  duration?: number;
+  resolution?: string;
+  aspectRatio?: string;
+  size?: string;
+  generateAudio?: boolean;
+  seed?: number;
+  /** Path of the first-frame image (workspace path or URI string). */
+  firstFrame?: string;
+  lastFrame?: string;
+}
+
+export interface VideoSidecar {
+  format: typeof SIDECAR_FORMAT;
+  formatVersion: number;
+  extensionVersion: string;
+  job: { id?: string; generationId?: string; clientId: string };
+  model: { id: string; name?: string };
+  request: {
+    prompt?: string;
+    model: string;
+    duration?: number;
+    resolution?: string;
+    aspectRatio?: string;
+    size?: string;
+    generateAudio?: boolean;
+    seed?: number;
+    frames?: { frameType: FrameType; path: string; mimeType?: string }[];
+    providerOptions?: Record<string, Record<string, unknown>>;
+    /** Origin and path only. */
+    callbackUrl?: string;
+  };
+  state: string;
+  remoteStatus?: string;
+  error?: string;
+  history: { status: string; at: string }[];
+  cost: { estimatedUsd?: number; actualUsd?: number; currency: 'USD' };
+  output: { index: number; count: number; fileName?: string; bytes?: number; savedAt?: string };
+  createdAt: string;
+  submittedAt?: string;
+  completedAt?: string;
+  rerun: RerunArgs;
+}
+
+const CREDENTIAL_NAME = /(secret|token|passw(or)?d|authori[sz]ation|api[-_]?key|^key$|bearer|cookie|signature)/i;
+const DATA_URL_ANYWHERE = /data:[^\s"',;]*(;[^\s"',]*)?,[^\s"']*/gi;
+
+const AUTH_HEADER = /(authori[sz]ation\s*[:=]\s*)?bearer\s+\S+|authori[sz]ation\s*[:=]\s*\S+/gi;
+
+/** Makes any string safe to write: keys, Authorization/bearer values and data: URLs removed. */
+function clean(text: string): string {
+  return redact(text).replace(AUTH_HEADER, '[redacted]').replace(DATA_URL_ANYWHERE, '[data URL omitted]');
+}
+
+/** Last segment of a path written on any system. */
+function fileNameOf(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
+/** A frame reference: a path, never an inline image. */
+function framePath(value: string): string {
+  return value.trim().toLowerCase().startsWith('data:') ? '[inline image omitted]' : clean(value);
+}
+
+/** Deep copy with credential-like names dropped and every string cleaned. Functions and symbols vanish. */
+function cleanValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean' || value === null) return value;
+  if (depth > 8) return undefined;
+  if (Array.isArray(value)) return value.map((v) => cleanValue(v, depth + 1)).filter((v) => v !== undefined);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (CREDENTIAL_NAME.test(k)) continue;
+      const cleaned = cleanValue(v, depth + 1);
+      if (cleaned !== undefined) out[clean(k)] = cleaned;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** Origin and path of a URL, without user info, query or fragment. */
+function bareUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return clean(`${u.origin}${u.pathname}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function iso(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
+}
+
+function finite(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/** Drops keys whose value is undefined, so the JSON has no `null` placeholders and stays stable. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The sidecar for one saved output of `record`. Pure: reads nothing, writes nothing. */
+export function buildSidecar(record: JobRecord, output: JobOutput, extensionVersion: string): VideoSidecar {
+  const request = record.request;
+  const prompt = request.prompt !== undefined ? clean(request.prompt) : undefined;
+  const frames = (request.frames ?? []).map((f) =>
+    compact({ frameType: f.frameType, path: framePath(f.path), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
+  );
+  const firstFrame = frames.find((f) => f.frameType === 'first_frame')?.path;
+  const lastFrame = frames.find((f) => f.frameType === 'last_frame')?.path;
+  const providerOptions =
+    request.providerOptions && Object.keys(request.providerOptions).length > 0
+      ? (cleanValue(request.providerOptions) as Record<string, Record<string, unknown>>)
+      : undefined;
+  const model = clean(request.model);
+
+  const shared = {
+    prompt,
+    model,
+    duration: finite(request.duration),
+    resolution: request.resolution !== undefined ? clean(request.resolution) : undefined,
+    aspectRatio: request.aspectRatio !== undefined ? clean(request.aspectRatio) : undefined,
+    size: request.size !== undefined ? clean(request.size) : undefined,
+    generateAudio: request.generateAudio,
+    seed: finite(request.seed),
+  };
+
+  return compact<VideoSidecar>({
+    format: SIDECAR_FORMAT,
+    formatVersion: SIDECAR_FORMAT_VERSION,
+    extensionVersion: clean(extensionVersion),
+    job: compact({
+      id: record.jobId !== undefined ? clean(record.jobId) : undefined,
+      generationId: record.generationId !== undefined ? clean(record.generationId) : undefined,
+      clientId: clean(record.clientId),
+    }),
+    model: compact({ id: model, name: record.modelName !== undefined ? clean(record.modelName) : undefined }),
+    request: compact({
+      ...shared,
+      frames: frames.length > 0 ? frames : undefined,
+      providerOptions,
+      callbackUrl: request.callbackUrl !== undefined ? bareUrl(request.callbackUrl) : undefined,
+    }),
+    state: record.state,
+    remoteStatus: record.remoteStatus !== undefined ? clean(record.remoteStatus) : undefined,
+    error: record.error !== undefined ? clean(record.error) : undefined,
+    history: record.history
+      .map((entry) => ({ status: clean(entry.status), at: iso(entry.at) }))
+      .filter((entry): entry is { status: string; at: string } => entry.at !== undefined),
+    cost: compact({ estimatedUsd: finite(record.estimatedCostUsd), actualUsd: finite(record.costUsd), currency: 'USD' as const }),
+    output: compact({
+      index: output.index,
+      count: Math.max(record.outputs.length, output.index + 1),
+      fileName: output.file !== undefined ? clean(fileNameOf(output.file)) : undefined,
+      bytes: finite(output.bytes),
+      savedAt: iso(output.savedAt),
+    }),
+    createdAt: iso(record.createdAt) ?? new Date(0).toISOString(),
+    submittedAt: iso(record.submittedAt),
+    completedAt: iso(record.completedAt),
+    rerun: compact<RerunArgs>({ ...shared, firstFrame, lastFrame }),
+  });
+}
+
+/** `<video>.json` next to the video (`clip.mp4` → `clip.mp4.json`). */
+export function sidecarPathFor(videoPath: string): string {
+  return `${videoPath}${SIDECAR_SUFFIX}`;
+}
+
+/**
+ * Writes the sidecar next to `videoPath` atomically (temporary file in the same folder, fsync, rename), replacing
+ * an older sidecar of the same video. Resolves with its path; disk failures become an OpenRouterError `io`.
+ */
+export async function writeSidecar(videoPath: string, sidecar: object): Promise<string> {
+  const target = sidecarPathFor(path.resolve(videoPath));
+  const folder = path.dirname(target);
+  const tmp = path.join(folder, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const text = `${JSON.stringify(sidecar, null, 2)}\n`;
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(tmp, 'wx');
+    await handle.writeFile(text, 'utf8');
+    await handle.sync().catch(() => undefined);
+    await handle.close();
+    handle = undefined;
+    await fs.promises.rename(tmp, target);
+    return target;
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    throw diskError(error, {
+      folder,
+      file: target,
+      action: 'save the details file next to the video',
+      suffix: 'The video itself was saved.',
+    });
+  }
+}
