@@ -158,12 +158,16 @@ describe('openRouterClient (MockAgent edge cases)', () => {
     assert.equal(second['User-Agent'], 'test-ua/1');
   });
 
-  it('rejects a 206 that starts at the wrong byte', async () => {
+  it('reports where a 206 really starts (rangeStart), for the downloader to judge', async () => {
     agent
       .get(ORIGIN)
       .intercept({ path: '/api/v1/videos/abc/content?index=0', method: 'GET' })
       .reply(206, Buffer.alloc(10), { headers: { 'content-type': 'video/mp4', 'content-range': 'bytes 0-9/100', 'content-length': '10' } });
-    await rejectsWith(api.openContent({ url: api.contentUrl('abc', 0), offset: 50 }), 'badContent');
+    const content = await api.openContent({ url: api.contentUrl('abc', 0), offset: 50 });
+    assert.equal(content.statusCode, 206);
+    assert.equal((content as typeof content & { rangeStart?: number }).rangeStart, 0);
+    assert.equal(content.totalLength, 100);
+    content.body.destroy?.();
   });
 
   it('reads totalLength from Content-Range, and an unknown total as undefined', async () => {
@@ -194,6 +198,20 @@ describe('openRouterClient (MockAgent edge cases)', () => {
       .reply(400, { error: { message: `bad key ${KEY}`, code: 400 } }, { headers: JSON_HEADERS });
     const error = await rejectsWith(api.getJob('x'), 'badRequest');
     assert.ok(error.serverMessage?.includes('bad key'));
+  });
+
+  it('over plain http off loopback: models go without the key, keyed calls are refused', async () => {
+    const insecure = make({ baseUrl: 'http://openrouter.test/api/v1' });
+    agent
+      .get('http://openrouter.test')
+      .intercept({ path: '/api/v1/videos/models', method: 'GET' })
+      .reply(200, { data: [] }, { headers: JSON_HEADERS });
+    assert.deepEqual(await insecure.listModels(), []);
+    const call = agent.getCallHistory()!.lastCall()!;
+    assert.equal((call.headers as Record<string, string>)['Authorization'], undefined);
+    await rejectsWith(insecure.getKeyInfo(), 'insecure');
+    assert.equal(agent.getCallHistory()!.calls().length, 1);
+    await insecure.dispose();
   });
 
   it('rejects an invalid base URL at construction', () => {

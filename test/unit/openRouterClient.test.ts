@@ -620,6 +620,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(content.contentLength, sample.length - offset);
       assert.equal(content.totalLength, sample.length);
       assert.equal(content.acceptRanges, true);
+      assert.equal((content as typeof content & { rangeStart?: number }).rangeStart, offset);
       assert.ok((await readAll(content.body)).equals(sample.subarray(offset)));
       assert.equal(header(fake.requestsTo('content')[0]!, 'range'), `bytes=${offset}-`);
     });

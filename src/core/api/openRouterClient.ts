@@ -308,8 +308,10 @@ export class OpenRouterClient implements VideoApi {
   private async fetchModels(): Promise<VideoModel[]> {
     const key = await this.optionalKey();
     const url = this.apiUrl('/videos/models');
-    // The models route needs no auth; send the bearer when we have one (harmless, and the spec asks for it).
-    const headers = this.apiHeaders(url, key, JSON_ACCEPT);
+    // The models route needs no auth; send the bearer when we have one (harmless, and the spec asks for
+    // it), unless that would put it on plain http off loopback.
+    const safe = url.protocol === 'https:' || isLoopback(url.hostname);
+    const headers = this.apiHeaders(url, safe ? key : undefined, JSON_ACCEPT);
     const json = await this.retrying(OP.models, undefined, this.readPolicy, () =>
       this.jsonAttempt('GET', url, headers, undefined, undefined, OP.models),
     );
@@ -433,22 +435,17 @@ export class OpenRouterClient implements VideoApi {
         }
         const contentLength = toInt(header(res.headers, 'content-length'));
         let totalLength = res.statusCode === 200 ? contentLength : undefined;
+        let rangeStart: number | undefined;
         if (res.statusCode === 206) {
+          // Reported, not judged: the downloader restarts without Range when the start is not `offset`.
           const range = parseContentRange(header(res.headers, 'content-range'));
-          if (range && range.start !== offset) {
-            res.body.destroy();
-            throw new OpenRouterError(
-              'badContent',
-              `The server resumed the download at byte ${range.start} instead of ${offset}; download it again from the start.`,
-              { status: 206 },
-            );
-          }
+          rangeStart = range?.start;
           totalLength = range?.total;
         }
         const acceptRanges = res.statusCode === 206 || /\bbytes\b/i.test(header(res.headers, 'accept-ranges') ?? '');
         scope.clearDeadline();
         handedOff = true;
-        return {
+        const response: ContentResponse & { rangeStart?: number } = {
           statusCode: res.statusCode,
           contentType,
           contentLength,
@@ -456,6 +453,11 @@ export class OpenRouterClient implements VideoApi {
           acceptRanges,
           body: wrapBody(res.body, scope, (error) => scope.toError(error, OP.content, url, true)),
         };
+        if (rangeStart !== undefined) {
+          // Not (yet) in the ContentResponse contract; the downloader reads it when present.
+          response.rangeStart = rangeStart;
+        }
+        return response;
       } catch (error) {
         const mapped = scope.toError(error, OP.content, url);
         this.logger.debug(this.redact(`GET ${url.toString()} failed after ${Date.now() - started} ms: ${mapped.kind}: ${mapped.message}`));
