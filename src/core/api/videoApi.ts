@@ -25,6 +25,8 @@ export interface ContentResponse {
   /** Total size of the resource (from Content-Range on 206, else Content-Length). */
   totalLength: number | undefined;
   acceptRanges: boolean;
+  /** On a 206: the first byte this body starts at (from Content-Range). */
+  rangeStart?: number;
   body: AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 }
 
