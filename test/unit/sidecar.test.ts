@@ -39,7 +39,7 @@ function record(overrides: Partial<JobRecord> = {}): JobRecord {
       { status: 'submitting', at: T0 },
       { status: 'pending', at: T0 + 1000 },
       { status: 'completed', at: T0 + 41_000 },
-      { status: 'saved', at: T0 + 43_000 },
+      { status: 'saved', at: T0 + 43_000, source: 'local' } as JobRecord['history'][number],
     ],
     createdAt: T0,
     updatedAt: T0 + 43_000,
@@ -105,7 +105,7 @@ describe('sidecar', () => {
         { status: 'submitting', at: '2026-10-08T12:00:00.000Z' },
         { status: 'pending', at: '2026-10-08T12:00:01.000Z' },
         { status: 'completed', at: '2026-10-08T12:00:41.000Z' },
-        { status: 'saved', at: '2026-10-08T12:00:43.000Z' },
+        { status: 'saved', at: '2026-10-08T12:00:43.000Z', source: 'local' },
       ]);
       assert.equal(sidecar.createdAt, '2026-10-08T12:00:00.000Z');
       assert.equal(sidecar.submittedAt, '2026-10-08T12:00:01.000Z');

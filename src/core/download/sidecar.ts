@@ -56,7 +56,7 @@ export interface VideoSidecar {
   state: string;
   remoteStatus?: string;
   error?: string;
-  history: { status: string; at: string }[];
+  history: { status: string; at: string; source?: 'local' | 'remote' }[];
   cost: { estimatedUsd?: number; actualUsd?: number; currency: 'USD' };
   output: { index: number; count: number; fileName?: string; bytes?: number; savedAt?: string };
   createdAt: string;
@@ -174,9 +174,13 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     state: record.state,
     remoteStatus: record.remoteStatus !== undefined ? clean(record.remoteStatus) : undefined,
     error: record.error !== undefined ? clean(record.error) : undefined,
-    history: record.history
-      .map((entry) => ({ status: clean(entry.status), at: iso(entry.at) }))
-      .filter((entry): entry is { status: string; at: string } => entry.at !== undefined),
+    history: record.history.flatMap((entry): VideoSidecar['history'] => {
+      const at = iso(entry.at);
+      if (at === undefined) return [];
+      // `source` (local state or OpenRouter's status) is kept when the record has it.
+      const source = (entry as { source?: unknown }).source;
+      return [compact({ status: clean(entry.status), at, source: source === 'local' || source === 'remote' ? source : undefined })];
+    }),
     cost: compact({ estimatedUsd: finite(record.estimatedCostUsd), actualUsd: finite(record.costUsd), currency: 'USD' as const }),
     output: compact({
       index: output.index,
