@@ -38,6 +38,8 @@ export interface StatusEntry {
   /** Local state or OpenRouter's raw status string. */
   status: string;
   at: number;
+  /** Which of the two `status` is: the local state, or OpenRouter's raw status. Absent in older records. */
+  source?: 'local' | 'remote';
 }
 
 export interface JobOutput {
@@ -80,6 +82,11 @@ export interface JobRecord {
   /** The user has opened the result (drives the "not yet opened" badge). */
   opened?: boolean;
   pollCount?: number;
+  /**
+   * When watching (re)started: submit, recover, or an explicit "watch again". The watch limit is
+   * measured from here (falls back to `submittedAt`).
+   */
+  watchedSince?: number;
 }
 
 export function isActive(record: Pick<JobRecord, 'state'>): boolean {

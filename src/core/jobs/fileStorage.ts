@@ -1,0 +1,166 @@
+/**
+ * Where the job store keeps its text. `FileStorage` writes atomically (temporary file, fsync,
+ * rename), so a crash mid-write leaves either the old file or the new one, never a torn one.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export interface JobStorage {
+  /** The stored text, or `undefined` when nothing has been stored yet. Throws when it cannot be read. */
+  read(): Promise<string | undefined>;
+  /** Replaces the stored text. Concurrent writes are serialised; the last one wins. */
+  write(text: string): Promise<void>;
+  /**
+   * Keeps a copy of text that could not be used (corrupt, from a newer version) next to the store,
+   * so nothing is lost when the store starts over. Returns where it went, or `undefined`.
+   */
+  setAside(text: string, reason: string): Promise<string | undefined>;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Temporary files older than this, left behind by a crash, are removed on read. */
+const STALE_TMP_MS = 60_000;
+
+export class FileStorage implements JobStorage {
+  private tmpCounter = 0;
+  private running = false;
+  /** The newest text not yet written, and everyone waiting for it (or a later write) to land. */
+  private queued: { text: string; waiters: Waiter[] } | undefined;
+
+  constructor(readonly filePath: string) {}
+
+  async read(): Promise<string | undefined> {
+    await this.removeStaleTemporaries();
+    try {
+      return await fs.readFile(this.filePath, 'utf8');
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  write(text: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.queued) {
+        // A newer text supersedes the queued one; its waiters are satisfied by the newer write.
+        this.queued.text = text;
+        this.queued.waiters.push({ resolve, reject });
+      } else {
+        this.queued = { text, waiters: [{ resolve, reject }] };
+      }
+      void this.pump();
+    });
+  }
+
+  async setAside(text: string, reason: string): Promise<string | undefined> {
+    const dir = path.dirname(this.filePath);
+    const ext = path.extname(this.filePath);
+    const stem = path.basename(this.filePath, ext);
+    const slug = reason.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'set-aside';
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await fs.mkdir(dir, { recursive: true });
+    for (let n = 0; n < 100; n++) {
+      const candidate = path.join(dir, `${stem}.${slug}-${stamp}${n === 0 ? '' : `-${n}`}${ext || '.json'}`);
+      try {
+        await fs.writeFile(candidate, text, { encoding: 'utf8', flag: 'wx' });
+        return candidate;
+      } catch (error) {
+        if (!isCode(error, 'EEXIST')) {
+          throw error;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    try {
+      while (this.queued) {
+        const { text, waiters } = this.queued;
+        this.queued = undefined;
+        try {
+          await this.writeAtomically(text);
+          for (const w of waiters) w.resolve();
+        } catch (error) {
+          for (const w of waiters) w.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async writeAtomically(text: string): Promise<void> {
+    const dir = path.dirname(this.filePath);
+    await fs.mkdir(dir, { recursive: true });
+    const tmp = `${this.filePath}.tmp-${process.pid}-${++this.tmpCounter}`;
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(tmp, 'w');
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await fs.rename(tmp, this.filePath);
+    } catch (error) {
+      await handle?.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    await syncDirectory(dir);
+  }
+
+  /** Removes `<file>.tmp-*` left behind by a process that stopped mid-write (never the live file). */
+  private async removeStaleTemporaries(): Promise<void> {
+    const dir = path.dirname(this.filePath);
+    const prefix = `${path.basename(this.filePath)}.tmp-`;
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    for (const name of names) {
+      if (!name.startsWith(prefix)) {
+        continue;
+      }
+      const full = path.join(dir, name);
+      try {
+        const stat = await fs.stat(full);
+        if (now - stat.mtimeMs > STALE_TMP_MS) {
+          await fs.rm(full, { force: true });
+        }
+      } catch {
+        // Another process may be renaming it right now; leave it.
+      }
+    }
+  }
+}
+
+/** Makes the rename durable where the platform allows it (not on Windows, where opening a folder fails). */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,618 @@
+/**
+ * The single source of truth for jobs: in memory for reads, persisted as versioned JSON on every
+ * change. Changes are applied in memory synchronously (so a check-then-update in one tick is safe)
+ * and the returned promise settles when the change is on disk.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+import type { ErrorKind } from '../api/errors';
+import { type Clock, systemClock } from '../shared/clock';
+import { Disposable } from '../shared/disposable';
+import { Emitter, type Event } from '../shared/emitter';
+import { type Logger, nullLogger } from '../shared/logger';
+import type { JobStorage } from './fileStorage';
+import type { JobRecord, JobState, StatusEntry } from './jobRecord';
+
+export const STORE_VERSION = 1;
+
+/** Oldest entries beyond this are dropped (the first entry, the creation, is always kept). */
+const MAX_HISTORY = 100;
+
+export interface JobStoreChange {
+  /** Records created or updated (their new value). */
+  changed: JobRecord[];
+  /** clientIds of removed records. */
+  removed: string[];
+}
+
+/** What `create` needs; everything it assigns itself (id, times, history) is left out. */
+export type JobInit = Pick<JobRecord, 'request' | 'targetFolder' | 'state'> &
+  Partial<Omit<JobRecord, 'clientId' | 'createdAt' | 'updatedAt' | 'history' | 'request' | 'targetFolder' | 'state'>>;
+
+/** Fields an update may set. An explicit `undefined` clears a field. */
+export type JobPatch = Partial<Omit<JobRecord, 'clientId' | 'createdAt' | 'updatedAt' | 'history'>>;
+
+/** A patch, or a function of the current record returning one (`undefined`: leave the record as it is). */
+export type JobUpdate = JobPatch | ((record: JobRecord) => JobPatch | undefined);
+
+export interface JobStoreLoadReport {
+  /** Records loaded. */
+  loaded: number;
+  /** Records that did not fit the schema and were dropped. */
+  dropped: number;
+  /** Records moved out of `submitting`/`downloading` because the app stopped during them. */
+  recovered: number;
+  /** Where unusable text was set aside, if anything was. */
+  setAsidePath?: string;
+}
+
+export const SUBMIT_INTERRUPTED_MESSAGE =
+  'The app stopped while this job was being submitted. OpenRouter may or may not have accepted it (and billed it); ' +
+  'it was NOT resubmitted. If it shows up in your OpenRouter activity, adopt it with "Recover Job by ID".';
+
+export const DOWNLOAD_INTERRUPTED_MESSAGE =
+  'The app stopped while the video was being saved. It will be downloaded again; nothing was resubmitted.';
+
+// ---- Persisted shape (validated leniently, per record) --------------------------------------------
+
+const JOB_STATES = [
+  'submitting',
+  'submitUnknown',
+  'rejected',
+  'pending',
+  'in_progress',
+  'downloading',
+  'saved',
+  'downloadFailed',
+  'failed',
+  'cancelled',
+  'expired',
+  'stale',
+  'stopped',
+] as const satisfies readonly JobState[];
+
+const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
+  'auth',
+  'payment',
+  'rateLimited',
+  'badRequest',
+  'notFound',
+  'server',
+  'network',
+  'timeout',
+  'responseShape',
+  'badContent',
+  'insecure',
+  'io',
+  'cancelled',
+]);
+
+const optString = z.optional(z.string());
+const optNumber = z.optional(z.number());
+
+const frameSchema = z.object({
+  frameType: z.enum(['first_frame', 'last_frame']),
+  path: z.string(),
+  mimeType: optString,
+  byteLength: optNumber,
+});
+
+const requestSchema = z.object({
+  model: z.string(),
+  prompt: optString,
+  duration: optNumber,
+  resolution: optString,
+  aspectRatio: optString,
+  size: optString,
+  generateAudio: z.optional(z.boolean()),
+  seed: optNumber,
+  frames: z.optional(z.array(frameSchema)),
+  providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+  callbackUrl: optString,
+});
+
+export const jobRecordSchema = z.object({
+  clientId: z.string().check(z.minLength(1)),
+  jobId: optString,
+  generationId: optString,
+  pollingUrl: optString,
+  request: requestSchema,
+  modelName: optString,
+  state: z.enum(JOB_STATES),
+  remoteStatus: optString,
+  history: z.array(
+    z.object({ status: z.string(), at: z.number(), source: z.optional(z.enum(['local', 'remote'])) }),
+  ),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  submittedAt: optNumber,
+  completedAt: optNumber,
+  error: optString,
+  // Checked against the known kinds below, so an unknown kind costs the field, not the record.
+  errorKind: optString,
+  estimatedCostUsd: optNumber,
+  costUsd: optNumber,
+  targetFolder: z.string(),
+  unsignedUrls: z.optional(z.array(z.string())),
+  outputs: z.array(
+    z.object({
+      index: z.number(),
+      url: optString,
+      file: optString,
+      bytes: optNumber,
+      savedAt: optNumber,
+      sidecar: optString,
+    }),
+  ),
+  downloadAttempts: z.number(),
+  opened: z.optional(z.boolean()),
+  pollCount: optNumber,
+  watchedSince: optNumber,
+});
+
+type ParsedRecord = z.infer<typeof jobRecordSchema>;
+// Compile-time guard: the schema must describe every field of JobRecord (apart from errorKind's type).
+type _SchemaCoversRecord = Omit<ParsedRecord, 'errorKind'> extends Omit<JobRecord, 'errorKind'>
+  ? Omit<JobRecord, 'errorKind'> extends Omit<ParsedRecord, 'errorKind'>
+    ? true
+    : never
+  : never;
+const _schemaCoversRecord: _SchemaCoversRecord = true;
+void _schemaCoversRecord;
+
+const STATE_SET: ReadonlySet<string> = new Set(JOB_STATES);
+
+/**
+ * A cheap structural check run before the schema, so loading thousands of records stays fast
+ * (zod costs a few microseconds per record; this costs a fraction of one). It is deliberately
+ * no more lenient than `jobRecordSchema`: anything it accepts, the schema accepts too (a unit test
+ * checks this on many variants); anything it rejects goes through the schema, which decides.
+ */
+export function looksLikeRecord(value: unknown): value is JobRecord {
+  if (!isPlain(value)) return false;
+  const r = value as Record<string, unknown>;
+  if (typeof r.clientId !== 'string' || r.clientId.length === 0) return false;
+  if (typeof r.state !== 'string' || !STATE_SET.has(r.state)) return false;
+  if (!isNum(r.createdAt) || !isNum(r.updatedAt) || !isNum(r.downloadAttempts)) return false;
+  if (typeof r.targetFolder !== 'string') return false;
+  if (!optStr(r.jobId) || !optStr(r.generationId) || !optStr(r.pollingUrl) || !optStr(r.modelName)) return false;
+  if (!optStr(r.remoteStatus) || !optStr(r.error) || !optStr(r.errorKind)) return false;
+  if (!optNum(r.submittedAt) || !optNum(r.completedAt) || !optNum(r.estimatedCostUsd) || !optNum(r.costUsd)) return false;
+  if (!optNum(r.pollCount) || !optNum(r.watchedSince)) return false;
+  if (r.opened !== undefined && typeof r.opened !== 'boolean') return false;
+  if (r.unsignedUrls !== undefined) {
+    if (!Array.isArray(r.unsignedUrls)) return false;
+    for (const u of r.unsignedUrls as unknown[]) {
+      if (typeof u !== 'string') return false;
+    }
+  }
+  if (!Array.isArray(r.history)) return false;
+  for (const h of r.history as unknown[]) {
+    if (!isPlain(h)) return false;
+    const e = h as Record<string, unknown>;
+    if (typeof e.status !== 'string' || !isNum(e.at)) return false;
+    if (e.source !== undefined && e.source !== 'local' && e.source !== 'remote') return false;
+  }
+  if (!Array.isArray(r.outputs)) return false;
+  for (const o of r.outputs as unknown[]) {
+    if (!isPlain(o)) return false;
+    const e = o as Record<string, unknown>;
+    if (!isNum(e.index) || !optStr(e.url) || !optStr(e.file) || !optNum(e.bytes) || !optNum(e.savedAt) || !optStr(e.sidecar)) {
+      return false;
+    }
+  }
+  return looksLikeRequest(r.request);
+}
+
+function looksLikeRequest(value: unknown): boolean {
+  if (!isPlain(value)) return false;
+  const q = value as Record<string, unknown>;
+  if (typeof q.model !== 'string') return false;
+  if (!optStr(q.prompt) || !optStr(q.resolution) || !optStr(q.aspectRatio) || !optStr(q.size) || !optStr(q.callbackUrl)) {
+    return false;
+  }
+  if (!optNum(q.duration) || !optNum(q.seed)) return false;
+  if (q.generateAudio !== undefined && typeof q.generateAudio !== 'boolean') return false;
+  if (q.frames !== undefined) {
+    if (!Array.isArray(q.frames)) return false;
+    for (const f of q.frames as unknown[]) {
+      if (!isPlain(f)) return false;
+      const e = f as Record<string, unknown>;
+      if (e.frameType !== 'first_frame' && e.frameType !== 'last_frame') return false;
+      if (typeof e.path !== 'string' || !optStr(e.mimeType) || !optNum(e.byteLength)) return false;
+    }
+  }
+  if (q.providerOptions !== undefined) {
+    if (!isPlain(q.providerOptions)) return false;
+    for (const v of Object.values(q.providerOptions as object)) {
+      if (!isPlain(v)) return false;
+    }
+  }
+  return true;
+}
+
+function isPlain(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNum(value: unknown): value is number {
+  // zod's z.number() rejects NaN and infinities (JSON cannot hold them anyway).
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function optNum(value: unknown): boolean {
+  return value === undefined || isNum(value);
+}
+
+function optStr(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export class JobStore extends Disposable {
+  private readonly records = new Map<string, JobRecord>();
+  private sorted: JobRecord[] | undefined;
+  private readonly changeEmitter = this._register(new Emitter<JobStoreChange>());
+  readonly onDidChange: Event<JobStoreChange> = this.changeEmitter.event;
+
+  private dirty = false;
+  private writing: Promise<void> | undefined;
+  private waiters: Waiter[] = [];
+  private closed = false;
+  private report: JobStoreLoadReport = { loaded: 0, dropped: 0, recovered: 0 };
+
+  private constructor(
+    private readonly storage: JobStorage,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  /**
+   * Loads the store. Never throws for bad content: a corrupt file or one from a newer version is set
+   * aside and the store starts empty; records that do not fit are dropped one by one. It throws only
+   * when the storage itself cannot be read (so an unreadable file is never overwritten with nothing).
+   */
+  static async load(storage: JobStorage, logger: Logger = nullLogger, clock: Clock = systemClock): Promise<JobStore> {
+    const store = new JobStore(storage, logger, clock);
+    await store.loadFrom(await storage.read());
+    return store;
+  }
+
+  get loadReport(): Readonly<JobStoreLoadReport> {
+    return this.report;
+  }
+
+  /** All records, newest first (by `createdAt`). */
+  all(): readonly JobRecord[] {
+    if (!this.sorted) {
+      this.sorted = [...this.records.values()].sort((a, b) => b.createdAt - a.createdAt);
+    }
+    return this.sorted;
+  }
+
+  get(clientId: string): JobRecord | undefined {
+    return this.records.get(clientId);
+  }
+
+  findByJobId(jobId: string): JobRecord | undefined {
+    for (const record of this.records.values()) {
+      if (record.jobId === jobId) {
+        return record;
+      }
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /**
+   * Creates a record and resolves once it is on disk. If it cannot be written, it is taken out of
+   * memory again and the promise rejects, so a caller never acts on a record that is not persisted.
+   */
+  async create(init: JobInit): Promise<JobRecord> {
+    this.assertOpen();
+    const now = this.clock.now();
+    const record = stripUndefined<JobRecord>({
+      outputs: [],
+      downloadAttempts: 0,
+      ...init,
+      clientId: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      history: [{ status: init.state, at: now, source: 'local' }],
+    });
+    if (init.remoteStatus !== undefined) {
+      record.history.push({ status: init.remoteStatus, at: now, source: 'remote' });
+    }
+    this.records.set(record.clientId, record);
+    this.sorted = undefined;
+    this.changeEmitter.fire({ changed: [record], removed: [] });
+    try {
+      await this.persist();
+    } catch (error) {
+      if (this.records.get(record.clientId) === record) {
+        this.records.delete(record.clientId);
+        this.sorted = undefined;
+        this.changeEmitter.fire({ changed: [], removed: [record.clientId] });
+      }
+      throw error;
+    }
+    return record;
+  }
+
+  /**
+   * Applies a patch in memory now (events fire at once) and resolves with the new record once it is
+   * on disk. Appends a history entry when `state` or `remoteStatus` changes. Rejects when the record
+   * does not exist. An updater returning `undefined` changes nothing.
+   */
+  update(clientId: string, update: JobUpdate): Promise<JobRecord> {
+    if (this.closed) {
+      return Promise.reject(new Error('The job store is closed.'));
+    }
+    const current = this.records.get(clientId);
+    if (!current) {
+      return Promise.reject(new Error(`No job with id ${clientId}.`));
+    }
+    const patch = typeof update === 'function' ? update(current) : update;
+    if (patch === undefined) {
+      return Promise.resolve(current);
+    }
+    const now = this.clock.now();
+    const next = stripUndefined<JobRecord>({
+      ...current,
+      ...patch,
+      clientId: current.clientId,
+      createdAt: current.createdAt,
+      history: current.history,
+      updatedAt: now,
+    });
+    const added: StatusEntry[] = [];
+    if (next.state !== current.state) {
+      added.push({ status: next.state, at: now, source: 'local' });
+    }
+    if (next.remoteStatus !== undefined && next.remoteStatus !== current.remoteStatus) {
+      added.push({ status: next.remoteStatus, at: now, source: 'remote' });
+    }
+    if (added.length > 0) {
+      next.history = trimHistory([...current.history, ...added]);
+    }
+    this.records.set(clientId, next);
+    this.sorted = undefined;
+    this.changeEmitter.fire({ changed: [next], removed: [] });
+    return this.persist().then(() => this.records.get(clientId) ?? next);
+  }
+
+  /** Removes a record (not its files). Resolves `false` when there was none. */
+  async remove(clientId: string): Promise<boolean> {
+    this.assertOpen();
+    if (!this.records.delete(clientId)) {
+      return false;
+    }
+    this.sorted = undefined;
+    this.changeEmitter.fire({ changed: [], removed: [clientId] });
+    await this.persist();
+    return true;
+  }
+
+  /** Resolves when every change made so far is on disk (or its write has failed and been logged). */
+  async flush(): Promise<void> {
+    while (this.writing || this.dirty) {
+      if (this.writing) {
+        await this.writing;
+      } else {
+        this.pump();
+      }
+    }
+  }
+
+  /** Stops accepting changes, waits for pending writes, and releases listeners. */
+  override async dispose(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      super.dispose();
+    }
+  }
+
+  // ---- Persistence ---------------------------------------------------------------------------------
+
+  private persist(): Promise<void> {
+    this.dirty = true;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.pump();
+    return done;
+  }
+
+  /** One write at a time; changes made while one is in flight are coalesced into the next. */
+  private pump(): void {
+    if (this.writing || !this.dirty) {
+      return;
+    }
+    this.dirty = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    let text: string;
+    try {
+      text = this.serialise();
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    this.writing = this.storage
+      .write(text)
+      .then(
+        () => {
+          for (const w of waiters) w.resolve();
+        },
+        (error: unknown) => {
+          this.logger.error(`Could not save the jobs list: ${describe(error)}`);
+          for (const w of waiters) w.reject(error);
+        },
+      )
+      .finally(() => {
+        this.writing = undefined;
+        this.pump();
+      });
+  }
+
+  private serialise(): string {
+    // Oldest first on disk, so appending jobs keeps the file's order stable.
+    const jobs = [...this.all()].reverse();
+    return JSON.stringify({ version: STORE_VERSION, jobs });
+  }
+
+  private async loadFrom(text: string | undefined): Promise<void> {
+    if (text === undefined || text.trim() === '') {
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      await this.setAside(text, 'corrupt', `the jobs file is not valid JSON (${describe(error)})`);
+      return;
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      await this.setAside(text, 'corrupt', 'the jobs file does not hold a jobs list');
+      return;
+    }
+    const { version, jobs } = data as { version?: unknown; jobs?: unknown };
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+      await this.setAside(text, 'corrupt', 'the jobs file has no valid version');
+      return;
+    }
+    if (version > STORE_VERSION) {
+      await this.setAside(
+        text,
+        'newer-version',
+        `the jobs file was written by a newer version of the extension (format ${version}; this one reads ${STORE_VERSION})`,
+      );
+      return;
+    }
+    if (!Array.isArray(jobs)) {
+      await this.setAside(text, 'corrupt', 'the jobs file has no jobs list');
+      return;
+    }
+
+    let dropped = 0;
+    let firstProblem: string | undefined;
+    for (let i = 0; i < jobs.length; i++) {
+      const raw: unknown = jobs[i];
+      let record: ParsedRecord;
+      if (looksLikeRecord(raw)) {
+        // Fast path: a plain check that accepts only what the schema accepts (see looksLikeRecord).
+        record = raw;
+      } else {
+        const result = jobRecordSchema.safeParse(raw);
+        if (!result.success) {
+          dropped++;
+          if (firstProblem === undefined) {
+            const issue = result.error.issues[0];
+            firstProblem = `job #${i}: ${issue?.path.map(String).join('.') || '(record)'}: ${issue?.message ?? 'invalid'}`;
+          }
+          continue;
+        }
+        record = result.data;
+      }
+      if (record.errorKind !== undefined && !ERROR_KINDS.has(record.errorKind)) {
+        delete record.errorKind;
+      }
+      const existing = this.records.get(record.clientId);
+      if (!existing || existing.updatedAt <= record.updatedAt) {
+        this.records.set(record.clientId, record as JobRecord);
+      }
+    }
+    if (dropped > 0) {
+      this.report.dropped = dropped;
+      const where = await this.storage.setAside(text, 'invalid-records').catch(() => undefined);
+      this.report.setAsidePath = where;
+      this.logger.warn(
+        `Dropped ${dropped} job record(s) that could not be read (first: ${firstProblem}).` +
+          (where ? ` The original file was copied to ${where}.` : ''),
+      );
+    }
+
+    const recovered = this.recoverInterrupted();
+    this.report.loaded = this.records.size;
+    this.report.recovered = recovered;
+    if (recovered > 0) {
+      this.logger.warn(`${recovered} job(s) were interrupted when the app stopped; see their status.`);
+      await this.persist().catch(() => undefined);
+    }
+  }
+
+  /** Records the app left mid-submit or mid-download are moved to states that say what to do next. */
+  private recoverInterrupted(): number {
+    const now = this.clock.now();
+    let count = 0;
+    for (const record of this.records.values()) {
+      let patch: JobPatch | undefined;
+      if (record.state === 'submitting') {
+        patch = { state: 'submitUnknown', error: SUBMIT_INTERRUPTED_MESSAGE, errorKind: undefined };
+      } else if (record.state === 'downloading') {
+        // `downloadFailed` + `cancelled` means "interrupted": resumeAll downloads it again.
+        patch = { state: 'downloadFailed', error: DOWNLOAD_INTERRUPTED_MESSAGE, errorKind: 'cancelled' };
+      }
+      if (patch && patch.state) {
+        const next = stripUndefined<JobRecord>({ ...record, ...patch, updatedAt: now });
+        next.history = trimHistory([...record.history, { status: patch.state, at: now, source: 'local' }]);
+        this.records.set(record.clientId, next);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private async setAside(text: string, reason: string, why: string): Promise<void> {
+    let where: string | undefined;
+    try {
+      where = await this.storage.setAside(text, reason);
+    } catch (error) {
+      this.logger.error(`Could not keep a copy of the unreadable jobs file: ${describe(error)}`);
+    }
+    this.report.setAsidePath = where;
+    this.logger.warn(
+      `Starting with an empty jobs list: ${why}.` + (where ? ` The file was kept as ${where}.` : ''),
+    );
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new Error('The job store is closed.');
+    }
+  }
+}
+
+function trimHistory(history: StatusEntry[]): StatusEntry[] {
+  if (history.length <= MAX_HISTORY) {
+    return history;
+  }
+  const first = history[0];
+  const tail = history.slice(history.length - (MAX_HISTORY - 1));
+  return first ? [first, ...tail] : tail;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] === undefined) {
+      delete value[key];
+    }
+  }
+  return value;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
