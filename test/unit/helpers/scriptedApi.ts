@@ -1,0 +1,81 @@
+/** A VideoApi whose getJob answers come from the test (for poller tests with a fake clock). */
+import { normaliseStatus, type KeyInfo, type VideoJob, type VideoModel } from '../../../src/core/api/schemas';
+import type { CallOptions, ContentRequest, ContentResponse, VideoApi } from '../../../src/core/api/videoApi';
+import type { WireVideoRequest } from '../../../src/core/api/videoRequest';
+import type { Clock } from '../../../src/core/shared/clock';
+
+export function videoJob(id: string, rawStatus: string, extra: Partial<VideoJob> = {}): VideoJob {
+  return { id, status: normaliseStatus(rawStatus), rawStatus, unsignedUrls: [], ...extra };
+}
+
+export interface GetJobCall {
+  jobId: string;
+  at: number;
+  pollingUrl?: string;
+  signal?: AbortSignal;
+}
+
+export type GetJobHandler = (jobId: string, call: GetJobCall) => Promise<VideoJob> | VideoJob;
+
+export class ScriptedApi implements VideoApi {
+  readonly baseUrl = 'https://openrouter.test/api/v1';
+  readonly calls: GetJobCall[] = [];
+  handler: GetJobHandler = (jobId) => videoJob(jobId, 'pending');
+
+  constructor(private readonly clock: Clock) {}
+
+  callsFor(jobId: string): GetJobCall[] {
+    return this.calls.filter((c) => c.jobId === jobId);
+  }
+
+  async getJob(jobId: string, options: CallOptions & { pollingUrl?: string } = {}): Promise<VideoJob> {
+    const call: GetJobCall = { jobId, at: this.clock.now(), pollingUrl: options.pollingUrl, signal: options.signal };
+    this.calls.push(call);
+    return this.handler(jobId, call);
+  }
+
+  contentUrl(jobId: string, index: number, unsignedUrls?: readonly string[]): string {
+    return unsignedUrls?.[index] ?? `${this.baseUrl}/videos/${jobId}/content?index=${index}`;
+  }
+
+  listModels(): Promise<VideoModel[]> {
+    return Promise.reject(new Error('ScriptedApi.listModels is not scripted'));
+  }
+
+  submit(_body: WireVideoRequest): Promise<VideoJob> {
+    return Promise.reject(new Error('ScriptedApi.submit is not scripted'));
+  }
+
+  openContent(_request: ContentRequest): Promise<ContentResponse> {
+    return Promise.reject(new Error('ScriptedApi.openContent is not scripted'));
+  }
+
+  getKeyInfo(): Promise<KeyInfo> {
+    return Promise.reject(new Error('ScriptedApi.getKeyInfo is not scripted'));
+  }
+
+  dispose(): void {}
+}
+
+/** A promise the test settles by hand. */
+export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Deterministic [0, 1) numbers (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
