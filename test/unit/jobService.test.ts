@@ -1,0 +1,501 @@
+/**
+ * JobService end to end: the real client and the real downloader against the fake OpenRouter over loopback,
+ * the real FileStorage in a temporary folder, and the system clock with short poll intervals.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OpenRouterError } from '../../src/core/api/errors';
+import { createVideoApi } from '../../src/core/api/openRouterClient';
+import type { VideoModel } from '../../src/core/api/schemas';
+import type { VideoApi } from '../../src/core/api/videoApi';
+import type { VideoRequest } from '../../src/core/api/videoRequest';
+import { FileStorage } from '../../src/core/jobs/fileStorage';
+import type { JobRecord } from '../../src/core/jobs/jobRecord';
+import { JobService, JobSubmitError, RequestValidationError, type ReadImageFn } from '../../src/core/jobs/jobService';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { FakeOpenRouter, fixtureModels, sampleMp4, type Fault } from '../fake-openrouter/fakeOpenRouter';
+import { TestLogger } from './helpers/testLogger';
+
+const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
+const MODEL_ID = 'google/veo-3.1';
+const REQUEST: VideoRequest = {
+  model: MODEL_ID,
+  prompt: 'A red fox running through fresh snow',
+  duration: 4,
+  resolution: '720p',
+  aspectRatio: '16:9',
+};
+
+const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
+
+const readImage: ReadImageFn = async (p) => ({
+  dataUrl: `data:image/png;base64,${Buffer.from(`png bytes of ${p}`).toString('base64')}`,
+  mimeType: 'image/png',
+  bytes: 20,
+});
+
+interface Harness {
+  dir: string;
+  storePath: string;
+  out: string;
+  logger: TestLogger;
+  store: JobStore;
+  api: VideoApi;
+  service: JobService;
+  finished: JobRecord[];
+  /** Disposes service, store and client, as a window reload would. */
+  close(): Promise<void>;
+}
+
+let fake: FakeOpenRouter;
+const open: Harness[] = [];
+
+async function harness(options: { dir?: string; wrapApi?: (api: VideoApi, h: { storePath: string }) => VideoApi } = {}): Promise<Harness> {
+  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'jobservice-')));
+  const storePath = path.join(dir, 'state', 'jobs.json');
+  const out = path.join(dir, 'videos');
+  const logger = new TestLogger();
+  const store = await JobStore.load(new FileStorage(storePath), logger);
+  const client = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, userAgent: 'test', logger });
+  const api = options.wrapApi ? options.wrapApi(client, { storePath }) : client;
+  const service = new JobService({
+    api: async () => api,
+    store,
+    pollerSettings: POLL,
+    logger,
+    extensionVersion: '0.1.0-test',
+    readImage,
+    writeSidecar: () => true,
+    defaultTargetFolder: () => out,
+  });
+  const finished: JobRecord[] = [];
+  service.onDidFinish((r) => finished.push(r));
+  let closed = false;
+  const h: Harness = {
+    dir,
+    storePath,
+    out,
+    logger,
+    store,
+    api,
+    service,
+    finished,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      service.dispose();
+      await service.settled();
+      await store.dispose();
+      await client.dispose();
+    },
+  };
+  open.push(h);
+  return h;
+}
+
+/** A delegating VideoApi whose submit runs `before` first. */
+function withBeforeSubmit(api: VideoApi, before: () => Promise<void>): VideoApi {
+  return {
+    get baseUrl() {
+      return api.baseUrl;
+    },
+    listModels: (o) => api.listModels(o),
+    submit: async (body, o) => {
+      await before();
+      return api.submit(body, o);
+    },
+    getJob: (id, o) => api.getJob(id, o),
+    contentUrl: (id, i, u) => api.contentUrl(id, i, u),
+    openContent: (r) => api.openContent(r),
+    getKeyInfo: (o) => api.getKeyInfo(o),
+    dispose: () => api.dispose(),
+  };
+}
+
+async function onDisk(storePath: string): Promise<JobRecord[]> {
+  return (JSON.parse(await fs.readFile(storePath, 'utf8')) as { jobs: JobRecord[] }).jobs;
+}
+
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+}
+
+describe('JobService (real client + downloader against the fake OpenRouter)', function () {
+  this.timeout(20_000);
+
+  before(async () => {
+    fake = await FakeOpenRouter.start();
+    assert.ok(veo, 'fixture has google/veo-3.1');
+  });
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+    fake.reset();
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  it('submit → poll → download saves a byte-identical MP4 with a sidecar, exactly once', async () => {
+    fake.queueScript({ statuses: ['pending', 'in_progress', 'completed'], costUsd: 0.4 });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    assert.equal(record.state, 'pending');
+    assert.match(record.jobId!, /^[A-Za-z0-9]{20}$/);
+    assert.equal(record.estimatedCostUsd, 1.6, '4 s with audio at $0.40/s');
+
+    const final = await h.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved');
+    assert.equal(final.costUsd, 0.4);
+    assert.equal(final.remoteStatus, 'completed');
+    assert.equal(final.outputs.length, 1);
+    const output = final.outputs[0]!;
+    assert.equal(path.dirname(output.file!), h.out);
+    assert.match(path.basename(output.file!), /^a-red-fox-running-through-fresh-snow-\d{8}-\d{6}\.mp4$/);
+    assert.deepEqual(await fs.readFile(output.file!), sampleMp4());
+    assert.equal(output.bytes, sampleMp4().length);
+    assert.equal(output.sidecar, `${output.file}.json`);
+    const sidecar = JSON.parse(await fs.readFile(output.sidecar, 'utf8')) as { job: { id: string }; request: { prompt: string } };
+    assert.equal(sidecar.job.id, record.jobId);
+    assert.equal(sidecar.request.prompt, REQUEST.prompt);
+    assert.deepEqual(await listFiles(h.out), [path.basename(output.file!), path.basename(output.sidecar)]);
+
+    assert.equal(fake.submitCount(), 1);
+    assert.equal(fake.requestsTo('content').length, 1);
+    assert.deepEqual(
+      final.history.filter((e) => e.source === 'local').map((e) => e.status),
+      ['submitting', 'pending', 'in_progress', 'downloading', 'saved'],
+    );
+    assert.deepEqual(h.finished.map((r) => r.state), ['saved']);
+    await h.store.flush();
+    assert.equal((await onDisk(h.storePath))[0]?.state, 'saved');
+    // Nothing more happens on its own, and an ordinary download() of a saved job is a no-op.
+    await h.service.resumeAll();
+    assert.equal((await h.service.download(record.clientId)).state, 'saved');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(fake.requestsTo('content').length, 1);
+    assert.equal(fake.submitCount(), 1);
+  });
+
+  it('has the record on disk in `submitting` before the POST leaves, and before OpenRouter answers', async () => {
+    const seen: JobRecord[][] = [];
+    const h = await harness({
+      wrapApi: (api, { storePath }) => withBeforeSubmit(api, async () => void seen.push(await onDisk(storePath))),
+    });
+    fake.inject({ route: 'submit', stallMs: 300 });
+    const submitting = h.service.submit(veo, REQUEST, h.out);
+    await until('the submit to reach the fake', () => fake.requestsTo('submit').length === 1);
+    const whileInFlight = await onDisk(h.storePath);
+    assert.equal(whileInFlight.length, 1);
+    assert.equal(whileInFlight[0]?.state, 'submitting');
+    assert.equal(whileInFlight[0]?.jobId, undefined);
+    const record = await submitting;
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]?.[0]?.state, 'submitting', 'on disk when api.submit was called');
+    assert.equal(seen[0]?.[0]?.clientId, record.clientId);
+    await h.service.waitForJob(record.clientId);
+  });
+
+  it('refuses an invalid request before writing or sending anything, listing every problem', async () => {
+    const h = await harness();
+    await assert.rejects(
+      h.service.submit(veo, { ...REQUEST, duration: 5, resolution: '480p' }, h.out),
+      (error: unknown) => {
+        assert.ok(error instanceof RequestValidationError);
+        assert.equal(error.kind, 'badRequest');
+        assert.ok(error.problems.length >= 2);
+        assert.match(error.message, /Nothing was submitted/);
+        return true;
+      },
+    );
+    assert.equal(h.store.size, 0);
+    assert.deepEqual(await listFiles(path.dirname(h.storePath)), []);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  const ambiguous: [string, Fault][] = [
+    ['a 500', { route: 'submit', status: 500 }],
+    ['a connection reset after sending', { route: 'submit', reset: true }],
+  ];
+  for (const [name, fault] of ambiguous) {
+    it(`${name} on submit → submitUnknown, never resubmitted (not by resumeAll, not after a reload)`, async () => {
+      const h = await harness();
+      fake.inject(fault);
+      let thrown: unknown;
+      await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => (thrown = e));
+      assert.ok(thrown instanceof JobSubmitError, String(thrown));
+      const record = thrown.record;
+      assert.equal(record.state, 'submitUnknown');
+      assert.match(record.error!, /may have accepted the job, and billed it/);
+      assert.match(record.error!, /NOT resubmitted/);
+      assert.match(record.error!, /Recover Job by ID/);
+      assert.equal(thrown.message, record.error);
+      assert.equal(fake.requestsTo('submit').length, 1);
+      assert.ok(fake.submitCount() <= 1);
+
+      await h.service.resumeAll();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(fake.requestsTo('submit').length, 1);
+      assert.equal((await h.service.waitForJob(record.clientId)).state, 'submitUnknown');
+
+      await h.close();
+      const again = await harness({ dir: h.dir });
+      assert.equal(again.store.get(record.clientId)?.state, 'submitUnknown');
+      await again.service.resumeAll();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(fake.requestsTo('submit').length, 1);
+      assert.equal(fake.requestsTo('poll').length, 0);
+    });
+  }
+
+  for (const [status, kind] of [
+    [402, 'payment'],
+    [400, 'badRequest'],
+  ] as const) {
+    it(`a ${status} on submit → rejected (nothing billed) with the client's message`, async () => {
+      const h = await harness();
+      fake.inject({ route: 'submit', status });
+      const error = await h.service.submit(veo, REQUEST, h.out).then(
+        () => assert.fail('should throw'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof JobSubmitError);
+      assert.equal(error.kind, kind);
+      assert.equal(error.status, status);
+      assert.equal(error.record.state, 'rejected');
+      assert.equal(error.record.errorKind, kind);
+      assert.doesNotMatch(error.record.error!, /resubmitted/);
+      assert.equal((await onDisk(h.storePath))[0]?.state, 'rejected');
+      assert.equal(fake.submitCount(), 0);
+    });
+  }
+
+  it('a submit that cannot connect at all → rejected (provably not sent)', async () => {
+    const h = await harness({
+      wrapApi: () =>
+        createVideoApi({ baseUrl: 'http://127.0.0.1:9/api/v1', keyProvider: () => fake.apiKey, userAgent: 'test', maxRetries: 0 }),
+    });
+    const error = await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => e);
+    assert.ok(error instanceof JobSubmitError);
+    assert.equal(error.record.state, 'rejected');
+    assert.equal(error.notSent, true);
+    await h.api.dispose();
+  });
+
+  for (const [raw, state, error] of [
+    ['failed', 'failed', 'Content policy violation'],
+    ['expired', 'expired', 'Job exceeded maximum time to live'],
+    ['dead', 'failed', 'Job died unexpectedly and will not complete'],
+    ['cancelled', 'cancelled', 'Job was cancelled'],
+  ] as const) {
+    it(`a job OpenRouter reports ${raw} ends ${state} with its error verbatim`, async () => {
+      fake.queueScript({ statuses: ['pending', raw] });
+      const h = await harness();
+      const record = await h.service.submit(veo, REQUEST, h.out);
+      const final = await h.service.waitForJob(record.jobId!);
+      assert.equal(final.state, state);
+      assert.equal(final.error, error);
+      assert.equal(final.remoteStatus, raw);
+      assert.deepEqual(h.finished.map((r) => r.state), [state]);
+      assert.equal(fake.requestsTo('content').length, 0);
+      assert.deepEqual(await listFiles(h.out), []);
+    });
+  }
+
+  it('resumes after a reload (service and store disposed, loaded again) and saves exactly once', async () => {
+    fake.queueScript({ statuses: ['pending', 'pending', 'pending', 'completed'] });
+    const first = await harness();
+    const record = await first.service.submit(veo, REQUEST, first.out);
+    await first.close();
+    const pollsBefore = fake.requestsTo('poll').length;
+    assert.ok(pollsBefore < 4, 'it was still running when the window closed');
+
+    const second = await harness({ dir: first.dir });
+    assert.equal(second.store.get(record.clientId)?.state, 'pending');
+    await second.service.resumeAll();
+    const final = await second.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved');
+    assert.deepEqual(await fs.readFile(final.outputs[0]!.file!), sampleMp4());
+    assert.equal(fake.submitCount(), 1);
+    assert.equal(fake.requestsTo('content').length, 1);
+    assert.equal((await listFiles(second.out)).filter((f) => f.endsWith('.mp4')).length, 1);
+  });
+
+  it('a reload in the middle of a download downloads again once, into the same name, with no leftovers', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    fake.setContent({ latencyMs: 400 });
+    const first = await harness();
+    const record = await first.service.submit(veo, REQUEST, first.out);
+    await until('the download to start', () => first.store.get(record.clientId)?.state === 'downloading');
+    await first.store.flush();
+    // A crash: the last thing on disk says "downloading".
+    const crashed = await fs.readFile(first.storePath, 'utf8');
+    await first.close();
+    await fs.writeFile(first.storePath, crashed);
+    assert.equal((await onDisk(first.storePath))[0]?.state, 'downloading');
+    fake.setContent({});
+
+    const second = await harness({ dir: first.dir });
+    assert.equal(second.store.get(record.clientId)?.state, 'downloadFailed', 'load turned it into a re-download');
+    await second.service.resumeAll();
+    const final = await second.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved');
+    const files = await listFiles(second.out);
+    assert.deepEqual(files.filter((f) => f.endsWith('.mp4')), [path.basename(final.outputs[0]!.file!)]);
+    assert.ok(!files.some((f) => f.endsWith('.part')));
+    assert.doesNotMatch(path.basename(final.outputs[0]!.file!), /-2\.mp4$/);
+    assert.equal(fake.submitCount(), 1);
+  });
+
+  it('downloadFailed keeps the job downloadable; download() then works; again:true makes a second copy', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    fake.inject({ route: 'content', status: 404 });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const failed = await h.service.waitForJob(record.clientId);
+    assert.equal(failed.state, 'downloadFailed');
+    assert.equal(failed.errorKind, 'notFound');
+    assert.deepEqual(await listFiles(h.out), [], 'no partial or placeholder file left');
+    assert.deepEqual(h.finished.map((r) => r.state), ['downloadFailed']);
+
+    const saved = await h.service.download(record.clientId);
+    assert.equal(saved.state, 'saved');
+    assert.equal(saved.downloadAttempts, 2);
+    assert.equal(saved.error, undefined);
+    assert.deepEqual(await fs.readFile(saved.outputs[0]!.file!), sampleMp4());
+    assert.equal(fake.requestsTo('content').length, 2);
+
+    const again = await h.service.download(record.clientId, { again: true });
+    assert.equal(fake.requestsTo('content').length, 3);
+    assert.notEqual(again.outputs[0]!.file, saved.outputs[0]!.file);
+    assert.match(again.outputs[0]!.file!, /-2\.mp4$/);
+    assert.equal((await listFiles(h.out)).filter((f) => f.endsWith('.mp4')).length, 2);
+    assert.equal(fake.submitCount(), 1);
+  });
+
+  it('never downloads one job twice at once (concurrent download(), resumeAll)', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    fake.inject({ route: 'content', status: 404 });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    await h.service.waitForJob(record.clientId);
+    fake.setContent({ latencyMs: 200 });
+    const a = h.service.download(record.clientId);
+    const b = h.service.download(record.clientId);
+    const c = h.service.download(record.clientId, { again: true });
+    await h.service.resumeAll();
+    assert.equal(a, b);
+    assert.equal(a, c);
+    await Promise.all([a, b, c]);
+    assert.equal(fake.requestsTo('content').length, 2, 'the failed one, then exactly one more');
+    assert.equal((await listFiles(h.out)).filter((f) => f.endsWith('.mp4')).length, 1);
+  });
+
+  it('saves every output of a multi-output job, from a storage origin without sending the key there', async () => {
+    fake.queueScript({ statuses: ['completed'], outputs: 2, contentOrigin: 'storage' });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const final = await h.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved');
+    assert.deepEqual(final.outputs.map((o) => o.index), [0, 1]);
+    assert.match(final.outputs[1]!.file!, /-out2\.mp4$/);
+    for (const o of final.outputs) {
+      assert.deepEqual(await fs.readFile(o.file!), sampleMp4());
+      assert.ok(o.sidecar);
+    }
+    assert.equal(fake.requestsTo('storage').length, 2);
+    assert.ok(fake.requestsTo('storage').every((r) => r.headers.authorization === undefined));
+  });
+
+  it('recovers a job by id (nothing submitted) and saves it', async () => {
+    const job = fake.createJob(MODEL_ID, { statuses: ['pending', 'completed'] });
+    const h = await harness();
+    const record = await h.service.recover(job.id, h.out);
+    assert.equal(record.jobId, job.id);
+    const final = await h.service.waitForJob(job.id);
+    assert.equal(final.state, 'saved');
+    assert.deepEqual(await fs.readFile(final.outputs[0]!.file!), sampleMp4());
+    assert.match(path.basename(final.outputs[0]!.file!), new RegExp(`openrouter-${job.id.toLowerCase()}`, 'i'));
+    assert.equal(fake.submitCount(), 0);
+    // The same id again returns the same record.
+    assert.equal((await h.service.recover(job.id, h.out)).clientId, record.clientId);
+    // An unknown id creates nothing.
+    await assert.rejects(h.service.recover('NoSuchJob0000000000a', h.out), (e: unknown) => OpenRouterError.is(e, 'notFound'));
+    assert.equal(h.store.size, 1);
+    await assert.rejects(h.service.recover('not a job id!', h.out), /not an OpenRouter job id/);
+  });
+
+  it('adopts a job id into a submitUnknown record (same record, request kept)', async () => {
+    const h = await harness();
+    fake.inject({ route: 'submit', status: 502 });
+    const error = await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => e);
+    assert.ok(error instanceof JobSubmitError);
+    // Suppose OpenRouter did accept it: the user finds it in their activity.
+    const job = fake.createJob(MODEL_ID, { statuses: ['completed'] });
+    const adopted = await h.service.recover(`${fake.baseUrl}/videos/${job.id}`, { adopt: error.record.clientId });
+    assert.equal(adopted.clientId, error.record.clientId);
+    const final = await h.service.waitForJob(error.record.clientId);
+    assert.equal(final.state, 'saved');
+    assert.equal(final.request.prompt, REQUEST.prompt);
+    assert.equal(h.store.size, 1);
+  });
+
+  it('sends frames as data URLs but never stores them', async () => {
+    const h = await harness();
+    const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: '/images/first.png' }] };
+    const record = await h.service.submit(veo, request, h.out);
+    const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as { frame_images: { image_url: { url: string } }[] };
+    assert.match(body.frame_images[0]!.image_url.url, /^data:image\/png;base64,/);
+    assert.equal(record.request.frames?.[0]?.path, '/images/first.png');
+    await h.service.waitForJob(record.clientId);
+    await h.store.flush();
+    assert.doesNotMatch(await fs.readFile(h.storePath, 'utf8'), /data:/);
+  });
+
+  it('rerun() submits the same request again as a new job (only when asked)', async () => {
+    const h = await harness();
+    const first = await h.service.submit(veo, REQUEST, h.out);
+    await h.service.waitForJob(first.clientId);
+    const second = await h.service.rerun(first.clientId);
+    assert.notEqual(second.clientId, first.clientId);
+    assert.notEqual(second.jobId, first.jobId);
+    assert.deepEqual(second.request, first.request);
+    assert.equal((await h.service.waitForJob(second.clientId)).state, 'saved');
+    assert.equal(fake.submitCount(), 2);
+  });
+
+  it('stopWatching() and watch() through the service; remove() drops a job', async () => {
+    fake.queueScript({ statuses: ['pending'] });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const stopped = await h.service.stopWatching(record.clientId);
+    assert.equal(stopped.state, 'stopped');
+    assert.equal((await h.service.waitForJob(record.clientId)).state, 'stopped');
+    const polls = fake.requestsTo('poll').length;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.equal(fake.requestsTo('poll').length, polls);
+    fake.setJobStatus(record.jobId!, 'completed');
+    await h.service.watch(record.clientId);
+    assert.equal((await h.service.waitForJob(record.clientId)).state, 'saved');
+    const waiting = h.service.waitForJob(record.clientId);
+    assert.equal((await waiting).state, 'saved');
+    assert.equal(await h.service.remove(record.clientId), true);
+    assert.equal(h.store.size, 0);
+    await assert.rejects(h.service.waitForJob(record.clientId), /No job/);
+  });
+});
