@@ -22,10 +22,11 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
-async function setup(options: Partial<JobPollerOptions> = {}): Promise<Harness> {
+async function setup(options: Partial<JobPollerOptions> = {}, lazyWriteMs = 0): Promise<Harness> {
   const clock = new FakeClock();
   const logger = new TestLogger();
-  const store = await JobStore.load(new MemoryStorage(), logger, clock);
+  // Lazy writes off by default here, so the fake clock's timers are the poller's alone.
+  const store = await JobStore.load(new MemoryStorage(), logger, clock, { lazyWriteMs });
   const api = new ScriptedApi(clock);
   let loads = 0;
   const terminal: { record: JobRecord; job: VideoJob }[] = [];
@@ -254,6 +255,18 @@ describe('JobPoller', () => {
       assert.equal(h.terminal.length, 1);
     });
   }
+
+  it('with the store writing poll bookkeeping lazily, still leaves no timer once nothing is active', async () => {
+    const h = await setup({}, 2000);
+    let n = 0;
+    h.api.handler = (jobId) => videoJob(jobId, ++n < 4 ? 'pending' : 'completed');
+    h.poller.start();
+    const r = await h.add('A');
+    await h.clock.advance(60_000);
+    assert.equal(h.store.get(r.clientId)?.remoteStatus, 'completed');
+    assert.equal(h.api.calls.length, 4);
+    assert.equal(h.clock.pendingTimerCount, 0);
+  });
 
   it('says so when OpenRouter fails a job without a reason', async () => {
     const h = await setup();

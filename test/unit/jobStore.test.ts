@@ -138,6 +138,67 @@ describe('JobStore', () => {
       await store.dispose();
     });
 
+    it('writes lazy changes within lazyWriteMs, or with the next ordinary change; flush() and dispose() write them', async () => {
+      const storage = new MemoryStorage();
+      const store = await JobStore.load(storage, logger, clock, { lazyWriteMs: 1000 });
+      const r = await store.create({ state: 'pending', request: { model: 'm' }, targetFolder: '/o' });
+      const writes = storage.writes.length;
+      let landed = false;
+      void store.update(r.clientId, { pollCount: 1 }, { lazy: true }).then(() => (landed = true));
+      void store.update(r.clientId, { pollCount: 2 }, { lazy: true });
+      await clock.advance(999);
+      assert.equal(storage.writes.length, writes, 'not yet');
+      assert.equal(clock.pendingTimerCount, 1);
+      await clock.advance(1);
+      assert.equal(storage.writes.length, writes + 1, 'one write for both');
+      assert.equal(landed, true);
+      assert.equal(storage.jobs()[0]?.pollCount, 2);
+      assert.equal(clock.pendingTimerCount, 0);
+
+      void store.update(r.clientId, { pollCount: 3 }, { lazy: true });
+      await store.update(r.clientId, { state: 'in_progress' });
+      assert.equal(storage.jobs()[0]?.pollCount, 3, 'an ordinary change takes the lazy one along');
+      assert.equal(clock.pendingTimerCount, 0);
+
+      void store.update(r.clientId, { pollCount: 4 }, { lazy: true });
+      await store.flush();
+      assert.equal(storage.jobs()[0]?.pollCount, 4);
+      void store.update(r.clientId, { pollCount: 5 }, { lazy: true });
+      await store.dispose();
+      assert.equal(storage.jobs()[0]?.pollCount, 5);
+      assert.equal(clock.pendingTimerCount, 0);
+    });
+
+    it('writes the same JSON as JSON.stringify of the whole list, reusing unchanged records', async () => {
+      const storage = new MemoryStorage();
+      const store = await JobStore.load(storage, logger, clock);
+      const a = await store.create({ state: 'pending', request: { model: 'm', prompt: 'é "quoted" \\ \u2028' }, targetFolder: '/o' });
+      await clock.advance(5);
+      await store.create({ state: 'saved', request: { model: 'm' }, targetFolder: '/o', outputs: [{ index: 0, file: '/o/x.mp4' }] });
+      await store.update(a.clientId, { state: 'stopped', error: undefined });
+      assert.equal(storage.text, JSON.stringify({ version: 1, jobs: [...store.all()].reverse() }));
+      assert.deepEqual(JSON.parse(storage.text!), { version: 1, jobs: [...store.all()].reverse() });
+      await store.dispose();
+    });
+
+    it('keeps all() sorted and returns a new array on every change (old snapshots stay as they were)', async () => {
+      const store = await JobStore.load(new MemoryStorage(), logger, clock);
+      const a = await store.create({ state: 'pending', request: { model: 'm' }, targetFolder: '/o' });
+      await clock.advance(5);
+      const b = await store.create({ state: 'pending', request: { model: 'm' }, targetFolder: '/o' });
+      const before = store.all();
+      await store.update(a.clientId, { state: 'stopped' });
+      const after = store.all();
+      assert.notEqual(after, before);
+      assert.equal(before[1]?.state, 'pending');
+      assert.equal(after[1]?.state, 'stopped');
+      await clock.advance(5);
+      const c = await store.create({ state: 'pending', request: { model: 'm' }, targetFolder: '/o' });
+      await store.remove(b.clientId);
+      assert.deepEqual(store.all().map((r) => r.clientId), [c.clientId, a.clientId]);
+      await store.dispose();
+    });
+
     it('takes a created record back out when it cannot be written, so nobody acts on it', async () => {
       const storage = new MemoryStorage();
       const store = await JobStore.load(storage, logger, clock);

@@ -443,9 +443,11 @@ export class JobPoller extends Disposable {
     } else {
       Object.assign(patch, remoteFailurePatch(job, now));
     }
-    // Applied in memory at once; the write is awaited in the background.
+    // Applied in memory at once; the write is awaited in the background. Poll bookkeeping that
+    // changes no state (the common "still pending") may be written a little later.
+    const lazy = !TERMINAL.has(status) && (patch.state === undefined || patch.state === current.state);
     this.store
-      .update(entry.clientId, (r) => (isActive(r) ? patch : undefined))
+      .update(entry.clientId, (r) => (isActive(r) ? patch : undefined), { lazy })
       .catch((error: unknown) => this.logger.error(`Could not save the status of job ${job.id}: ${describe(error)}`));
 
     if (TERMINAL.has(status)) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { ErrorKind } from '../api/errors';
-import { type Clock, systemClock } from '../shared/clock';
+import { type Clock, type TimerHandle, systemClock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
 import { Emitter, type Event } from '../shared/emitter';
 import { type Logger, nullLogger } from '../shared/logger';
@@ -34,6 +34,19 @@ export type JobPatch = Partial<Omit<JobRecord, 'clientId' | 'createdAt' | 'updat
 
 /** A patch, or a function of the current record returning one (`undefined`: leave the record as it is). */
 export type JobUpdate = JobPatch | ((record: JobRecord) => JobPatch | undefined);
+
+export interface JobStoreOptions {
+  /**
+   * Changes made with `{ lazy: true }` (poll bookkeeping) are written within this many ms, or with the
+   * next ordinary change, whichever comes first. 0 writes them at once. Default 2000.
+   */
+  lazyWriteMs?: number;
+}
+
+export interface UpdateOptions {
+  /** Not urgent: may be written a little later (see `JobStoreOptions.lazyWriteMs`). */
+  lazy?: boolean;
+}
 
 export interface JobStoreLoadReport {
   /** Records loaded. */
@@ -259,18 +272,27 @@ export class JobStore extends Disposable {
   private readonly changeEmitter = this._register(new Emitter<JobStoreChange>());
   readonly onDidChange: Event<JobStoreChange> = this.changeEmitter.event;
 
+  /** A write is wanted now. */
   private dirty = false;
+  /** A lazy change waits for its timer (or for the next write). */
+  private lazyPending = false;
+  private lazyTimer: TimerHandle | undefined;
   private writing: Promise<void> | undefined;
   private waiters: Waiter[] = [];
   private closed = false;
   private report: JobStoreLoadReport = { loaded: 0, dropped: 0, recovered: 0 };
+  /** Each record's JSON, computed once per record version (records are replaced, never mutated). */
+  private readonly json = new WeakMap<JobRecord, string>();
+  private readonly lazyWriteMs: number;
 
   private constructor(
     private readonly storage: JobStorage,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    options: JobStoreOptions,
   ) {
     super();
+    this.lazyWriteMs = Math.max(0, options.lazyWriteMs ?? 2000);
   }
 
   /**
@@ -278,8 +300,13 @@ export class JobStore extends Disposable {
    * aside and the store starts empty; records that do not fit are dropped one by one. It throws only
    * when the storage itself cannot be read (so an unreadable file is never overwritten with nothing).
    */
-  static async load(storage: JobStorage, logger: Logger = nullLogger, clock: Clock = systemClock): Promise<JobStore> {
-    const store = new JobStore(storage, logger, clock);
+  static async load(
+    storage: JobStorage,
+    logger: Logger = nullLogger,
+    clock: Clock = systemClock,
+    options: JobStoreOptions = {},
+  ): Promise<JobStore> {
+    const store = new JobStore(storage, logger, clock, options);
     await store.loadFrom(await storage.read());
     return store;
   }
@@ -288,7 +315,10 @@ export class JobStore extends Disposable {
     return this.report;
   }
 
-  /** All records, newest first (by `createdAt`). */
+  /**
+   * All records, newest first (by `createdAt`). The array is a snapshot: it is replaced, never changed,
+   * when records change. Records are immutable too: change them with `update`.
+   */
   all(): readonly JobRecord[] {
     if (!this.sorted) {
       this.sorted = [...this.records.values()].sort((a, b) => b.createdAt - a.createdAt);
@@ -333,14 +363,14 @@ export class JobStore extends Disposable {
       record.history.push({ status: init.remoteStatus, at: now, source: 'remote' });
     }
     this.records.set(record.clientId, record);
-    this.sorted = undefined;
+    this.insertSorted(record);
     this.changeEmitter.fire({ changed: [record], removed: [] });
     try {
-      await this.persist();
+      await this.persist(false);
     } catch (error) {
       if (this.records.get(record.clientId) === record) {
         this.records.delete(record.clientId);
-        this.sorted = undefined;
+        this.removeSorted(record);
         this.changeEmitter.fire({ changed: [], removed: [record.clientId] });
       }
       throw error;
@@ -353,7 +383,7 @@ export class JobStore extends Disposable {
    * on disk. Appends a history entry when `state` or `remoteStatus` changes. Rejects when the record
    * does not exist. An updater returning `undefined` changes nothing.
    */
-  update(clientId: string, update: JobUpdate): Promise<JobRecord> {
+  update(clientId: string, update: JobUpdate, options: UpdateOptions = {}): Promise<JobRecord> {
     if (this.closed) {
       return Promise.reject(new Error('The job store is closed.'));
     }
@@ -385,30 +415,37 @@ export class JobStore extends Disposable {
       next.history = trimHistory([...current.history, ...added]);
     }
     this.records.set(clientId, next);
-    this.sorted = undefined;
+    this.replaceSorted(current, next);
     this.changeEmitter.fire({ changed: [next], removed: [] });
-    return this.persist().then(() => this.records.get(clientId) ?? next);
+    return this.persist(options.lazy === true).then(() => this.records.get(clientId) ?? next);
   }
 
   /** Removes a record (not its files). Resolves `false` when there was none. */
   async remove(clientId: string): Promise<boolean> {
     this.assertOpen();
-    if (!this.records.delete(clientId)) {
+    const record = this.records.get(clientId);
+    if (!record) {
       return false;
     }
-    this.sorted = undefined;
+    this.records.delete(clientId);
+    this.removeSorted(record);
     this.changeEmitter.fire({ changed: [], removed: [clientId] });
-    await this.persist();
+    await this.persist(false);
     return true;
   }
 
   /** Resolves when every change made so far is on disk (or its write has failed and been logged). */
   async flush(): Promise<void> {
-    while (this.writing || this.dirty) {
+    for (;;) {
+      if (this.lazyPending) {
+        this.dirty = true;
+      }
       if (this.writing) {
         await this.writing;
-      } else {
+      } else if (this.dirty) {
         this.pump();
+      } else {
+        return;
       }
     }
   }
@@ -428,10 +465,24 @@ export class JobStore extends Disposable {
 
   // ---- Persistence ---------------------------------------------------------------------------------
 
-  private persist(): Promise<void> {
-    this.dirty = true;
+  /** Resolves when a write holding every change so far has landed. */
+  private persist(lazy: boolean): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.pump();
+    if (lazy && this.lazyWriteMs > 0 && !this.closed) {
+      this.lazyPending = true;
+      if (this.lazyTimer === undefined && !this.dirty) {
+        this.lazyTimer = this.clock.setTimeout(() => {
+          this.lazyTimer = undefined;
+          if (this.lazyPending) {
+            this.dirty = true;
+            this.pump();
+          }
+        }, this.lazyWriteMs);
+      }
+    } else {
+      this.dirty = true;
+      this.pump();
+    }
     return done;
   }
 
@@ -441,6 +492,11 @@ export class JobStore extends Disposable {
       return;
     }
     this.dirty = false;
+    this.lazyPending = false;
+    if (this.lazyTimer !== undefined) {
+      this.clock.clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
     const waiters = this.waiters;
     this.waiters = [];
     let text: string;
@@ -467,10 +523,48 @@ export class JobStore extends Disposable {
       });
   }
 
+  /** `{"version":1,"jobs":[…]}`, oldest first, from per-record JSON cached across writes. */
   private serialise(): string {
-    // Oldest first on disk, so appending jobs keeps the file's order stable.
-    const jobs = [...this.all()].reverse();
-    return JSON.stringify({ version: STORE_VERSION, jobs });
+    const all = this.all();
+    const parts = new Array<string>(all.length);
+    for (let i = all.length - 1, j = 0; i >= 0; i--, j++) {
+      const record = all[i] as JobRecord;
+      let text = this.json.get(record);
+      if (text === undefined) {
+        text = JSON.stringify(record);
+        this.json.set(record, text);
+      }
+      parts[j] = text;
+    }
+    return `{"version":${STORE_VERSION},"jobs":[${parts.join(',')}]}`;
+  }
+
+  // ---- The sorted snapshot (newest first), kept up to date without re-sorting -------------------
+
+  private insertSorted(record: JobRecord): void {
+    if (!this.sorted) return;
+    const next = this.sorted.slice();
+    let i = 0;
+    while (i < next.length && (next[i] as JobRecord).createdAt > record.createdAt) i++;
+    next.splice(i, 0, record);
+    this.sorted = next;
+  }
+
+  private replaceSorted(previous: JobRecord, record: JobRecord): void {
+    if (!this.sorted) return;
+    const i = this.sorted.indexOf(previous);
+    if (i < 0) {
+      this.sorted = undefined;
+      return;
+    }
+    const next = this.sorted.slice();
+    next[i] = record;
+    this.sorted = next;
+  }
+
+  private removeSorted(record: JobRecord): void {
+    if (!this.sorted) return;
+    this.sorted = this.sorted.filter((r) => r !== record);
   }
 
   private async loadFrom(text: string | undefined): Promise<void> {
@@ -549,7 +643,7 @@ export class JobStore extends Disposable {
     this.report.recovered = recovered;
     if (recovered > 0) {
       this.logger.warn(`${recovered} job(s) were interrupted when the app stopped; see their status.`);
-      await this.persist().catch(() => undefined);
+      await this.persist(false).catch(() => undefined);
     }
   }
 
@@ -572,6 +666,7 @@ export class JobStore extends Disposable {
         count++;
       }
     }
+    this.sorted = undefined;
     return count;
   }
 
