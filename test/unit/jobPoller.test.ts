@@ -442,6 +442,9 @@ describe('JobPoller', () => {
     await assert.rejects(h.poller.watch(unknown.clientId), /Recover Job by ID/);
     const saved = await h.add('S', { state: 'saved' });
     await assert.rejects(h.poller.watch(saved.clientId), /already finished/);
+    // Finished on OpenRouter, download about to start: stopping it would strand it, so it is left alone.
+    const done = await h.add('D', { remoteStatus: 'completed' });
+    assert.equal((await h.poller.stopWatching(done.clientId)).state, 'pending');
   });
 
   it('drops a job removed from the store, aborting its request', async () => {

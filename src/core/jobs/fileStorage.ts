@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { delay } from '../shared/clock';
 
 export interface JobStorage {
   /** The stored text, or `undefined` when nothing has been stored yet. Throws when it cannot be read. */
@@ -111,7 +112,7 @@ export class FileStorage implements JobStorage {
       await handle.sync();
       await handle.close();
       handle = undefined;
-      await fs.rename(tmp, this.filePath);
+      await renameWithRetry(tmp, this.filePath);
     } catch (error) {
       await handle?.close().catch(() => undefined);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -144,6 +145,25 @@ export class FileStorage implements JobStorage {
       } catch {
         // Another process may be renaming it right now; leave it.
       }
+    }
+  }
+}
+
+/**
+ * On Windows a rename over a file that another process (an antivirus, an indexer) has open fails for a
+ * moment with EPERM/EACCES/EBUSY; a few short retries get through. Elsewhere the first attempt decides.
+ */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (error) {
+      const transient = isCode(error, 'EPERM') || isCode(error, 'EACCES') || isCode(error, 'EBUSY');
+      if (!transient || process.platform !== 'win32' || attempt >= 5) {
+        throw error;
+      }
+      await delay(20 * (attempt + 1));
     }
   }
 }

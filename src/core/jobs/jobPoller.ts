@@ -248,6 +248,9 @@ export class JobPoller extends Disposable {
     if (!RESUMABLE_STATES.has(record.state)) {
       throw new OpenRouterError('badRequest', `This job is already finished (${record.state}); there is nothing to watch.`);
     }
+    if (isTerminalStatus(record.remoteStatus)) {
+      throw new OpenRouterError('badRequest', `OpenRouter already reported this job as ${record.remoteStatus}; there is nothing to watch. Download it instead.`);
+    }
     const remote = record.remoteStatus !== undefined ? normaliseStatus(record.remoteStatus) : 'pending';
     const updated = this.store.update(clientId, {
       state: remote === 'in_progress' ? 'in_progress' : 'pending',
@@ -259,18 +262,21 @@ export class JobPoller extends Disposable {
     return updated;
   }
 
-  /** Stops watching an active job (state `stopped`; `watch()` resumes it). */
+  /**
+   * Stops watching an active job (state `stopped`; `watch()` resumes it). A job OpenRouter has already
+   * finished (its download about to start) is left alone.
+   */
   async stopWatching(clientId: string): Promise<JobRecord> {
     const record = this.store.get(clientId);
     if (!record) {
       throw new Error(`No job with id ${clientId}.`);
     }
-    if (!isActive(record)) {
+    if (!isPollable(record)) {
       return record;
     }
     this.untrack(clientId);
     this.arm();
-    return this.store.update(clientId, (r) => (isActive(r) ? { state: 'stopped' } : undefined));
+    return this.store.update(clientId, (r) => (isPollable(r) ? { state: 'stopped' } : undefined));
   }
 
   override dispose(): void {
