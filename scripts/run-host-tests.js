@@ -132,7 +132,7 @@ async function runIntegration(ctx, deadlineMs) {
   if (typeof result === 'object' && result.timedOut) {
     throw new Error(
       `The integration tests did not finish within ${Math.round((deadlineMs - ctx.started) / 1000)} s ` +
-        `(OPENROUTER_VIDEO_HOST_TIMEOUT_MS). Last lines they logged:\n${transcript.slice(-20).join('\n') || '(nothing)'}\n` +
+        `(OPENROUTER_VIDEO_HOST_TIMEOUT_MS). Last lines they logged:\n${transcript.filter((t) => !isNoise(t)).slice(-20).join('\n') || '(nothing)'}\n` +
         'Run again with OPENROUTER_VIDEO_TEST_VERBOSE=1 to see the workbench and server logs.',
     );
   }
@@ -158,8 +158,12 @@ const WORKBENCH_NOISE = [
   /open-vsx\.org|marketplace\.visualstudio\.com|vsda/i,
 ];
 
+function isNoise(text) {
+  return WORKBENCH_NOISE.some((re) => re.test(text));
+}
+
 function relayed(_type, text) {
-  return verbose || !WORKBENCH_NOISE.some((re) => re.test(text));
+  return verbose || !isNoise(text);
 }
 
 /** The e2e tier: mocha in plain Node over out/test/e2e, the tests drive Chromium themselves. */
@@ -239,6 +243,13 @@ async function main() {
           process.kill(-ctx.child.pid, 'SIGKILL');
         } catch {
           // gone
+        }
+      }
+      if (ctx.dirs && process.env.OPENROUTER_VIDEO_KEEP_TEMP !== '1') {
+        try {
+          fs.rmSync(ctx.dirs.root, { recursive: true, force: true });
+        } catch {
+          // a dying process may still hold a file; the OS temp cleaner gets the rest
         }
       }
       process.exit(130);

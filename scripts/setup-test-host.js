@@ -194,14 +194,14 @@ function acquireLock() {
   throw new Error(`Could not take the lock ${LOCK}`);
 }
 
-function install() {
+function install({ force }) {
   const missing = missingSystemPackages({ forInstall: true });
   if (missing.length) throw failMissing(missing);
 
   const release = acquireLock();
   const started = Date.now();
   try {
-    if (isInstalled()) return; // another process finished while we waited
+    if (!force && isInstalled()) return; // another process finished while we waited
     log(`installing code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${path.relative(REPO_ROOT, INSTALL_DIR)}/`);
     // A folder without the marker is a partial install: start over rather than patch it.
     fs.rmSync(INSTALL_DIR, { recursive: true, force: true });
@@ -293,8 +293,7 @@ function ensureTestHost({ force = false } = {}) {
     if (missing.length) throw failMissing(missing);
     return paths();
   }
-  if (force) fs.rmSync(MARKER, { force: true });
-  install();
+  install({ force });
   return paths();
 }
 
