@@ -479,6 +479,25 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(fake.submitCount(), 2);
   });
 
+  it('download() of a job not known to be complete checks with OpenRouter first', async () => {
+    fake.queueScript({ statuses: ['pending'] });
+    fake.queueScript({ statuses: ['pending'] });
+    const h = await harness();
+    const a = await h.service.submit(veo, REQUEST, h.out);
+    const b = await h.service.submit(veo, REQUEST, h.out);
+    await h.service.stopWatching(a.clientId);
+    await h.service.stopWatching(b.clientId);
+    await assert.rejects(h.service.download(a.clientId), /not finished yet/);
+    assert.equal(h.store.get(a.clientId)?.state, 'stopped');
+    fake.setJobStatus(a.jobId!, 'completed');
+    assert.equal((await h.service.download(a.clientId)).state, 'saved');
+    fake.setJobStatus(b.jobId!, 'failed', 'Content policy violation');
+    await assert.rejects(h.service.download(b.clientId), /no video to download: Content policy violation/);
+    assert.equal(h.store.get(b.clientId)?.state, 'failed');
+    assert.equal(h.store.get(b.clientId)?.error, 'Content policy violation');
+    assert.equal(fake.requestsTo('content').length, 1);
+  });
+
   it('stopWatching() and watch() through the service; remove() drops a job', async () => {
     fake.queueScript({ statuses: ['pending'] });
     const h = await harness();

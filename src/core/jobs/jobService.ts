@@ -531,7 +531,8 @@ export class JobService extends Disposable {
       throwIfAborted(signal, 'Cancelled; nothing was downloaded.');
       const checked = await this.ensureCompleted(api, clientId, signal);
       if (checked !== 'completed') {
-        return checked; // It failed remotely; the record says so.
+        // It failed remotely; the record now says so.
+        throw new OpenRouterError('badRequest', `OpenRouter reports this job as ${checked.remoteStatus ?? checked.state}, so there is no video to download: ${checked.error ?? 'no reason given'}`);
       }
       let record = await this.store.update(clientId, (r) => ({
         state: 'downloading',
