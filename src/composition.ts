@@ -61,7 +61,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
   });
   own(jobs);
 
-  let jobsTree: JobsTreeProvider | undefined;
+  const jobsTree = own(new JobsTreeProvider(store));
   const ctx: HostContext = {
     extension,
     version,
@@ -71,13 +71,12 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
     catalog,
     store,
     jobs,
-    revealJob: async (clientId) => jobsTree?.reveal(clientId),
+    revealJob: (clientId) => jobsTree.reveal(clientId),
   };
-  jobsTree = own(new JobsTreeProvider(store));
   own(new ModelsTreeProvider(catalog));
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
-  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree?.refresh() }));
+  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
   own(new ResumeMarker(store, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, logger));
 
   const updateSignedIn = async () => {
