@@ -35,6 +35,10 @@ const common = {
 };
 
 async function main() {
+  if (!watch) {
+    // No stale chunks or source maps from an earlier build may end up in the package.
+    require('node:fs').rmSync('dist', { recursive: true, force: true });
+  }
   const contexts = await Promise.all([
     esbuild.context({
       ...common,
