@@ -82,6 +82,24 @@ function missingSystemPackages({ forInstall }) {
   return missing;
 }
 
+/**
+ * On a fresh machine where we run as root with apt-get (a container, a CI box), install what is
+ * missing instead of stopping; elsewhere (or with OPENROUTER_VIDEO_NO_APT=1) name it and stop.
+ * Returns what is still missing afterwards.
+ */
+function installMissingWithApt(missing, options) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!missing.length || !root || !which('apt-get') || process.env.OPENROUTER_VIDEO_NO_APT === '1') return missing;
+  const pkgs = [...new Set(missing.map((m) => m.pkg))];
+  log(`Installing missing Debian packages: ${pkgs.join(' ')} (set OPENROUTER_VIDEO_NO_APT=1 to skip)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', ...pkgs]]) {
+    const r = cp.spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) return missing;
+  }
+  return missingSystemPackages(options);
+}
+
 function failMissing(missing) {
   const lines = ['The test host needs Debian packages that are not installed:'];
   for (const m of missing) lines.push(`  - ${m.pkg}: ${m.why}`);
@@ -195,7 +213,7 @@ function acquireLock() {
 }
 
 function install({ force }) {
-  const missing = missingSystemPackages({ forInstall: true });
+  const missing = installMissingWithApt(missingSystemPackages({ forInstall: true }), { forInstall: true });
   if (missing.length) throw failMissing(missing);
 
   const release = acquireLock();
@@ -289,7 +307,7 @@ function verify(env) {
  */
 function ensureTestHost({ force = false } = {}) {
   if (!force && isInstalled()) {
-    const missing = missingSystemPackages({ forInstall: false });
+    const missing = installMissingWithApt(missingSystemPackages({ forInstall: false }), { forInstall: false });
     if (missing.length) throw failMissing(missing);
     return paths();
   }
