@@ -5,6 +5,7 @@ import { OpenRouterError } from '../core/api/errors';
 import type { VideoModel } from '../core/api/schemas';
 import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
 import { validateOutputDirectory } from '../core/download/fileNames';
+import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { formatProblems, imageMimeType, validateRequest } from '../core/models/validateRequest';
@@ -13,22 +14,14 @@ import { Settings, StateKeys } from '../ids';
 import type { HostContext } from './hostContext';
 import { readSettings } from './settings';
 
-/** The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions. */
-export interface GenerateArgs {
-  prompt?: string;
-  model?: string;
-  duration?: number;
-  resolution?: string;
-  aspectRatio?: string;
-  size?: string;
-  generateAudio?: boolean;
-  seed?: number;
-  /** Workspace-relative path, absolute path or URI string of an image. */
-  firstFrame?: string;
-  lastFrame?: string;
+/**
+ * The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions: a sidecar's
+ * `rerun` object (every field optional here) plus an output folder for this job.
+ */
+export type GenerateArgs = Partial<RerunArgs> & {
   /** Workspace-relative output folder (overrides the setting for this job). */
   outputDirectory?: string;
-}
+};
 
 const ARG_KEYS: readonly (keyof GenerateArgs)[] = ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory'];
 

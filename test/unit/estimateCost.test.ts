@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { VideoModel } from '../../src/core/api/schemas';
 import type { FrameImageInput, VideoRequest } from '../../src/core/api/videoRequest';
 import {
@@ -12,15 +10,8 @@ import {
   resolutionClassOfSize,
   type CostEstimate,
 } from '../../src/core/pricing/estimateCost';
+import { MODELS, model } from './helpers/capturedModels';
 
-const FIXTURE = path.join(__dirname, '../../../test/fake-openrouter/fixtures/videos-models.json');
-const MODELS = (JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { data: VideoModel[] }).data;
-
-function model(id: string): VideoModel {
-  const found = MODELS.find((m) => m.id === id);
-  if (!found) throw new Error(`fixture has no ${id}`);
-  return found;
-}
 
 function usd(estimate: CostEstimate): number {
   assert.equal(estimate.kind, 'estimate', estimate.kind === 'unavailable' ? estimate.reason : '');

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { VideoModel } from '../../src/core/api/schemas';
 import {
   audioControl,
@@ -16,15 +14,8 @@ import {
   supportsImageToVideo,
   supportsTextToVideo,
 } from '../../src/core/models/modelCapabilities';
+import { MODELS, model } from './helpers/capturedModels';
 
-const FIXTURE = path.join(__dirname, '../../../test/fake-openrouter/fixtures/videos-models.json');
-const MODELS = (JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { data: VideoModel[] }).data;
-
-function model(id: string): VideoModel {
-  const found = MODELS.find((m) => m.id === id);
-  if (!found) throw new Error(`fixture has no ${id}`);
-  return found;
-}
 
 const NOT_TEXT_TO_VIDEO = ['black-forest-labs/flux-video-edit', 'black-forest-labs/flux-video-upscale', 'heygen/avatar-iv', 'runway/aleph-2'];
 

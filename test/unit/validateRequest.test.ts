@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { VideoModel } from '../../src/core/api/schemas';
 import { toWireRequest, type FrameImageInput, type VideoRequest } from '../../src/core/api/videoRequest';
 import { defaultsFor, supportsTextToVideo } from '../../src/core/models/modelCapabilities';
@@ -13,15 +11,8 @@ import {
   type ProblemField,
   type ValidationResult,
 } from '../../src/core/models/validateRequest';
+import { MODELS, model } from './helpers/capturedModels';
 
-const FIXTURE = path.join(__dirname, '../../../test/fake-openrouter/fixtures/videos-models.json');
-const MODELS = (JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { data: VideoModel[] }).data;
-
-function model(id: string): VideoModel {
-  const found = MODELS.find((m) => m.id === id);
-  if (!found) throw new Error(`fixture has no ${id}`);
-  return found;
-}
 
 const VEO = model('google/veo-3.1');
 const VEO_LITE = model('google/veo-3.1-lite');
