@@ -269,6 +269,8 @@ async function main() {
         OPENROUTER_API_KEY: ctx.fake.apiKey,
         OPENROUTER_VIDEO_FAKE_URL: ctx.fake.baseUrl,
         OPENROUTER_VIDEO_TEST_TIER: tier,
+        // Integration tests poll the in-host fakes 20x faster (src/composition.ts; loopback base URL only).
+        ...(tier === 'integration' ? { OPENROUTER_VIDEO_POLL_SCALE: process.env.OPENROUTER_VIDEO_POLL_SCALE || '0.05' } : {}),
         ...(process.env.OPENROUTER_VIDEO_TEST_GREP ? { OPENROUTER_VIDEO_TEST_GREP: process.env.OPENROUTER_VIDEO_TEST_GREP } : {}),
       },
       settings: { 'openrouterVideo.apiBaseUrl': ctx.fake.baseUrl },

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OpenRouterError } from './core/api/errors';
 import { FileStorage } from './core/jobs/fileStorage';
-import { JobPoller } from './core/jobs/jobPoller';
+import { JobPoller, type JobPollerSettings } from './core/jobs/jobPoller';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
 import { downloadOutput } from './core/download/downloader';
@@ -25,6 +25,25 @@ import { ContextKeys } from './ids';
 
 export type { OpenRouterVideoApi } from './host/publicApi';
 
+/**
+ * Poll timing: the JobPoller's defaults (first poll 5 s after submit, then from 5 s up to the setting).
+ * OPENROUTER_VIDEO_POLL_SCALE (a factor in (0, 1), set by the integration test runner) shortens every
+ * delay, and only while the API base URL is loopback (a local fake), never against a real endpoint.
+ */
+function pollTiming(): JobPollerSettings {
+  const { apiBaseUrl, pollIntervalSeconds } = readSettings();
+  let loopback = false;
+  try {
+    const host = new URL(apiBaseUrl).hostname;
+    loopback = host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    // not a URL: the client refuses it anyway
+  }
+  const requested = Number(process.env.OPENROUTER_VIDEO_POLL_SCALE);
+  const scale = loopback && requested > 0 && requested < 1 ? requested : 1;
+  return { firstDelayMs: 5_000 * scale, intervalMs: 5_000 * scale, maxIntervalMs: pollIntervalSeconds * 1000 * scale };
+}
+
 /** The one place that constructs and wires everything. Returns one Disposable that releases it all. */
 export async function compose(extension: vscode.ExtensionContext): Promise<{ disposable: vscode.Disposable; api: OpenRouterVideoApi }> {
   const owned: vscode.Disposable[] = [];
@@ -46,7 +65,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
     api: () => api.get(),
     store,
     logger,
-    maxIntervalMs: readSettings().pollIntervalSeconds * 1000,
+    ...pollTiming(),
   });
   own(poller);
   const jobs = new JobService({
@@ -108,7 +127,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
         api.reset();
         catalog.invalidate();
       }
-      if (keys.includes('pollIntervalSeconds')) poller.setMaxInterval(readSettings().pollIntervalSeconds * 1000);
+      if (keys.includes('pollIntervalSeconds') || keys.includes('apiBaseUrl')) poller.configure(pollTiming());
     }),
   );
   await updateSignedIn();
