@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { JobState } from '../../src/core/jobs/jobRecord';
-import { cleanUpJobsAfterEach, generate, generateArgs, getApi, jobIds, listFiles, useFake, videosFolder } from './helpers';
+import { cleanUpJobsAfterEach, generate, generateArgs, getApi, jobIds, listFiles, useFake, videosFolder, waitForJob } from './helpers';
 
 /** Runs the command and returns the error it rejects with (failing when it resolves). */
 async function rejection(args: Record<string, unknown>): Promise<Error> {
@@ -34,7 +34,7 @@ describe('Jobs that fail, and requests that are refused', () => {
 
       const jobId = await generate(generateArgs(`A ${c.title} job, integration test`));
       const api = await getApi();
-      const record = await api.waitForJob(jobId);
+      const record = await waitForJob(jobId);
 
       assert.equal(record.state, c.state);
       assert.equal(record.remoteStatus, c.status);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanUpJobsAfterEach, ENV_KEY, generate, generateArgs, getApi, listFiles, MODEL, sampleMp4, useFake, videosFolder } from './helpers';
+import { cleanUpJobsAfterEach, ENV_KEY, generate, generateArgs, getApi, listFiles, MODEL, sampleMp4, useFake, videosFolder, waitForJob } from './helpers';
 
 describe('Generate Video (openrouterVideo.generate with a full argument)', () => {
   const suite = useFake();
@@ -16,7 +16,7 @@ describe('Generate Video (openrouterVideo.generate with a full argument)', () =>
     assert.match(jobId, /^[A-Za-z0-9]{20}$/, 'resolves to OpenRouter\'s job id');
     assert.ok(fake.jobs.has(jobId), 'the id is the one the fake issued');
 
-    const record = await (await getApi()).waitForJob(jobId);
+    const record = await waitForJob(jobId);
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
     assert.equal(record.jobId, jobId);
     assert.equal(record.request.model, MODEL);
@@ -58,6 +58,13 @@ describe('Generate Video (openrouterVideo.generate with a full argument)', () =>
     assert.ok(polls.length >= 2, `polled until completed (${polls.length} polls)`);
     assert.ok(polls.every((r) => r.path === `/api/v1/videos/${jobId}`));
 
+    // Every API request carries the key and the attribution headers (README, "Privacy and network use").
+    for (const r of [...fake.requestsTo('submit'), ...polls, ...content]) {
+      assert.equal(r.headers.authorization, `Bearer ${ENV_KEY}`, `${r.method} ${r.path}: bearer`);
+      assert.equal(r.headers['x-openrouter-categories'], 'ide-extension,video-gen', `${r.method} ${r.path}: categories`);
+      assert.ok(r.headers['http-referer'] && r.headers['x-openrouter-title'], `${r.method} ${r.path}: HTTP-Referer and X-OpenRouter-Title`);
+    }
+
     // The wire body carried the given parameters.
     const body = JSON.parse(fake.requestsTo('submit')[0]?.body ?? '{}') as Record<string, unknown>;
     assert.equal(body.model, MODEL);
@@ -74,7 +81,7 @@ describe('Generate Video (openrouterVideo.generate with a full argument)', () =>
     fake.queueScript({ statuses: ['completed'] });
     const jobId = await generate(generateArgs('A lighthouse at dusk, integration test'));
     const api = await getApi();
-    const first = await api.waitForJob(jobId);
+    const first = await waitForJob(jobId);
     const second = await api.waitForJob(jobId);
     assert.equal(first.state, 'saved');
     assert.equal(second.state, 'saved');

@@ -318,6 +318,26 @@ export async function generate(args: Record<string, unknown>): Promise<string> {
   return id as string;
 }
 
+/**
+ * `api.waitForJob(id)` of the latest activation, failing after `timeoutMs` with where the job is stuck
+ * (instead of the bare mocha timeout).
+ */
+export async function waitForJob(jobId: string, timeoutMs = 15_000): Promise<JobRecord> {
+  const api = await getApi();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const r = api.getJobs().find((x) => x.jobId === jobId || x.clientId === jobId);
+      reject(new Error(`job ${jobId} did not settle within ${timeoutMs} ms: ${r ? `state ${r.state}, remote ${r.remoteStatus ?? '-'}, ${r.pollCount ?? 0} poll(s), error ${r.error ?? '-'}` : 'not in getJobs()'}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([api.waitForJob(jobId), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function findJob(jobId: string): Promise<JobRecord> {
   const record = (await getApi()).getJobs().find((r) => r.jobId === jobId);
   assert.ok(record, `job ${jobId} is not in getJobs()`);

@@ -29,6 +29,7 @@ import {
   useFake,
   videosFolder,
   waitFor,
+  waitForJob,
   waitForNoFile,
   workspaceFolder,
 } from './helpers';
@@ -81,7 +82,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
     assert.notEqual(after, before, 'a new activation');
     assert.ok(exportsFollowReactivation(), 'ext.exports follows the new activation (for the suites after this one)');
 
-    const record = await after.waitForJob(jobId);
+    const record = await waitForJob(jobId);
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
     assert.equal(record.downloadAttempts, 1);
     const file = record.outputs[0]?.file;
@@ -110,7 +111,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
     await waitFor('the download to start', () => fake.requestsTo('content').length === 1);
     await waitFor('the job downloading in jobs.json', () => jobsOnDisk(store).find((j) => j.jobId === jobId && j.state === 'downloading'));
 
-    const after = await reactivate(async () => {
+    await reactivate(async () => {
       await sleep(200);
       const onDisk = jobsOnDisk(store).find((j) => j.jobId === jobId);
       assert.ok(onDisk, 'the job survives the reload in jobs.json');
@@ -121,7 +122,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
       assert.equal(onDisk.outputs.filter((o) => o.savedAt).length, 0);
     });
 
-    const record = await after.waitForJob(jobId);
+    const record = await waitForJob(jobId);
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
     const file = record.outputs[0]?.file;
     assert.ok(file && fs.readFileSync(file).equals(sampleMp4()), 'the video is saved, byte-identical');

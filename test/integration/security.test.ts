@@ -12,13 +12,13 @@ import {
   filesContaining,
   generate,
   generateArgs,
-  getApi,
   jobStoreFile,
   listFiles,
   sampleMp4,
   useFake,
   userDataFolder,
   waitFor,
+  waitForJob,
   workspaceFolder,
 } from './helpers';
 
@@ -35,7 +35,7 @@ describe('Security: the key stays secret, and requests go only where they should
       assert.equal(await vscode.commands.executeCommand('openrouterVideo.setApiKey', KEY), true);
       fake.queueScript({ statuses: ['pending', 'completed'] });
       const jobId = await generate(generateArgs('A key that must stay secret, integration test'));
-      const record = await (await getApi()).waitForJob(jobId);
+      const record = await waitForJob(jobId);
       assert.equal(record.state, 'saved');
       // A refused submit writes an error into the record too.
       fake.inject({ route: 'submit', status: 401 });
@@ -72,7 +72,7 @@ describe('Security: the key stays secret, and requests go only where they should
     const { fake } = suite;
     fake.queueScript({ statuses: ['pending', 'completed'], contentOrigin: 'storage' });
     const jobId = await generate(generateArgs('A video served from storage, integration test'));
-    const record = await (await getApi()).waitForJob(jobId);
+    const record = await waitForJob(jobId);
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
     const file = record.outputs[0]?.file;
     assert.ok(file && fs.readFileSync(file).equals(sampleMp4()), 'saved, byte-identical');
@@ -86,6 +86,10 @@ describe('Security: the key stays secret, and requests go only where they should
       'no Authorization header reached the storage server',
     );
     assert.ok(storage.every((r) => r.headers.cookie === undefined));
+    assert.ok(
+      storage.every((r) => r.headers['http-referer'] === undefined && r.headers['x-openrouter-title'] === undefined),
+      'no attribution headers to a third-party origin either',
+    );
     assert.equal(fake.requestsTo('content').length, 0, 'not fetched from the API content route instead');
   });
 
@@ -93,7 +97,7 @@ describe('Security: the key stays secret, and requests go only where they should
     const { fake } = suite;
     fake.queueScript({ statuses: ['pending', 'completed'], pollingUrl: 'foreign' });
     const jobId = await generate(generateArgs('A job with a foreign polling URL, integration test'));
-    const record = await (await getApi()).waitForJob(jobId);
+    const record = await waitForJob(jobId);
 
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
     assert.deepEqual(
@@ -136,7 +140,7 @@ describe('Security: the key stays secret, and requests go only where they should
 
       fake.queueScript({ statuses: ['pending', 'completed'] });
       const jobId = await generate(generateArgs('A workspace that tries to redirect the key, integration test'));
-      const record = await (await getApi()).waitForJob(jobId);
+      const record = await waitForJob(jobId);
       assert.equal(record.state, 'saved');
       assert.equal(fake.requestsTo('submit').length, 1, 'the POST went to the user-configured API');
       assert.ok(fake.requestsTo('poll').length >= 1 && fake.requestsTo('content').length === 1);
