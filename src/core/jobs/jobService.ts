@@ -222,12 +222,15 @@ export class JobService extends Disposable {
 
     // Everything that can fail locally happens before the record exists.
     const imageUrls = new Map<string, string>();
+    const imageBytes = new Map<string, number>();
     for (const frame of request.frames ?? []) {
       if (/^(https?:\/\/|data:)/i.test(frame.path) || imageUrls.has(frame.path)) {
         continue;
       }
       try {
-        imageUrls.set(frame.path, (await this.readImage(frame.path, signal)).dataUrl);
+        const image = await this.readImage(frame.path, signal);
+        imageUrls.set(frame.path, image.dataUrl);
+        imageBytes.set(frame.path, image.bytes);
       } catch (error) {
         if (OpenRouterError.is(error)) throw error;
         throw new OpenRouterError('io', `Could not read the image "${frame.path}" (${describe(error)}). Nothing was submitted.`, {
@@ -236,6 +239,16 @@ export class JobService extends Disposable {
         });
       }
       throwIfAborted(signal);
+    }
+    // Image sizes the caller did not give (the public API takes a path alone) are known now: check the
+    // request size limit again, so an oversized body is refused here and not sent to OpenRouter.
+    if ((request.frames ?? []).some((f) => f.byteLength === undefined && imageBytes.has(f.path))) {
+      const sized = (request.frames ?? []).map((f) => (f.byteLength === undefined && imageBytes.has(f.path) ? { ...f, byteLength: imageBytes.get(f.path) } : f));
+      const again = validateRequest(model, { ...request, frames: sized });
+      if (!again.ok) {
+        imageUrls.clear();
+        throw new RequestValidationError(again.problems);
+      }
     }
     const wire = toWireRequest(request, imageUrls, { omitAudioFlag: validation.omitAudioFlag });
     imageUrls.clear();
