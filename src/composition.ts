@@ -25,6 +25,12 @@ import { ContextKeys } from './ids';
 
 export type { OpenRouterVideoApi } from './host/publicApi';
 
+export interface Composed {
+  disposable: vscode.Disposable;
+  shutdown(): Promise<void>;
+  api: OpenRouterVideoApi;
+}
+
 /**
  * Poll timing: the JobPoller's defaults (first poll 5 s after submit, then from 5 s up to the setting).
  * OPENROUTER_VIDEO_POLL_SCALE (a factor in (0, 1), set by the integration test runner) shortens every
@@ -45,7 +51,7 @@ function pollTiming(): JobPollerSettings {
 }
 
 /** The one place that constructs and wires everything. Returns one Disposable that releases it all. */
-export async function compose(extension: vscode.ExtensionContext): Promise<{ disposable: vscode.Disposable; api: OpenRouterVideoApi }> {
+export async function compose(extension: vscode.ExtensionContext): Promise<Composed> {
   const owned: vscode.Disposable[] = [];
   const own = <T extends vscode.Disposable>(d: T): T => {
     owned.push(d);
@@ -59,7 +65,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
 
   const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
   const store = await JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger);
-  own({ dispose: () => void store.flush().finally(() => store.dispose()) });
+  let storeClosed: Promise<void> = Promise.resolve();
+  own({ dispose: () => (storeClosed = store.dispose()) });
 
   const poller = new JobPoller({
     api: () => api.get(),
@@ -156,16 +163,22 @@ export async function compose(extension: vscode.ExtensionContext): Promise<{ dis
     onDidChangeJobs: (listener, thisArg, disposables) => changed.event(listener as never, thisArg, disposables),
   };
 
-  return {
-    disposable: new vscode.Disposable(() => {
-      for (const d of owned.splice(0).reverse()) {
-        try {
-          d.dispose();
-        } catch (error) {
-          logger.error('Dispose failed', error);
-        }
+  const disposeAll = () => {
+    for (const d of owned.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch (error) {
+        logger.error('Dispose failed', error);
       }
-    }),
+    }
+  };
+  return {
+    disposable: new vscode.Disposable(disposeAll),
+    /** Disposes everything and resolves once the job store's last write has landed. */
+    shutdown: async () => {
+      disposeAll();
+      await storeClosed;
+    },
     api: publicApi,
   };
 }

@@ -1,18 +1,17 @@
 import type * as vscode from 'vscode';
-import { compose, type OpenRouterVideoApi } from './composition';
+import { compose, type Composed, type OpenRouterVideoApi } from './composition';
 
-let root: vscode.Disposable | undefined;
+let root: Composed | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<OpenRouterVideoApi> {
-  const composed = await compose(context);
-  root = composed.disposable;
-  context.subscriptions.push(composed.disposable);
-  return composed.api;
+  root = await compose(context);
+  context.subscriptions.push(root.disposable);
+  return root.api;
 }
 
+/** VS Code waits for this promise: the job store's last write lands before the host stops. */
 export function deactivate(): Promise<void> | undefined {
   const r = root;
   root = undefined;
-  r?.dispose();
-  return undefined;
+  return r?.shutdown();
 }
