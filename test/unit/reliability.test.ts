@@ -1,0 +1,332 @@
+/**
+ * The core-level part of the fault matrix (RELIABILITY.md): faults where the extension host adds nothing
+ * and that the host under test cannot produce - a killed process, short timeouts, a watch limit - run
+ * against the real core (client, downloader, JobStore on disk, JobService) and the fake OpenRouter over
+ * loopback. The host-level faults are in test/integration/faults.test.ts.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createVideoApi } from '../../src/core/api/openRouterClient';
+import type { VideoModel } from '../../src/core/api/schemas';
+import type { VideoApi } from '../../src/core/api/videoApi';
+import type { VideoRequest } from '../../src/core/api/videoRequest';
+import { downloadOutput } from '../../src/core/download/downloader';
+import { FileStorage } from '../../src/core/jobs/fileStorage';
+import type { JobRecord } from '../../src/core/jobs/jobRecord';
+import { JobService, RequestValidationError, type DownloadFn, type ReadImageFn } from '../../src/core/jobs/jobService';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
+import { TestLogger } from './helpers/testLogger';
+
+const MODEL_ID = 'google/veo-3.1';
+const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
+const REQUEST: VideoRequest = { model: MODEL_ID, prompt: 'A lighthouse in a storm', duration: 4, resolution: '720p', aspectRatio: '16:9' };
+const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const CORE = path.join(__dirname, '..', '..', 'src', 'core');
+
+const noImages: ReadImageFn = async () => {
+  throw new Error('no images in this test');
+};
+
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function onDisk(storePath: string): Promise<JobRecord[]> {
+  try {
+    return (JSON.parse(await fs.readFile(storePath, 'utf8')) as { jobs: JobRecord[] }).jobs;
+  } catch {
+    return [];
+  }
+}
+
+interface Harness {
+  dir: string;
+  storePath: string;
+  out: string;
+  store: JobStore;
+  api: VideoApi;
+  service: JobService;
+  logger: TestLogger;
+  close(): Promise<void>;
+}
+
+let fake: FakeOpenRouter;
+const open: Harness[] = [];
+
+/** A service as the host builds it, with timeouts short enough for a test (the host's are 30 s / 60 s). */
+async function harness(
+  options: { dir?: string; timeoutMs?: number; stallMs?: number; watchLimitMs?: number; readImage?: ReadImageFn } = {},
+): Promise<Harness> {
+  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-')));
+  const storePath = path.join(dir, 'state', 'jobs.json');
+  const out = path.join(dir, 'videos');
+  const logger = new TestLogger();
+  const store = await JobStore.load(new FileStorage(storePath), logger);
+  const api = createVideoApi({
+    baseUrl: fake.baseUrl,
+    keyProvider: () => fake.apiKey,
+    userAgent: 'reliability-test',
+    logger,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs, bodyTimeoutMs: options.stallMs ?? options.timeoutMs } : {}),
+    retryBaseMs: 10,
+  } as Parameters<typeof createVideoApi>[0]);
+  const download: DownloadFn = (a, request) =>
+    downloadOutput(a, { ...request, backoffMs: 10, ...(options.stallMs !== undefined ? { stallTimeoutMs: options.stallMs } : {}) });
+  const service = new JobService({
+    api: async () => api,
+    store,
+    pollerSettings: { ...POLL, ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}) },
+    logger,
+    download,
+    extensionVersion: '0.1.0-test',
+    readImage: options.readImage ?? noImages,
+    defaultTargetFolder: () => out,
+  });
+  let closed = false;
+  const h: Harness = {
+    dir,
+    storePath,
+    out,
+    store,
+    api,
+    service,
+    logger,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      service.dispose();
+      await service.settled();
+      await store.dispose();
+      await api.dispose();
+    },
+  };
+  open.push(h);
+  return h;
+}
+
+/**
+ * A child Node process that does what the extension does on Generate: load the store, submit once, and
+ * let the poller and downloader run. It prints {clientId, jobId} once submitted, then runs until killed.
+ */
+function startChild(storePath: string, out: string): { child: ChildProcess; submitted: Promise<{ clientId: string; jobId: string }> } {
+  const config = {
+    core: CORE,
+    fakeModule: path.join(__dirname, '..', 'fake-openrouter', 'fakeOpenRouter.js'),
+    storePath,
+    out,
+    baseUrl: fake.baseUrl,
+    key: fake.apiKey,
+    model: MODEL_ID,
+    request: REQUEST,
+    poll: POLL,
+  };
+  const script = `
+    const path = require('node:path');
+    const c = JSON.parse(process.env.ORV_CHILD);
+    const { JobStore } = require(path.join(c.core, 'jobs', 'jobStore.js'));
+    const { FileStorage } = require(path.join(c.core, 'jobs', 'fileStorage.js'));
+    const { JobService } = require(path.join(c.core, 'jobs', 'jobService.js'));
+    const { createVideoApi } = require(path.join(c.core, 'api', 'openRouterClient.js'));
+    const { fixtureModels } = require(c.fakeModule);
+    (async () => {
+      const store = await JobStore.load(new FileStorage(c.storePath));
+      const api = createVideoApi({ baseUrl: c.baseUrl, keyProvider: () => c.key, userAgent: 'child' });
+      const service = new JobService({ api: async () => api, store, pollerSettings: c.poll, extensionVersion: 'child',
+        readImage: async () => { throw new Error('no images'); } });
+      const model = fixtureModels().find((m) => m.id === c.model);
+      const record = await service.submit(model, c.request, c.out);
+      process.stdout.write(JSON.stringify({ clientId: record.clientId, jobId: record.jobId }) + '\\n');
+      setInterval(() => undefined, 60000); // keep running until killed
+    })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(3); });
+  `;
+  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ORV_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const submitted = new Promise<{ clientId: string; jobId: string }>((resolve, reject) => {
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line) resolve(JSON.parse(line) as { clientId: string; jobId: string });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`child exited (${code ?? signal}) before submitting: ${stderr}`)));
+  });
+  return { child, submitted };
+}
+
+describe('Reliability: core-level faults (real client, downloader and store on disk, fake OpenRouter)', function () {
+  this.timeout(30_000);
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    fake = await FakeOpenRouter.start();
+    assert.ok(veo, `the fixture has ${MODEL_ID}`);
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const h of open.splice(0)) await h.close();
+    fake.reset();
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  it('the extension host is killed (SIGKILL) mid-download: nothing passes for complete, and the next start saves the job once, byte-identical', async () => {
+    const size = 4 * MiB;
+    fake.queueScript({ statuses: ['completed'], body: { size } });
+    fake.setContent({ stallAfterBytes: 1 * MiB }); // the first download hangs after 1 MiB, socket open
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-kill-'));
+    const storePath = path.join(dir, 'state', 'jobs.json');
+    const out = path.join(dir, 'videos');
+
+    const { child, submitted } = startChild(storePath, out);
+    children.push(child);
+    const { clientId, jobId } = await submitted;
+    await until('the download to be under way on disk', async () => {
+      const record = (await onDisk(storePath)).find((r) => r.clientId === clientId);
+      const parts = (await names(out)).filter((n) => n.endsWith('.part'));
+      if (record?.state !== 'downloading' || parts.length !== 1) return false;
+      return (await fs.stat(path.join(out, parts[0]!))).size >= 256 * KiB;
+    });
+    const killed = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await killed;
+
+    // What the next start finds: no video, a partial file that is not mistaken for one, a "downloading" record.
+    const left = await names(out);
+    assert.deepEqual(left.filter((n) => n.endsWith('.mp4')), [], 'no .mp4 before the job is finished');
+    const stalePart = left.find((n) => n.endsWith('.part'))!;
+    assert.ok(stalePart, `the killed download left its .part (${left.join(', ')})`);
+    assert.ok((await fs.stat(path.join(out, stalePart))).size < size, 'the .part is incomplete');
+    assert.equal((await onDisk(storePath)).find((r) => r.clientId === clientId)?.state, 'downloading');
+
+    // The next start: a new process (this one), the store loaded from disk, resumeAll().
+    fake.setContent({});
+    const next = await harness({ dir });
+    assert.equal(next.store.get(clientId)?.state, 'downloadFailed', 'loading turns an interrupted download into a re-download');
+    await next.service.resumeAll();
+    const final = await next.service.waitForJob(clientId);
+    assert.equal(final.state, 'saved', final.error);
+    assert.equal(final.jobId, jobId);
+    const file = final.outputs[0]!.file!;
+    assert.ok((await fs.readFile(file)).equals(generatedBytes(size, 0, size)), 'the saved video is byte-identical');
+    assert.equal(fake.submitCount(), 1, 'never resubmitted');
+    assert.equal(fake.requestsTo('submit').length, 1);
+    assert.equal(fake.requestsTo('content').length, 2, 'the killed download and one more');
+    const after = await names(out);
+    assert.deepEqual(after.filter((n) => n.endsWith('.mp4')), [path.basename(file)], 'one video');
+    // The killed process's .part is never renamed into a video: the re-download reserves a name of its
+    // own and leaves no new partial file. (The stale .part itself stays until deleted; RELIABILITY.md.)
+    assert.ok(after.filter((n) => n.endsWith('.part')).every((n) => n === stalePart), `no new partial files (${after.join(', ')})`);
+  });
+
+  describe('stalled responses (timeouts; the host uses 30 s for an answer and 60 s without data)', () => {
+    it('a poll that gets no answer times out, is asked again, and the job is saved', async () => {
+      fake.queueScript({ statuses: ['completed'] });
+      fake.inject({ route: 'poll', stallMs: 3_000, times: 1 });
+      const h = await harness({ timeoutMs: 300 });
+      const record = await h.service.submit(veo, REQUEST, h.out);
+      const final = await h.service.waitForJob(record.clientId);
+      assert.equal(final.state, 'saved', final.error);
+      const polls = fake.requestsTo('poll');
+      assert.ok(polls.length >= 2 && polls[1]!.at - polls[0]!.at >= 250, 'the stalled poll timed out and was asked again');
+      assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+      assert.equal(fake.submitCount(), 1);
+    });
+
+    it('a download that stops sending mid-body is resumed with Range after the stall timeout and saved byte-identical', async () => {
+      const size = 1 * MiB;
+      fake.queueScript({ statuses: ['completed'], body: { size } });
+      fake.setContent({ stallAfterBytes: 300 * KiB });
+      const h = await harness({ timeoutMs: 2_000, stallMs: 300 });
+      const record = await h.service.submit(veo, REQUEST, h.out);
+      const final = await h.service.waitForJob(record.clientId);
+      assert.equal(final.state, 'saved', final.error);
+      const gets = fake.requestsTo('content');
+      assert.equal(gets.length, 2);
+      assert.match(String(gets[1]!.headers.range), /^bytes=[1-9]\d*-$/, 'resumed with Range');
+      assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(generatedBytes(size, 0, size)));
+      assert.deepEqual((await names(h.out)).filter((n) => n.endsWith('.part')), []);
+    });
+
+    it('a submit that gets no answer is NOT resubmitted (submitUnknown); the job OpenRouter may have made is adopted by id and saved once', async () => {
+      fake.inject({ route: 'submit', stallMs: 1_000, times: 1 }); // no answer before the client gives up
+      const h = await harness({ timeoutMs: 300 });
+      await assert.rejects(h.service.submit(veo, REQUEST, h.out), /did not get a clear answer.*It was NOT resubmitted/);
+      const unknown = h.store.all()[0]!;
+      assert.equal(unknown.state, 'submitUnknown');
+      await h.service.resumeAll();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      assert.equal(fake.requestsTo('submit').length, 1, 'one POST, never repeated (not even by resumeAll)');
+
+      // The fake drops a request whose client left; it stands for a job OpenRouter did start with createJob.
+      const job = fake.createJob(MODEL_ID, { statuses: ['completed'] }, { model: MODEL_ID, prompt: REQUEST.prompt });
+      await h.service.recover(job.id, { adopt: unknown.clientId });
+      const final = await h.service.waitForJob(unknown.clientId);
+      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.jobId, job.id);
+      assert.equal(h.store.all().length, 1, 'the same record, adopted');
+      assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+      assert.equal(fake.requestsTo('submit').length, 1);
+    });
+  });
+
+  it('a job that never finishes becomes stale (not failed, nothing downloaded); watching it again after OpenRouter finishes saves it once', async () => {
+    fake.queueScript({ statuses: ['pending'] });
+    const h = await harness({ watchLimitMs: 300 });
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const stale = await h.service.waitForJob(record.clientId);
+    assert.equal(stale.state, 'stale');
+    assert.equal(stale.error, 'Stopped checking after 0 minutes without a result. OpenRouter may still finish it: use "Watch Again" to check on it.');
+    assert.equal(fake.requestsTo('content').length, 0);
+    const polls = fake.requestsTo('poll').length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(fake.requestsTo('poll').length, polls, 'no polling once stale');
+
+    fake.setJobStatus(record.jobId!, 'completed');
+    await h.service.watch(record.clientId);
+    const final = await h.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved', final.error);
+    assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+    assert.equal(fake.submitCount(), 1);
+    assert.equal((await names(h.out)).filter((n) => n.endsWith('.mp4')).length, 1);
+  });
+
+  it('frame images too big for the 50 MiB request limit are refused before any request, even when the caller gave no byteLength', async () => {
+    const big = 40 * MiB; // 53.3 MiB as base64
+    const readImage: ReadImageFn = async () => ({
+      dataUrl: `data:image/png;base64,${Buffer.alloc(big).toString('base64')}`,
+      mimeType: 'image/png',
+      bytes: big,
+    });
+    const h = await harness({ readImage });
+    const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(h.dir, 'big.png') }] };
+    await assert.rejects(h.service.submit(veo, request, h.out), (error: unknown) => {
+      assert.ok(error instanceof RequestValidationError, `a validation error (got ${String(error)})`);
+      assert.match(error.message, /^Nothing was submitted\. The request would be about 53\.\d MiB once the images are encoded, over the 50 MiB limit\. Use smaller images \(resize or compress them\)\.$/);
+      return true;
+    });
+    assert.equal(fake.requestsTo('submit').length, 0, 'no POST');
+    assert.deepEqual(h.store.all(), [], 'no record');
+  });
+});
