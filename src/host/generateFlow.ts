@@ -132,8 +132,13 @@ async function pickParameters(model: VideoModel, request: VideoRequest, folder: 
     });
     if (!choice) return undefined;
     if (choice.step === 'accept') return request;
-    const updated = await changeParameter(choice.step, model, request, folder);
-    if (updated) request = updated;
+    try {
+      const updated = await changeParameter(choice.step, model, request, folder);
+      if (updated) request = updated;
+    } catch (error) {
+      // A bad pick (e.g. an unreadable image) keeps everything chosen so far: say why and show the settings again.
+      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+    }
   }
 }
 
