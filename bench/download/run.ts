@@ -1,0 +1,160 @@
+/**
+ * Download bench: the extension's downloader vs `curl -s -o` vs the OpenRouter guide's
+ * `Buffer.from(await res.arrayBuffer())` + writeFile (and a plain undici → fs stream.pipeline), on the same
+ * generated body served by the fake OpenRouter on loopback in its own process. Runs alternate
+ * (ext, curl, guide, pipeline, ext, …); each is a fresh process; files are deleted between runs.
+ *
+ *   node out/bench/download/run.js [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,curl,guide,pipeline]
+ */
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeHostClient } from '../lib/fakeHost';
+import { fmt, machine, MiB, summarise, writeResult } from '../lib/stats';
+
+interface Sample {
+  mode: string;
+  sizeMiB: number;
+  round: number;
+  bytes: number;
+  /** Wall time of the transfer as the tool measures it (curl: time_total; node: around the call). */
+  ms: number;
+  /** Node modes: when the last byte was written (the ext also fsyncs and renames after this). */
+  lastByteMs?: number;
+  /** Max RSS of the whole process (GNU time %M), KiB. */
+  maxRssKiB: number;
+  /** Node modes: RSS after loading modules, before the download; growth = VmHWM − that. */
+  baselineKiB?: number;
+  growthKiB?: number;
+  cpuMs?: number;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const WORKER = path.join(__dirname, 'worker.js');
+
+function timed(command: string, args: string[]): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
+  return new Promise((resolve, reject) => {
+    // GNU time writes "%M" (max RSS, KiB) as the last line of stderr.
+    const child = cp.spawn('/usr/bin/time', ['-f', '__MAXRSS__ %M', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const m = /__MAXRSS__ (\d+)/.exec(stderr);
+      resolve({ stdout, stderr: stderr.replace(/__MAXRSS__ \d+\n?/, ''), maxRssKiB: m ? Number(m[1]) : NaN, code: code ?? 1 });
+    });
+  });
+}
+
+async function runOne(mode: string, url: string, key: string, target: string): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
+  fs.rmSync(target, { force: true });
+  fs.rmSync(`${target}.part`, { force: true });
+  let sample: Omit<Sample, 'sizeMiB' | 'round'>;
+  if (mode === 'curl') {
+    const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download}', url]);
+    if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr}`);
+    const [seconds, size] = r.stdout.trim().split(' ').map(Number);
+    sample = { mode, bytes: size!, ms: seconds! * 1000, maxRssKiB: r.maxRssKiB };
+  } else {
+    const r = await timed(process.execPath, ['--expose-gc', WORKER, mode, url, key, target]);
+    if (r.code !== 0) throw new Error(`${mode} worker failed (${r.code}): ${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      bytes: number;
+      ms: number;
+      lastByteMs: number;
+      baselineKiB: number;
+      growthKiB: number;
+      cpuMs: number;
+    };
+    sample = { mode, bytes: out.bytes, ms: out.ms, lastByteMs: out.lastByteMs, maxRssKiB: r.maxRssKiB, baselineKiB: out.baselineKiB, growthKiB: out.growthKiB, cpuMs: out.cpuMs };
+  }
+  const size = fs.statSync(target).size;
+  if (size !== sample.bytes) throw new Error(`${mode}: ${size} bytes on disk, reported ${sample.bytes}`);
+  fs.rmSync(target, { force: true });
+  return sample;
+}
+
+async function main(): Promise<void> {
+  const sizes = arg('sizes', '64,1024').split(',').map(Number);
+  const modes = arg('modes', 'ext,curl,guide,pipeline').split(',');
+  const runsFor = (sizeMiB: number) => Number(arg(`runs${sizeMiB}`, sizeMiB >= 1024 ? '3' : '7'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-download-'));
+  const fake = await FakeHostClient.start();
+  const samples: Sample[] = [];
+  try {
+    // A tiny body: curl's and node's RSS when there is nothing to hold.
+    const small = await fake.createJobs([{ script: { body: { size: 4096 } }, completed: true }]);
+    const baselines: Record<string, number> = {};
+    for (const mode of modes) {
+      baselines[mode] = (await runOne(mode, small[0]!.contentUrl, fake.info.apiKey, path.join(dir, 'small.mp4'))).maxRssKiB;
+    }
+    for (const sizeMiB of sizes) {
+      const [job] = await fake.createJobs([{ script: { body: { size: sizeMiB * MiB } }, completed: true }]);
+      const target = path.join(dir, `video-${sizeMiB}.mp4`);
+      // One untimed warm-up of each, so the page cache and the fake's JIT are in the same state for all.
+      for (const mode of modes) await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
+      for (let round = 1; round <= runsFor(sizeMiB); round++) {
+        for (const mode of modes) {
+          const s = await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
+          samples.push({ ...s, sizeMiB, round });
+          process.stderr.write(
+            `  ${sizeMiB} MiB #${round} ${mode.padEnd(8)} ${s.ms.toFixed(0).padStart(6)} ms  ${((s.bytes / MiB / s.ms) * 1000).toFixed(0).padStart(5)} MiB/s  ` +
+              `maxRSS ${(s.maxRssKiB / 1024).toFixed(1)} MiB${s.growthKiB !== undefined ? `  growth ${(s.growthKiB / 1024).toFixed(1)} MiB` : ''}\n`,
+          );
+        }
+      }
+    }
+    const report = summariseSamples(samples, sizes, modes, baselines);
+    const file = writeResult('download', { machine: machine(), baselines, samples, report });
+    process.stdout.write(report.text + `\n(raw: ${file})\n`);
+  } finally {
+    await fake.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summariseSamples(samples: Sample[], sizes: number[], modes: string[], baselines: Record<string, number>) {
+  const lines: string[] = [];
+  const table: Record<string, unknown>[] = [];
+  for (const sizeMiB of sizes) {
+    const of = (mode: string) => samples.filter((s) => s.sizeMiB === sizeMiB && s.mode === mode);
+    const curlByRound = new Map(of('curl').map((s) => [s.round, s]));
+    lines.push(`\n### ${sizeMiB} MiB (${of(modes[0]!).length} runs each, alternating)\n`);
+    lines.push('| | throughput MiB/s | × curl (per round) | time to last byte ms | peak RSS MiB | RSS growth MiB | CPU ms |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const mode of modes) {
+      const list = of(mode);
+      const tput = summarise(list.map((s) => (s.bytes / MiB / s.ms) * 1000));
+      const ratio = summarise(
+        list.map((s) => {
+          const c = curlByRound.get(s.round);
+          return c ? c.ms / s.ms : NaN;
+        }),
+      );
+      const lastByte = summarise(list.map((s) => s.lastByteMs ?? NaN));
+      const peak = summarise(list.map((s) => s.maxRssKiB / 1024));
+      const growth = summarise(list.map((s) => (s.growthKiB ?? NaN) / 1024));
+      const cpu = summarise(list.map((s) => s.cpuMs ?? NaN));
+      table.push({ sizeMiB, mode, tput, ratio, lastByte, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
+      lines.push(
+        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${fmt(lastByte, 0)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
+      );
+    }
+  }
+  lines.push(
+    `\nMax RSS of each tool fetching a 4 KiB body (its floor): ${modes.map((m) => `${m} ${((baselines[m] ?? NaN) / 1024).toFixed(1)} MiB`).join(', ')}.`,
+  );
+  return { text: lines.join('\n'), table };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+/**
+ * One download in a fresh process, for a fair peak RSS. Usage:
+ *   node out/bench/download/worker.js <ext|guide|pipeline> <url> <apiKey> <targetPath>
+ * Prints one JSON line: { mode, bytes, ms, lastByteMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
+ *   ext       the extension's downloader (src/core/download/downloader.ts) over its client (undici)
+ *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
+ *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
+ * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
+ * reset to the baseline just before the download starts.
+ */
+import * as fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { procMemory, resetPeakRss } from '../lib/stats';
+
+async function main(): Promise<void> {
+  const [mode, url, apiKey, target] = process.argv.slice(2);
+  if (!mode || !url || !apiKey || !target) throw new Error('usage: worker.js <ext|guide|pipeline> <url> <apiKey> <target>');
+  const headers = { Authorization: `Bearer ${apiKey}`, 'User-Agent': 'bench' };
+
+  // Load everything the mode needs before the baseline.
+  let run: (onLastByte: () => void) => Promise<number>;
+  if (mode === 'ext') {
+    const { createVideoApi } = await import('../../src/core/api/openRouterClient.js');
+    const { downloadOutput } = await import('../../src/core/download/downloader.js');
+    const baseUrl = new URL('/api/v1', url).toString();
+    const api = createVideoApi({ baseUrl, keyProvider: () => apiKey, userAgent: 'bench' });
+    run = async (onLastByte) => {
+      const result = await downloadOutput(api, {
+        url,
+        targetPath: target,
+        onProgress: (received, total) => {
+          if (total !== undefined && received === total) onLastByte();
+        },
+      });
+      await api.dispose();
+      return result.bytes;
+    };
+  } else if (mode === 'guide') {
+    void globalThis.fetch; // Node loads its bundled undici on first touch
+    run = async (onLastByte) => {
+      const res = await fetch(url, { headers });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const buffer = Buffer.from(await res.arrayBuffer());
+      onLastByte();
+      await fs.promises.writeFile(target, buffer);
+      return buffer.length;
+    };
+  } else if (mode === 'pipeline') {
+    const { request } = await import('undici');
+    run = async (onLastByte) => {
+      const res = await request(url, { headers });
+      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+      await pipeline(res.body, fs.createWriteStream(target));
+      onLastByte();
+      return (await fs.promises.stat(target)).size;
+    };
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  const baseline = procMemory().rssKiB;
+  const canReset = resetPeakRss();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let lastByte = NaN;
+  const bytes = await run(() => (lastByte = performance.now() - t0));
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const mem = procMemory();
+  const size = (await fs.promises.stat(target)).size;
+  if (size !== bytes) throw new Error(`file has ${size} bytes, expected ${bytes}`);
+  process.stdout.write(
+    JSON.stringify({
+      mode,
+      bytes,
+      ms,
+      lastByteMs: lastByte,
+      baselineKiB: baseline,
+      peakKiB: mem.hwmKiB,
+      growthKiB: canReset ? mem.hwmKiB - baseline : NaN,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    }) + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
