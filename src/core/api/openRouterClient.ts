@@ -131,6 +131,12 @@ export class OpenRouterClient implements VideoApi {
   private models: { at: number; value: VideoModel[] } | undefined;
   private modelsInFlight: Promise<VideoModel[]> | undefined;
   private disposed = false;
+  /**
+   * Rate limits are per account (the key), not per call: after a 429 with Retry-After, no request goes to the
+   * API origin before this time (Date.now() ms), whichever call makes it. Without this, the call that got the
+   * 429 waits while every other call (the poller's other jobs) keeps asking.
+   */
+  private rateLimitedUntil = 0;
   /** Keys seen, so log lines can be redacted even if a key were to slip into a message. */
   private readonly secrets = new Set<string>();
 
@@ -271,7 +277,7 @@ export class OpenRouterClient implements VideoApi {
     const offset = Math.max(0, Math.floor(req.offset ?? 0));
     // Retries only cover getting the response headers; once the body is handed out, the downloader
     // resumes (with `offset`) if the stream breaks.
-    return this.retrying(OP.content, req.signal, this.readPolicy, () => this.contentAttempt(url, offset, req.signal));
+    return this.retrying(OP.content, req.signal, this.readPolicy, () => this.contentAttempt(url, offset, req.signal), url.origin === this.apiOrigin);
   }
 
   async getKeyInfo(options: CallOptions = {}): Promise<KeyInfo> {
@@ -517,12 +523,25 @@ export class OpenRouterClient implements VideoApi {
     return Math.max(retryAfterMs, jittered);
   }
 
-  private async retrying<T>(op: Operation, signal: AbortSignal | undefined, policy: RetryPolicy, attempt: () => Promise<T>): Promise<T> {
+  /** `gated`: the call goes to the API origin, so it waits out (and records) the account's Retry-After. */
+  private async retrying<T>(
+    op: Operation,
+    signal: AbortSignal | undefined,
+    policy: RetryPolicy,
+    attempt: () => Promise<T>,
+    gated = true,
+  ): Promise<T> {
     for (let retry = 0; ; retry++) {
       try {
+        if (gated) {
+          await this.waitOutRateLimit(op, signal);
+        }
         return await attempt();
       } catch (error) {
         const failure = OpenRouterError.is(error) ? error : new OpenRouterError('network', `Failed while ${op.doing}: ${describe(error)}`, { cause: error });
+        if (gated && failure.kind === 'rateLimited' && failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) {
+          this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + failure.retryAfterMs);
+        }
         if (failure.kind === 'cancelled' || retry >= this.maxRetries) {
           throw failure;
         }
@@ -539,6 +558,26 @@ export class OpenRouterClient implements VideoApi {
           throw cancelledError(signal, this.lifetime.signal);
         }
       }
+    }
+  }
+
+  /**
+   * Waits until a Retry-After seen by any call has passed. A wait longer than `maxRetryAfterMs` is not made
+   * here: the call fails at once (nothing sent) with the time left, like the 429 itself would.
+   */
+  private async waitOutRateLimit(op: Operation, signal: AbortSignal | undefined): Promise<void> {
+    const wait = this.rateLimitedUntil - Date.now();
+    if (wait <= 0) {
+      return;
+    }
+    if (wait > this.maxRetryAfterMs) {
+      throw errorFromStatus(429, undefined, wait);
+    }
+    this.logger.debug(this.redact(`Waiting ${wait} ms before ${op.doing}: OpenRouter asked this account to wait (Retry-After).`));
+    try {
+      await sleep(wait, [signal, this.lifetime.signal]);
+    } catch {
+      throw cancelledError(signal, this.lifetime.signal);
     }
   }
 
