@@ -54,17 +54,10 @@ function requestBound(completeMs: number): number {
   return earliestSchedule(completeMs).length + 1;
 }
 
-/** The interval in force at `ms` after tracking starts, at its longest (+10 %): one polling interval. */
-function intervalAt(ms: number): number {
-  let t = SCHEDULE.firstDelayMs;
-  let interval = SCHEDULE.firstDelayMs;
-  let next = SCHEDULE.intervalMs;
-  while (t < ms) {
-    interval = next;
-    t += next;
-    next = Math.min(next * SCHEDULE.backoffFactor, SCHEDULE.maxIntervalMs);
-  }
-  return interval * (1 + SCHEDULE.jitter);
+/** The longest the schedule may wait (+10 % jitter) before poll number `k` (0-based) of a job: one polling interval. */
+function gapBefore(k: number): number {
+  const nominal = k === 0 ? SCHEDULE.firstDelayMs : Math.min(SCHEDULE.intervalMs * SCHEDULE.backoffFactor ** (k - 1), SCHEDULE.maxIntervalMs);
+  return nominal * (1 + SCHEDULE.jitter);
 }
 
 /** A Clock that counts the poller's (and store's) timers. */
@@ -220,7 +213,8 @@ async function scenario(
     if (seen !== undefined) {
       const delay = seen - completes;
       delays.push(delay);
-      const interval = intervalAt(completes - tracked);
+      // The poll that noticed it is the job's last; the interval before it is the one in force at completion.
+      const interval = gapBefore(list.length - 1 - retries429);
       delayOverInterval.push(delay / interval);
       if (delay > interval && retries429 === 0) late.push(`${job.id}: ${delay.toFixed(0)} ms > ${interval.toFixed(0)} ms`);
     }
@@ -242,8 +236,14 @@ async function scenario(
   const retryAfter = r429.map((e) => {
     const until = e.end! + Number(e.retryAfter ?? 0) * 1000;
     const sameJob = busyLog.find((x) => x.jobId === e.jobId && x.start > e.end!);
-    const others = busyLog.filter((x) => x.start > e.end! && x.start < until - 1);
+    // Requests that reach the server within a few ms of the 429's end were already on their way (sent with it,
+    // e.g. released together from a previous wait); only those sent after the client had the 429 count.
+    const IN_FLIGHT_MS = 10;
+    const others = busyLog.filter((x) => x.start > e.end! + IN_FLIGHT_MS && x.start < until - 1);
+    const alreadySent = busyLog.filter((x) => x.start > e.end! && x.start <= e.end! + IN_FLIGHT_MS).length;
     return {
+      offsetsMs: others.map((x) => Math.round(x.start - e.end!)),
+      alreadySent,
       jobNextAfterMs: sameJob ? sameJob.start - e.end! : undefined,
       retryAfterMs: Number(e.retryAfter ?? 0) * 1000,
       requestsBeforeExpiry: others.length,
@@ -274,7 +274,8 @@ async function scenario(
       ? [
           `| 429 answers | ${r429.length} (Retry-After 2 s) | |`,
           `| same job's next request after a 429, ms | ${retryAfter.map((r) => (r.jobNextAfterMs ?? NaN).toFixed(0)).join(', ')} | ≥ 2000 |`,
-          `| requests (any job) started before a 429's Retry-After expired | ${retryAfter.map((r) => r.requestsBeforeExpiry).join(', ')} | 0 (rate limits are per account) |`,
+          `| requests (any job) sent after a 429 arrived, before its Retry-After expired | ${retryAfter.map((r) => r.requestsBeforeExpiry).join(', ')} (already on the wire with it: ${retryAfter.map((r) => r.alreadySent).join(', ')}) | 0 (rate limits are per account) |`,
+          `| jobs noticed later than one interval because the account was told to wait | ${late.length} | (expected: Retry-After wins) |`,
         ]
       : []),
   ].join('\n');
