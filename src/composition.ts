@@ -137,10 +137,12 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       if (keys.includes('pollIntervalSeconds') || keys.includes('apiBaseUrl')) poller.configure(pollTiming());
     }),
   );
-  await updateSignedIn();
+  // Reading the key is a round trip to the workbench (15-25 ms in bench/activation): activate() does not wait
+  // for it. Resuming does, so the logger knows the key to scrub before any job logs a line.
+  const signedIn = updateSignedIn().catch((error: unknown) => logger.error('Reading the API key failed', error));
 
   // Resume what a previous window left running; never resubmits anything.
-  void jobs.resumeAll().catch((error: unknown) => logger.error('Resuming jobs failed', error));
+  void signedIn.then(() => jobs.resumeAll()).catch((error: unknown) => logger.error('Resuming jobs failed', error));
   logger.info(`OpenRouter Video ${version} activated (${store.all().length} job(s) on record)`);
 
   const changed = new vscode.EventEmitter<readonly (typeof store extends { all(): infer R } ? R : never)[number][]>();
