@@ -3,6 +3,7 @@
  * Tolerant where OpenRouter is loose: nullable arrays, missing keys, extra fields, open status set.
  */
 import * as z from 'zod/mini';
+import { normaliseStatus, type WireStatus } from './status';
 import { OpenRouterError } from './errors';
 
 const nullableStrings = z.optional(z.nullable(z.array(z.string())));
@@ -30,8 +31,9 @@ export type VideoModel = z.infer<typeof videoModelSchema>;
 
 export const videoModelsResponseSchema = z.object({ data: z.array(videoModelSchema) });
 
-/** Statuses as the extension understands them. Anything else on the wire becomes `unknown`. */
-export type WireStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'expired' | 'unknown';
+// Statuses live in a module of their own (no zod), so the activation bundle can use them without building
+// the wire schemas at load time.
+export { normaliseStatus, type WireStatus } from './status';
 
 export const videoJobSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -56,32 +58,6 @@ export interface VideoJob {
   unsignedUrls: string[];
   costUsd?: number;
   isByok?: boolean;
-}
-
-export function normaliseStatus(raw: string): WireStatus {
-  switch (raw.toLowerCase()) {
-    case 'pending':
-    case 'queued':
-      return 'pending';
-    case 'in_progress':
-    case 'processing':
-    case 'running':
-      return 'in_progress';
-    case 'completed':
-    case 'succeeded':
-    case 'success':
-      return 'completed';
-    case 'failed':
-    case 'dead':
-      return 'failed';
-    case 'cancelled':
-    case 'canceled':
-      return 'cancelled';
-    case 'expired':
-      return 'expired';
-    default:
-      return 'unknown';
-  }
 }
 
 export function toVideoJob(wire: VideoJobWire): VideoJob {

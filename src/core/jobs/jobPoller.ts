@@ -9,7 +9,8 @@
  * The store is the source of truth: the poller reacts to its changes and writes poll results into it.
  */
 import { OpenRouterError } from '../api/errors';
-import { normaliseStatus, type VideoJob, type WireStatus } from '../api/schemas';
+import type { VideoJob } from '../api/schemas';
+import { normaliseStatus, type WireStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { type Clock, type TimerHandle, systemClock } from '../shared/clock';
 import { Disposable, type IDisposable } from '../shared/disposable';

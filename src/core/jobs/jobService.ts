@@ -6,7 +6,8 @@
  * - a completed job is downloaded by at most one task at a time, and a saved job only again on request.
  */
 import { OpenRouterError, type ErrorKind, type OpenRouterErrorInit } from '../api/errors';
-import { normaliseStatus, type VideoJob, type VideoModel } from '../api/schemas';
+import type { VideoJob, VideoModel } from '../api/schemas';
+import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
 import { downloadOutput } from '../download/downloader';

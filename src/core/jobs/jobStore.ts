@@ -100,70 +100,81 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'cancelled',
 ]);
 
-const optString = z.optional(z.string());
-const optNumber = z.optional(z.number());
+// The zod schema is built on first use only: records that pass `looksLikeRecord` (all of them, normally) never
+// need it. Building it at module load, with the wire schemas (see api/status.ts), cost activation ~3 ms.
+function buildRecordSchema() {
+  const optString = z.optional(z.string());
+  const optNumber = z.optional(z.number());
 
-const frameSchema = z.object({
-  frameType: z.enum(['first_frame', 'last_frame']),
-  path: z.string(),
-  mimeType: optString,
-  byteLength: optNumber,
-});
+  const frameSchema = z.object({
+    frameType: z.enum(['first_frame', 'last_frame']),
+    path: z.string(),
+    mimeType: optString,
+    byteLength: optNumber,
+  });
 
-const requestSchema = z.object({
-  model: z.string(),
-  prompt: optString,
-  duration: optNumber,
-  resolution: optString,
-  aspectRatio: optString,
-  size: optString,
-  generateAudio: z.optional(z.boolean()),
-  seed: optNumber,
-  frames: z.optional(z.array(frameSchema)),
-  providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-  callbackUrl: optString,
-});
+  const requestSchema = z.object({
+    model: z.string(),
+    prompt: optString,
+    duration: optNumber,
+    resolution: optString,
+    aspectRatio: optString,
+    size: optString,
+    generateAudio: z.optional(z.boolean()),
+    seed: optNumber,
+    frames: z.optional(z.array(frameSchema)),
+    providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+    callbackUrl: optString,
+  });
 
-export const jobRecordSchema = z.object({
-  clientId: z.string().check(z.minLength(1)),
-  jobId: optString,
-  generationId: optString,
-  pollingUrl: optString,
-  request: requestSchema,
-  modelName: optString,
-  state: z.enum(JOB_STATES),
-  remoteStatus: optString,
-  history: z.array(
-    z.object({ status: z.string(), at: z.number(), source: z.optional(z.enum(['local', 'remote'])) }),
-  ),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  submittedAt: optNumber,
-  completedAt: optNumber,
-  error: optString,
-  // Checked against the known kinds below, so an unknown kind costs the field, not the record.
-  errorKind: optString,
-  estimatedCostUsd: optNumber,
-  costUsd: optNumber,
-  targetFolder: z.string(),
-  unsignedUrls: z.optional(z.array(z.string())),
-  outputs: z.array(
-    z.object({
-      index: z.number(),
-      url: optString,
-      file: optString,
-      bytes: optNumber,
-      savedAt: optNumber,
-      sidecar: optString,
-    }),
-  ),
-  downloadAttempts: z.number(),
-  opened: z.optional(z.boolean()),
-  pollCount: optNumber,
-  watchedSince: optNumber,
-});
+  return z.object({
+    clientId: z.string().check(z.minLength(1)),
+    jobId: optString,
+    generationId: optString,
+    pollingUrl: optString,
+    request: requestSchema,
+    modelName: optString,
+    state: z.enum(JOB_STATES),
+    remoteStatus: optString,
+    history: z.array(
+      z.object({ status: z.string(), at: z.number(), source: z.optional(z.enum(['local', 'remote'])) }),
+    ),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    submittedAt: optNumber,
+    completedAt: optNumber,
+    error: optString,
+    // Checked against the known kinds below, so an unknown kind costs the field, not the record.
+    errorKind: optString,
+    estimatedCostUsd: optNumber,
+    costUsd: optNumber,
+    targetFolder: z.string(),
+    unsignedUrls: z.optional(z.array(z.string())),
+    outputs: z.array(
+      z.object({
+        index: z.number(),
+        url: optString,
+        file: optString,
+        bytes: optNumber,
+        savedAt: optNumber,
+        sidecar: optString,
+      }),
+    ),
+    downloadAttempts: z.number(),
+    opened: z.optional(z.boolean()),
+    pollCount: optNumber,
+    watchedSince: optNumber,
+  });
+}
 
-type ParsedRecord = z.infer<typeof jobRecordSchema>;
+let recordSchema: ReturnType<typeof buildRecordSchema> | undefined;
+
+/** The lenient per-record schema (zod/mini), built on first use. */
+export const jobRecordSchema = {
+  safeParse: (value: unknown) => (recordSchema ??= buildRecordSchema()).safeParse(value),
+};
+
+type ParsedRecord = z.infer<ReturnType<typeof buildRecordSchema>>;
 // Compile-time guard: the schema must describe every field of JobRecord (apart from errorKind's type).
 type _SchemaCoversRecord = Omit<ParsedRecord, 'errorKind'> extends Omit<JobRecord, 'errorKind'>
   ? Omit<JobRecord, 'errorKind'> extends Omit<ParsedRecord, 'errorKind'>
