@@ -168,9 +168,15 @@ function relayed(_type, text) {
 
 /** The e2e tier: mocha in plain Node over out/test/e2e, the tests drive Chromium themselves. */
 async function runE2e(ctx, deadlineMs) {
-  const workbenchUrl = ctx.server.workbenchUrl({ folder: ctx.dirs.workspace, extensionDevelopmentPath: EXTENSION_PATH });
-  const screenshots = path.join(REPO_ROOT, 'test-results', 'e2e');
-  fs.mkdirSync(screenshots, { recursive: true });
+  // The extension is loaded through a symlink outside the repository: the workbench previews the
+  // colour themes found under an extension being developed, and the repository holds code-server's
+  // built-in themes (.vscode-test/), so loading <repo> itself forces "Light+" whatever the
+  // workbench.colorTheme setting says.
+  const extensionLink = path.join(ctx.dirs.root, 'extension');
+  fs.symlinkSync(EXTENSION_PATH, extensionLink, 'dir');
+  const workbenchUrl = ctx.server.workbenchUrl({ folder: ctx.dirs.workspace, extensionDevelopmentPath: extensionLink });
+  const results = path.join(REPO_ROOT, 'test-results', 'e2e');
+  fs.mkdirSync(results, { recursive: true });
   const mochaBin = require.resolve('mocha/bin/mocha.js', { paths: [REPO_ROOT] });
   const args = [
     mochaBin,
@@ -190,7 +196,8 @@ async function runE2e(ctx, deadlineMs) {
     OPENROUTER_VIDEO_USER_DATA_DIR: ctx.dirs.userDataDir,
     OPENROUTER_VIDEO_FAKE_URL: ctx.fake.baseUrl,
     OPENROUTER_API_KEY: ctx.fake.apiKey,
-    OPENROUTER_VIDEO_SCREENSHOTS: screenshots,
+    OPENROUTER_VIDEO_EXTENSION_DEV_PATH: extensionLink,
+    OPENROUTER_VIDEO_RESULTS_DIR: results,
   };
   if (verbose) say(`workbench: ${workbenchUrl}`);
   const child = cp.spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: 'inherit', detached: true });

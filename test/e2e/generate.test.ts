@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
+import {
+  LIGHT_THEME,
+  closeWorkbench,
+  eventually,
+  hoverUntil,
+  freshWorkspace,
+  jobRows,
+  launchBrowser,
+  notificationToast,
+  openWorkbench,
+  pickQuickPickItem,
+  quickInputBox,
+  readmeScreenshot,
+  runCommand,
+  sampleVideo,
+  screenshot,
+  setUserSettings,
+  showOpenRouterVideoViews,
+  startScriptedFake,
+  videosIn,
+  waitForFrameWith,
+  waitForQuickInput,
+  workbenchUrlFor,
+} from './workbench';
+
+const PROMPT = 'A paper boat drifts down a rain-soaked street at dusk, neon reflections in the puddles';
+
+/**
+ * The whole flow as a person does it, in a fresh workspace: F1 → Generate Video → prompt → model →
+ * accept the suggested settings → confirm the cost → progress notification → the MP4 in videos/ →
+ * the Jobs view shows it saved → clicking the row opens the video.
+ */
+describe('Generate Video, end to end in the workbench', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let page: Page;
+  let fake: FakeOpenRouter;
+  let restoreFake: () => Promise<void>;
+  let workspace: string;
+
+  before(async function () {
+    // Jobs complete 3 s after submit, so the extension's first poll (~5 s) finds the video ready.
+    ({ fake, restore: restoreFake } = await startScriptedFake({ completeAfterMs: 3_000 }));
+    // Veo 3.1 Lite's default request is estimated at $0.20: ask above $0.10 so the confirmation shows.
+    setUserSettings({ ...LIGHT_THEME, 'openrouterVideo.confirmAboveUsd': 0.1 });
+    workspace = freshWorkspace('generate');
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, workbenchUrlFor(workspace));
+  });
+
+  // The steps build on each other: after a failure the rest would only fail for the same reason.
+  let failed: string | undefined;
+  beforeEach(function () {
+    if (failed) {
+      console.log(`      skipped: the step "${failed}" failed`);
+      this.skip();
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') failed = this.currentTest.title;
+    if (this.currentTest?.state === 'failed' && page) {
+      const file = await screenshot(page, `generate-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`);
+      console.log(`    screenshot: ${file}`);
+      console.log(`    fake requests: ${fake.requests.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+    }
+  });
+
+  after(async function () {
+    await closeWorkbench(page);
+    await browser?.close();
+    setUserSettings({ 'openrouterVideo.confirmAboveUsd': undefined });
+    await restoreFake?.();
+  });
+
+  it('prompt → model → settings → cost confirmation → progress notification', async function () {
+    await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
+    await quickInputBox(page).fill(PROMPT);
+    await readmeScreenshot(page, 'generate-prompt.png');
+    await page.keyboard.press('Enter');
+
+    // The model quick pick: busy while the catalogue loads, then grouped by provider.
+    await waitForQuickInput(page, 'Pick a video model');
+    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await readmeScreenshot(page, 'generate-model-pick.png');
+    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
+
+    // The settings quick pick: its first item accepts the suggested settings.
+    await waitForQuickInput(page, 'Generate Video with Google: Veo 3.1 Lite');
+    await pickQuickPickItem(page, '', 'Generate');
+
+    // The modal cost confirmation, since $0.20 > confirmAboveUsd 0.1.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /Generate a video with Google: Veo 3\.1 Lite\?[\s\S]*Estimated cost: \$0\.20/);
+    assert.equal(fake.submitCount(), 0, 'nothing is submitted before the cost is confirmed');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+
+    const progress = notificationToast(page, /Generating video with Google: Veo 3\.1 Lite/);
+    await progress.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(fake.submitCount(), 1);
+    // Meanwhile the Jobs view lists the job as queued (its row's label is "<prompt>, <state>, <details>").
+    await showOpenRouterVideoViews(page);
+    await jobRows(page).and(page.locator('[aria-label*=", Queued, "]')).filter({ hasText: PROMPT.slice(0, 30) }).waitFor({ state: 'visible', timeout: 30_000 });
+    // (workbench.reduceMotion is on, so the toast is drawn without its fade-in.)
+    await page.locator('.monaco-list[aria-label="Models"] .monaco-list-row', { hasText: 'Alibaba' }).waitFor({ state: 'visible', timeout: 30_000 });
+    if (await progress.isVisible()) await readmeScreenshot(page, 'generate-notification.png');
+    const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as Record<string, unknown>;
+    assert.equal(body.model, 'google/veo-3.1-lite');
+    assert.equal(body.prompt, PROMPT);
+  });
+
+  it('saves the MP4 in videos/, byte-identical to what OpenRouter served, and says so', async function () {
+    const saved = notificationToast(page, /Video saved: videos\/.+\.mp4/);
+    await saved.waitFor({ state: 'visible', timeout: 60_000 });
+    const files = videosIn(workspace);
+    assert.equal(files.length, 1, `one video in videos/: ${files.join(', ')}`);
+    assert.ok(fs.readFileSync(files[0]!).equals(sampleVideo()), 'the saved MP4 is byte-identical to the served one');
+    assert.match(await saved.innerText(), new RegExp(path.basename(files[0]!).replace(/\./g, '\\.')));
+    await saved.getByRole('button', { name: 'Open' }).waitFor({ state: 'visible' });
+    await saved.getByRole('button', { name: 'Reveal' }).waitFor({ state: 'visible' });
+    assert.equal(fake.requestsTo('content').length, 1);
+  });
+
+  it('the Jobs view shows the job as saved', async function () {
+    await showOpenRouterVideoViews(page);
+    const row = jobRows(page).filter({ hasText: PROMPT.slice(0, 30) });
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    // The row's accessible label is "<prompt>, <state>, <details>"; its icon is the pass icon.
+    await eventually('the Jobs row to say Saved', async () => /, Saved, veo-3\.1-lite · 4s · 720p · \$0\.40 · /.test((await row.getAttribute('aria-label')) ?? ''));
+    await row.locator('.codicon-pass-filled').waitFor({ state: 'visible' });
+
+    // Its tooltip names the saved file.
+    const hover = await hoverUntil(page, row, /Saved:\s+videos\//);
+    // (The tooltip's text parts are markdown-escaped: their spaces are non-breaking.)
+    const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(tooltip, /Model: Google: Veo 3\.1 Lite \(google\/veo-3\.1-lite\)/);
+    assert.match(tooltip, new RegExp(`Saved: videos/${path.basename(videosIn(workspace)[0]!).replace(/\./g, '\\.')}`));
+    await page.mouse.move(900, 400);
+    await hover.waitFor({ state: 'hidden', timeout: 15_000 });
+  });
+
+  it('clicking the row opens the video in the media preview', async function () {
+    const file = path.basename(videosIn(workspace)[0]!);
+    await jobRows(page).filter({ hasText: PROMPT.slice(0, 30) }).click();
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: file });
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    // The built-in media preview shows the file in a <video> inside its webview.
+    const frame = await waitForFrameWith(page, 'video', 30_000);
+    assert.match((await frame.locator('video').first().getAttribute('src')) ?? '', /\.mp4/);
+    // Dismiss the notifications so the screenshot shows the view and the video.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await readmeScreenshot(page, 'jobs-view.png');
+  });
+});

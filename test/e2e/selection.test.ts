@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
+import {
+  LIGHT_THEME,
+  closeWorkbench,
+  eventually,
+  freshWorkspace,
+  launchBrowser,
+  notificationToast,
+  openWorkbench,
+  pickQuickPickItem,
+  quickInputBox,
+  readmeScreenshot,
+  sampleVideo,
+  screenshot,
+  setUserSettings,
+  startScriptedFake,
+  videosIn,
+  waitForQuickInput,
+  workbenchUrlFor,
+} from './workbench';
+
+/**
+ * Generate Video from Selection, as a person does it: open README.md, select a line with the
+ * keyboard, right-click → "Generate Video from Selection" → pick a model → accept the settings; the
+ * selected text is the prompt (in the request and in the sidecar next to the saved video).
+ */
+describe('Generate Video from Selection, from the editor context menu', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let page: Page;
+  let fake: FakeOpenRouter;
+  let restoreFake: () => Promise<void>;
+  let workspace: string;
+  let selected: string;
+  let lineNumber: number;
+
+  before(async function () {
+    ({ fake, restore: restoreFake } = await startScriptedFake({ completeAfterMs: 3_000 }));
+    // Default confirmAboveUsd (1 USD): Veo 3.1 Lite's $0.20 is submitted without a confirmation.
+    setUserSettings({ ...LIGHT_THEME, 'openrouterVideo.confirmAboveUsd': undefined });
+    workspace = freshWorkspace('selection');
+    const lines = fs.readFileSync(path.join(workspace, 'README.md'), 'utf8').split('\n');
+    const index = lines.findIndex((l) => l.startsWith('A paper boat'));
+    assert.ok(index >= 0, 'test/fixtures/workspace/README.md has the sample prompt line');
+    selected = lines[index]!.trim();
+    lineNumber = index + 1;
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, workbenchUrlFor(workspace));
+  });
+
+  let failed: string | undefined;
+  beforeEach(function () {
+    if (failed) {
+      console.log(`      skipped: the step "${failed}" failed`);
+      this.skip();
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = this.currentTest.title;
+      if (page) console.log(`    screenshot: ${await screenshot(page, `selection-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
+    }
+  });
+
+  after(async function () {
+    await closeWorkbench(page);
+    await browser?.close();
+    await restoreFake?.();
+  });
+
+  it('the editor context menu on a selection offers "Generate Video from Selection"', async function () {
+    // Open README.md from the Explorer.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await page.locator('.tabs-container .tab', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await editor.locator('.view-lines').getByText('A paper boat', { exact: false }).waitFor({ state: 'visible', timeout: 30_000 });
+    await editor.locator('.view-lines').click();
+
+    // Select the sample prompt's line with the keyboard: Go to Line, then Expand Line Selection
+    // (Ctrl+L: the whole line, which Markdown's word wrap shows on two rows).
+    await page.keyboard.press('Control+G');
+    await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
+    await quickInputBox(page).fill(`:${lineNumber}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.keyboard.press('Control+L');
+    await page.locator('.statusbar').getByText(`(${selected.length + 1} selected)`).waitFor({ state: 'visible', timeout: 10_000 });
+
+    // Right-click on the selected text (the highlight is drawn under the text, so click where the text is).
+    const box = await editor.locator('.view-line', { hasText: 'A paper boat' }).first().boundingBox();
+    assert.ok(box, 'the line is drawn');
+    await page.mouse.click(box.x + 150, box.y + box.height / 2, { button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    const item = menu.locator('.action-item', { hasText: 'Generate Video from Selection' });
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.hover();
+    await readmeScreenshot(page, 'selection-context-menu.png');
+    await item.click();
+  });
+
+  it('the selection becomes the prompt: the model quick pick opens directly, no prompt box', async function () {
+    await waitForQuickInput(page, 'Pick a video model');
+    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
+    await waitForQuickInput(page, 'Generate Video with Google: Veo 3.1 Lite');
+    await pickQuickPickItem(page, '', 'Generate');
+    await notificationToast(page, /Generating video with Google: Veo 3\.1 Lite/).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no cost confirmation below confirmAboveUsd');
+    assert.equal(fake.submitCount(), 1);
+    const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as Record<string, unknown>;
+    assert.equal(body.prompt, selected);
+  });
+
+  it('the video is saved with a sidecar whose prompt is the selection', async function () {
+    await notificationToast(page, /Video saved: videos\/.+\.mp4/).waitFor({ state: 'visible', timeout: 60_000 });
+    const files = videosIn(workspace);
+    assert.equal(files.length, 1);
+    assert.ok(fs.readFileSync(files[0]!).equals(sampleVideo()));
+    const sidecar = await eventually('the sidecar', () => fs.existsSync(`${files[0]}.json`) && (JSON.parse(fs.readFileSync(`${files[0]}.json`, 'utf8')) as { request: { prompt?: string; model: string } }));
+    assert.equal(sidecar.request.prompt, selected);
+    assert.equal(sidecar.request.model, 'google/veo-3.1-lite');
+  });
+});
