@@ -17,13 +17,14 @@ export interface BuiltExtension {
   cleanup(): void;
 }
 
-export function buildProductionExtension(): BuiltExtension {
+/** `repoRoot`: another checkout (e.g. the commit before a change) to build instead of this one. */
+export function buildProductionExtension(repoRoot: string = REPO_ROOT): BuiltExtension {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-ext-'));
-  for (const name of ['package.json', 'package.nls.json', 'esbuild.js']) fs.copyFileSync(path.join(REPO_ROOT, name), path.join(dir, name));
-  fs.cpSync(path.join(REPO_ROOT, 'media'), path.join(dir, 'media'), { recursive: true });
+  for (const name of ['package.json', 'package.nls.json', 'esbuild.js']) fs.copyFileSync(path.join(repoRoot, name), path.join(dir, name));
+  fs.cpSync(path.join(repoRoot, 'media'), path.join(dir, 'media'), { recursive: true });
   // esbuild resolves through these to the checkout's sources and packages.
-  fs.symlinkSync(path.join(REPO_ROOT, 'src'), path.join(dir, 'src'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.symlinkSync(path.join(repoRoot, 'src'), path.join(dir, 'src'));
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
   cp.execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: dir, stdio: 'inherit' });
   fs.unlinkSync(path.join(dir, 'src'));
   fs.unlinkSync(path.join(dir, 'node_modules'));

@@ -8,7 +8,10 @@
  *     - 'activate': bench/activation/hostProbe.ts times require + activate() from inside the host and checks
  *       that client.js (undici) is not loaded at activation nor by drawing the Jobs view.
  *
- *   node out/bench/activation/run.js [--node-runs 21] [--host-runs 9] [--no-host]
+ *   node out/bench/activation/run.js [--node-runs 21] [--host-runs 9] [--no-host] [--baseline <checkout>]
+ *
+ * --baseline builds another checkout too (e.g. a worktree of the commit before a change) and alternates the
+ * runs of both (this, baseline, this, …), so the two are compared under the same load.
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -115,62 +118,94 @@ async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMa
   }
 }
 
+interface Measured {
+  label: string;
+  ext: BuiltExtension;
+  node: NodeRun[];
+  startup: HostResult[];
+  activate: HostResult[];
+}
+
+function report(m: Measured): { lines: string[]; data: Record<string, unknown> } {
+  const { ext, node, startup, activate } = m;
+  const nodeLoaded = node[0]!.loaded;
+  const ns = (k: 'requireMs' | 'activateMs' | 'totalMs') => summarise(node.map((r) => r[k]));
+  const ok = activate.filter((r) => !r.error);
+  const hs = (k: string) => summarise(ok.map((r) => Number(r[k])));
+  const atActivation = (ok[0]?.loadedAtActivation as { name: string; bytes: number }[] | undefined) ?? [];
+  const afterView = (ok[0]?.loadedAfterJobsView as { name: string; bytes: number }[] | undefined) ?? [];
+  const kib = (list: { bytes: number }[]) => (list.reduce((a, f) => a + f.bytes, 0) / 1024).toFixed(1);
+  const by = ok.map((r) => (r.clientLoadedBy as string | undefined) ?? '').filter((x) => x !== '');
+  const lines = [
+    `**${m.label}** — production bundles: ${ext.files.map((f) => `\`dist/${f.name}\` ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')}.`,
+    '',
+    '| measure | median (min–max) | target |',
+    '|---|---|---|',
+    `| plain Node (${node.length} runs): require(dist/extension.js) | ${fmt(ns('requireMs'), 1, ' ms')} | |`,
+    `| plain Node: activate() | ${fmt(ns('activateMs'), 1, ' ms')} | |`,
+    `| plain Node: load + activate() | ${fmt(ns('totalMs'), 1, ' ms')} | ≤ 20 ms |`,
+    `| extension host (${ok.length} runs): require(dist/extension.js) | ${fmt(hs('requireMs'), 1, ' ms')} | |`,
+    `| extension host: activate() call → resolved | ${fmt(hs('activateMs'), 1, ' ms')} | |`,
+    `| extension host: load + activate() | ${fmt(hs('loadPlusActivateMs'), 1, ' ms')} | ≤ 20 ms |`,
+    `| extension host: first module load → end of activate() (incl. VS Code's own work between) | ${fmt(hs('firstLoadToActivateEndMs'), 1, ' ms')} | |`,
+    `| VS Code's marks: willLoadExtensionCode → didLoadExtensionCode / willActivate → didActivate | ${fmt(hs('vscodeLoadMs'), 0, ' ms')} / ${fmt(hs('vscodeActivateMs'), 0, ' ms')} | |`,
+    `| secret storage read during activate() (an RPC to the workbench) | ${fmt(summarise(ok.flatMap((r) => (r.secretCalls as number[] | undefined) ?? [])), 1, ' ms')} | |`,
+    `| code loaded at activation (plain Node / host) | ${nodeLoaded.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')} / ${atActivation.map((f) => f.name).join(', ') || 'n/a'} (${kib(atActivation)} KiB) | ≤ 150 KB |`,
+    `| client.js (undici) loaded at activation / after opening the view container | ${atActivation.some((f) => f.name.includes('client')) ? 'yes' : 'no'} / ${afterView.some((f) => f.name.includes('client')) ? `yes, ${fmt(hs('clientLoadedAfterActivateMs'), 0, ' ms')} after activate(), by: ${by[0] ?? '?'}` : 'no'} (plain Node: undici ${node.some((r) => r.undiciLoaded) ? 'loaded' : 'not loaded'}) | no / only when first needed |`,
+    `| active after start-up, workspace without marker (${startup.filter((r) => !r.withMarker).length} runs) | ${startup.filter((r) => !r.withMarker).map((r) => String(r.activeAfterSettle)).join(', ')}; files loaded: ${startup.filter((r) => !r.withMarker).map((r) => (r.loaded as unknown[] | undefined)?.length ?? 'n/a').join(', ')} | false; 0 |`,
+    `| control: active after start-up with the marker | ${startup.filter((r) => r.withMarker).map((r) => `${String(r.activeAfterSettle)} (VS Code: load → activated ${Number(r.vscodeActivationMs).toFixed(0)} ms)`).join(', ')} | true |`,
+  ];
+  return { lines, data: { label: m.label, sizes: Object.fromEntries(ext.files.map((f) => [f.name, f.bytes])), node, startup, activate } };
+}
+
 async function main(): Promise<void> {
   const nodeN = Number(arg('node-runs', '21'));
   const hostN = Number(arg('host-runs', '9'));
-  const ext = buildProductionExtension();
+  const baselineDir = arg('baseline', '');
+  const subjects: Measured[] = [{ label: 'this checkout', ext: buildProductionExtension(), node: [], startup: [], activate: [] }];
+  if (baselineDir) subjects.push({ label: `baseline (${baselineDir})`, ext: buildProductionExtension(path.resolve(baselineDir)), node: [], startup: [], activate: [] });
   try {
-    const sizes = Object.fromEntries(ext.files.map((f) => [f.name, f.bytes]));
-    process.stderr.write(`  production bundles: ${ext.files.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')}\n`);
-    const node = nodeRuns(ext, nodeN);
-    const nodeLoaded = node[0]!.loaded;
-    const ns = (k: 'requireMs' | 'activateMs' | 'totalMs') => summarise(node.map((r) => r[k]));
-    process.stderr.write(`  plain Node: total ${fmt(ns('totalMs'), 1)} ms\n`);
-
-    const startup: HostResult[] = [];
-    const activate: HostResult[] = [];
+    for (const s of subjects) {
+      process.stderr.write(`  ${s.label}: ${s.ext.files.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')}\n`);
+    }
+    for (let i = 0; i < nodeN; i++) for (const s of subjects) s.node.push(...nodeRuns(s.ext, 1));
     if (!process.argv.includes('--no-host')) {
       for (const withMarker of [false, false, true]) {
-        const r = await hostRun(ext, 'startup', withMarker);
-        startup.push(r);
-        process.stderr.write(`  host startup (${withMarker ? 'marker' : 'no marker'}): active=${String(r.activeAfterSettle)} ${r.error ?? ''}\n`);
+        for (const s of subjects) {
+          const r = await hostRun(s.ext, 'startup', withMarker);
+          s.startup.push(r);
+          process.stderr.write(`  ${s.label} host startup (${withMarker ? 'marker' : 'no marker'}): active=${String(r.activeAfterSettle)} ${r.error ?? ''}\n`);
+        }
       }
       for (let i = 0; i < hostN; i++) {
-        const r = await hostRun(ext, 'activate', false);
-        activate.push(r);
-        process.stderr.write(
-          `  host activate #${i + 1}: require ${Number(r.requireMs).toFixed(1)} ms + activate() ${Number(r.activateMs).toFixed(1)} ms ` +
-            `(first load → end of activate ${Number(r.firstLoadToActivateEndMs).toFixed(1)} ms) ${r.error ?? ''}\n`,
-        );
+        for (const s of subjects) {
+          const r = await hostRun(s.ext, 'activate', false);
+          s.activate.push(r);
+          process.stderr.write(
+            `  ${s.label} host activate #${i + 1}: require ${Number(r.requireMs).toFixed(1)} ms + activate() ${Number(r.activateMs).toFixed(1)} ms ` +
+              `(first load → end of activate ${Number(r.firstLoadToActivateEndMs).toFixed(1)} ms) ${r.error ?? ''}\n`,
+          );
+        }
       }
     }
-    const ok = activate.filter((r) => !r.error);
-    const hs = (k: string) => summarise(ok.map((r) => Number(r[k])));
-    const atActivation = (ok[0]?.loadedAtActivation as { name: string; bytes: number }[] | undefined) ?? [];
-    const afterView = (ok[0]?.loadedAfterJobsView as { name: string; bytes: number }[] | undefined) ?? [];
-    const kib = (list: { bytes: number }[]) => (list.reduce((a, f) => a + f.bytes, 0) / 1024).toFixed(1);
-    const lines = [
-      `Production bundles: ${ext.files.map((f) => `\`dist/${f.name}\` ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')}.`,
-      '',
-      '| measure | median (min–max) | target |',
-      '|---|---|---|',
-      `| plain Node (${node.length} runs): require(dist/extension.js) | ${fmt(ns('requireMs'), 1, ' ms')} | |`,
-      `| plain Node: activate() | ${fmt(ns('activateMs'), 1, ' ms')} | |`,
-      `| plain Node: load + activate() | ${fmt(ns('totalMs'), 1, ' ms')} | ≤ 20 ms |`,
-      `| extension host (${ok.length} runs): require(dist/extension.js) | ${fmt(hs('requireMs'), 1, ' ms')} | |`,
-      `| extension host: activate() call → resolved | ${fmt(hs('activateMs'), 1, ' ms')} | |`,
-      `| extension host: load + activate() | ${fmt(hs('loadPlusActivateMs'), 1, ' ms')} | ≤ 20 ms |`,
-      `| extension host: first module load → end of activate() (incl. VS Code's own work between) | ${fmt(hs('firstLoadToActivateEndMs'), 1, ' ms')} | |`,
-      `| VS Code's marks: willLoadExtensionCode → didLoadExtensionCode / willActivate → didActivate | ${fmt(hs('vscodeLoadMs'), 0, ' ms')} / ${fmt(hs('vscodeActivateMs'), 0, ' ms')} | |`,
-      `| code loaded at activation (plain Node / host) | ${nodeLoaded.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')} / ${atActivation.map((f) => f.name).join(', ') || 'n/a'} (${kib(atActivation)} KiB) | ≤ 150 KB |`,
-      `| client.js (undici) loaded at activation / after drawing the Jobs view | ${atActivation.some((f) => f.name.includes('client')) ? 'yes' : 'no'} / ${afterView.some((f) => f.name.includes('client')) ? 'yes' : 'no'} (plain Node: undici ${node.some((r) => r.undiciLoaded) ? 'loaded' : 'not loaded'}) | no / no |`,
-      `| active after start-up, workspace without marker (${startup.filter((r) => !r.withMarker).length} runs) | ${startup.filter((r) => !r.withMarker).map((r) => String(r.activeAfterSettle)).join(', ')}; files loaded: ${startup.filter((r) => !r.withMarker).map((r) => (r.loaded as unknown[] | undefined)?.length ?? 'n/a').join(', ')} | false; 0 |`,
-      `| control: active after start-up with the marker | ${startup.filter((r) => r.withMarker).map((r) => `${String(r.activeAfterSettle)} (VS Code: load → activated ${Number(r.vscodeActivationMs).toFixed(0)} ms)`).join(', ')} | true |`,
-    ];
-    const file = writeResult('activation', { machine: machine(), sizes, node, startup, activate });
-    process.stdout.write(lines.join('\n') + `\n(raw: ${file})\n`);
+    const reports = subjects.map(report);
+    if (subjects.length === 2) {
+      const ratio = (k: string) => {
+        const a = summarise(subjects[0]!.activate.filter((r) => !r.error).map((r) => Number(r[k]))).median;
+        const b = summarise(subjects[1]!.activate.filter((r) => !r.error).map((r) => Number(r[k]))).median;
+        return (a / b).toFixed(2);
+      };
+      const nodeRatio = (summarise(subjects[0]!.node.map((r) => r.totalMs)).median / summarise(subjects[1]!.node.map((r) => r.totalMs)).median).toFixed(2);
+      reports[0]!.lines.push(
+        '',
+        `This checkout ÷ baseline, medians of alternating runs: plain Node load + activate() ×${nodeRatio}; extension host require ×${ratio('requireMs')}, ` +
+          `activate() ×${ratio('activateMs')}, load + activate() ×${ratio('loadPlusActivateMs')}.`,
+      );
+    }
+    const file = writeResult('activation', { machine: machine(), subjects: reports.map((r) => r.data) });
+    process.stdout.write(reports.map((r) => r.lines.join('\n')).join('\n\n') + `\n(raw: ${file})\n`);
   } finally {
-    ext.cleanup();
+    for (const s of subjects) s.ext.cleanup();
   }
 }
 
