@@ -158,6 +158,8 @@ export class JobService extends Disposable {
   private readonly downloads = new Map<string, { promise: Promise<JobRecord>; controller: AbortController }>();
   private readonly lastStates = new Map<string, JobState>();
   private readonly waiters = new Set<Waiter>();
+  /** resumeAll() has run: from then on an interrupted download that was not picked up is an outcome. */
+  private resumed = false;
 
   private readonly finishEmitter = this._register(new Emitter<JobRecord>());
   /** A job reached an outcome worth telling the user about (saved, downloadFailed, failed, cancelled, expired, stale). */
@@ -343,6 +345,7 @@ export class JobService extends Disposable {
   async resumeAll(): Promise<void> {
     this.assertOpen();
     this.poller.start();
+    this.resumed = true;
     for (const record of this.store.all()) {
       if (this.downloads.has(record.clientId)) {
         continue;
@@ -358,6 +361,9 @@ export class JobService extends Disposable {
           await this.store.update(record.clientId, patch).catch((e: unknown) => this.logger.error(`Could not save job ${record.clientId}: ${describe(e)}`));
         }
       }
+    }
+    for (const waiter of [...this.waiters]) {
+      this.checkWaiters(waiter.clientId);
     }
   }
 
@@ -690,7 +696,7 @@ export class JobService extends Disposable {
       return false;
     }
     // An interrupted download that resumeAll will pick up is not an outcome yet.
-    return true;
+    return this.resumed || !(record.state === 'downloadFailed' && record.errorKind === 'cancelled');
   }
 
   private checkWaiters(clientId: string): void {
