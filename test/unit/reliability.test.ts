@@ -240,6 +240,26 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     assert.ok(after.filter((n) => n.endsWith('.part')).every((n) => n === stalePart), `no new partial files (${after.join(', ')})`);
   });
 
+  it('waitForJob called right after a restart, before resumeAll, waits for the interrupted download instead of reporting it as the outcome', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    fake.setContent({ stallAfterBytes: 1000 });
+    const first = await harness();
+    const record = await first.service.submit(veo, REQUEST, first.out);
+    await until('the download to start', () => first.store.get(record.clientId)?.state === 'downloading');
+    await first.close(); // a window reload: the download is cut off, the record says "interrupted"
+    fake.setContent({});
+
+    const second = await harness({ dir: first.dir });
+    // The host resumes only after reading the key; a script calling waitForJob first must not see an interim state.
+    const waited = second.service.waitForJob(record.clientId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await second.service.resumeAll();
+    const final = await waited;
+    assert.equal(final.state, 'saved', `${final.state}: ${final.error ?? ''}`);
+    assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+    assert.equal(fake.submitCount(), 1);
+  });
+
   describe('stalled responses (timeouts; the host uses 30 s for an answer and 60 s without data)', () => {
     it('a poll that gets no answer times out, is asked again, and the job is saved', async () => {
       fake.queueScript({ statuses: ['completed'] });
