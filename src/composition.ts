@@ -64,7 +64,11 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const catalog = own(new ModelCatalog(api, logger));
 
   const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
-  const store = await JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger);
+  // Finished jobs beyond the newest 200 live in jobs-archive.json, read when the Jobs view first draws: loading
+  // at activation costs the same with 50 jobs on record or 5,000.
+  const store = await JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger, undefined, {
+    archive: new FileStorage(path.join(storageDir, 'jobs-archive.json')),
+  });
   let storeClosed: Promise<void> = Promise.resolve();
   own({ dispose: () => (storeClosed = store.dispose()) });
 

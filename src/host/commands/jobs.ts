@@ -103,6 +103,8 @@ export async function recoverJob(ctx: HostContext, notifications: JobNotificatio
     )?.trim();
   }
   if (!jobId) return undefined;
+  // The job may be an old one, in the archive: look there too before adopting it a second time.
+  await ctx.store.loadArchive();
   const existing = ctx.store.findByJobId(jobId);
   if (existing) {
     await ctx.revealJob(existing.clientId);

@@ -22,7 +22,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
       this.view,
       this.changed,
       store.onDidChange((e) => {
-        if (e.removed.length > 0 || e.changed.some((r) => !this.known.has(r.clientId))) {
+        if (e.removed.length > 0 || (e.loaded?.length ?? 0) > 0 || e.changed.some((r) => !this.known.has(r.clientId))) {
           this.changed.fire(undefined);
         } else {
           for (const r of e.changed) this.changed.fire(r.clientId);
@@ -43,6 +43,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
 
   getChildren(element?: string): string[] {
     if (element) return [];
+    // The view shows the whole history: old finished jobs come from the archive, read the first time the view
+    // draws (the rows appear a moment later, with a refresh). Until then, the recent and running jobs.
+    void this.store.loadArchive();
     const ids = this.store.all().map((r) => r.clientId);
     this.known = new Set(ids);
     return ids;
