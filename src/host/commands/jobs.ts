@@ -43,7 +43,9 @@ export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {
 
 export async function downloadJob(ctx: HostContext, arg: unknown): Promise<void> {
   const record = recordFor(ctx, arg);
-  await ctx.jobs.download(record.clientId, { again: true });
+  // A saved job is downloaded once more into new files; any other job only gets the videos it is missing
+  // (again:true would fetch the already saved ones a second time, leaving duplicate files).
+  await ctx.jobs.download(record.clientId, { again: record.state === 'saved' });
 }
 
 export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
