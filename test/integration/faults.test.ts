@@ -159,6 +159,31 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
       const again = await api.waitForJob(submitted.clientId);
       assertSavedOnce(fake, again, folder, script);
     });
+    it('a two-video job whose second download keeps breaking: Download Again fetches only the missing video (no second copy of the first)', async () => {
+      const fake = suite.fake;
+      const script: JobScript = { statuses: ['completed'], outputs: 2 };
+      fake.queueScript(script);
+      fake.inject({ route: 'content', stallMs: 400, times: 2 }); // each video request waits 400 ms first
+      const folder = freshOutputFolder('two-videos');
+      const submitted = await api.submit(request('fault test: two videos, the second breaks'), { targetFolder: folder });
+      await waitFor('the first video saved', () => api.getJobs().find((r) => r.clientId === submitted.clientId)?.outputs.some((o) => o.index === 0 && o.savedAt));
+      // The second video's request is waiting out its stall: from now on every video response breaks.
+      fake.setContent({ resetAfterBytes: 1000, resetTimes: 4 });
+      const failed = await api.waitForJob(submitted.clientId);
+      assert.equal(failed.state, 'downloadFailed', `${failed.state}: ${failed.error ?? ''}`);
+      assert.deepEqual(filesEndingWith(folder, '.mp4').length, 1, 'the first video is saved, the second is not');
+
+      fake.setContent({});
+      await vscode.commands.executeCommand('openrouterVideo.jobs.download', submitted.clientId);
+      const final = await api.waitForJob(submitted.clientId);
+      assert.equal(final.state, 'saved', final.error);
+      assert.equal(filesEndingWith(folder, '.mp4').length, 2, `one file per video (${filesEndingWith(folder, '.mp4').join(', ')})`);
+      const index0 = contentOf(fake, submitted.jobId!).filter((r) => r.url.endsWith('index=0'));
+      assert.equal(index0.length, 1, 'the first video was downloaded once');
+      for (const o of final.outputs) assert.ok(fs.readFileSync(o.file!).equals(sampleMp4()), `output ${o.index} byte-identical`);
+      assert.equal(fake.submitCount(), 1);
+    });
+
     it('stalled responses with the real timeouts (30 s for an answer, 60 s without data mid-download): retried or resumed, then saved [opt-in: OPENROUTER_VIDEO_SLOW_FAULTS=1]', async function () {
       if (process.env.OPENROUTER_VIDEO_SLOW_FAULTS !== '1') {
         console.log('      skipped: takes ~100 s with the real timeouts; set OPENROUTER_VIDEO_SLOW_FAULTS=1 to run it. test/unit/reliability.test.ts runs the same faults with short timeouts on every run.');

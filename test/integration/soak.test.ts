@@ -179,7 +179,15 @@ describe('Soak: seeded random faults across many jobs (public API, real extensio
     folder = path.join(workspaceFolder(), `soak-${seed}`);
     fs.rmSync(folder, { recursive: true, force: true });
   });
+  let failed = false;
+  afterEach(function () {
+    failed ||= this.currentTest?.state === 'failed';
+  });
   after(async () => {
+    if (failed) {
+      console.log(`      (soak failed: its videos are kept in ${folder})`);
+      return;
+    }
     await removeJobs((await getApi()).getJobs().filter((r) => !jobsBefore.has(r.clientId)));
     fs.rmSync(folder, { recursive: true, force: true });
   });
@@ -306,7 +314,10 @@ describe('Soak: seeded random faults across many jobs (public API, real extensio
     assert.equal(duplicates, 0, 'no request accepted twice');
     assert.deepEqual(lost, [], 'every job OpenRouter completed is saved');
     assert.deepEqual(wrongBytes, [], 'every saved video is byte-identical, all outputs');
-    assert.equal(mp4s.length, outputsSaved, 'one file per saved output, no extra copies');
+    const recorded = new Set(api.getJobs().flatMap((r) => r.outputs.map((o) => o.file && path.basename(o.file))));
+    const extra = mp4s.filter((f) => !recorded.has(f));
+    assert.deepEqual(extra, [], `one file per saved output, no extra copies (${mp4s.length} files, ${outputsSaved} outputs)`);
+    assert.equal(mp4s.length, outputsSaved, 'one file per saved output');
     assert.deepEqual(parts, [], 'no partial files left');
     assert.equal(posts, count + refusedPosts, 'one POST per job, plus only the ones answered 429 (never a retry after an unclear answer)');
     assert.equal(storageWithKey, 0, 'the key never went to the storage origin');
