@@ -68,7 +68,11 @@ async function main() {
     env: { OPENROUTER_API_KEY: fake.apiKey, OPENROUTER_VIDEO_FAKE_URL: fake.baseUrl },
     settings: { 'openrouterVideo.apiBaseUrl': fake.baseUrl },
   });
-  const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: REPO_ROOT });
+  // Loaded through a symlink outside the repository, as in the e2e runner: the workbench previews the
+  // colour themes found under an extension being developed, and .vscode-test/ holds code-server's.
+  const extensionLink = path.join(root, 'extension');
+  fs.symlinkSync(REPO_ROOT, extensionLink, 'dir');
+  const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: extensionLink });
 
   process.stdout.write(
     [
