@@ -19,6 +19,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Agent, request, type Dispatcher } from 'undici';
+import { getStream, type StreamResponse } from './contentStream';
 import { errorFromStatus, isRetryableRead, OpenRouterError, parseRetryAfter } from './errors';
 import {
   errorEnvelopeSchema,
@@ -90,7 +91,8 @@ export interface OpenRouterClientOptions extends VideoApiOptions {
 
 type Headers = Record<string, string>;
 type IncomingHeaders = Record<string, string | string[] | undefined>;
-type ResponseBody = Dispatcher.ResponseData['body'];
+/** A response body: undici's, or contentStream's (whose chunks are only valid until the next one is read). */
+type ResponseBody = Dispatcher.ResponseData['body'] | StreamResponse['body'];
 
 interface Operation {
   /** For parseWire: "OpenRouter sent <noun> in an unexpected shape". */
@@ -399,14 +401,18 @@ export class OpenRouterClient implements VideoApi {
       const started = Date.now();
       let handedOff = false;
       try {
-        const res = await request(url, {
-          dispatcher: this.dispatcher,
-          method: 'GET',
-          headers,
-          signal: scope.signal,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.bodyTimeoutMs,
-        });
+        // The body is read into reused buffers (contentStream.ts: flat memory and curl-like throughput for
+        // large videos); with an injected dispatcher (tests: MockAgent), undici serves it.
+        const res = this.ownAgent
+          ? await getStream(url, { headers, signal: scope.signal, bodyTimeoutMs: this.bodyTimeoutMs })
+          : await request(url, {
+              dispatcher: this.dispatcher,
+              method: 'GET',
+              headers,
+              signal: scope.signal,
+              headersTimeout: this.timeoutMs,
+              bodyTimeout: this.bodyTimeoutMs,
+            });
         this.logger.debug(
           this.redact(`GET ${url.toString()}${offset > 0 ? ` (from byte ${offset})` : ''} -> ${res.statusCode} (${Date.now() - started} ms)`),
         );
@@ -793,7 +799,8 @@ async function readText(body: ResponseBody, limit: number, truncate = false): Pr
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    const buf = chunk as Buffer;
+    // A copy: a contentStream chunk is only valid until the next one is read.
+    const buf = Buffer.from(chunk as Uint8Array);
     size += buf.length;
     if (size > limit) {
       body.destroy();

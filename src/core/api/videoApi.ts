@@ -27,6 +27,7 @@ export interface ContentResponse {
   acceptRanges: boolean;
   /** On a 206: the first byte this body starts at (from Content-Range). */
   rangeStart?: number;
+  /** Each chunk is only valid until the next one is asked for (the client reads into reused memory): copy what you keep. */
   body: AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
 }
 
