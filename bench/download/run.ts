@@ -5,6 +5,10 @@
  * (ext, curl, guide, pipeline, ext, …); each is a fresh process; files are deleted between runs.
  *
  *   node out/bench/download/run.js [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,curl,guide,pipeline]
+ *                                  [--baseline <checkout>]
+ *
+ * --baseline adds the mode `ext-base`: the same worker from another (compiled) checkout, e.g. the commit
+ * before a change, alternating with the others.
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,6 +40,8 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
+const BASELINE = arg('baseline', '');
+const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench', 'download', 'worker.js') : '';
 
 function timed(command: string, args: string[]): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
   return new Promise((resolve, reject) => {
@@ -63,7 +69,8 @@ async function runOne(mode: string, url: string, key: string, target: string): P
     const [seconds, size] = r.stdout.trim().split(' ').map(Number);
     sample = { mode, bytes: size!, ms: seconds! * 1000, maxRssKiB: r.maxRssKiB };
   } else {
-    const r = await timed(process.execPath, ['--expose-gc', WORKER, mode, url, key, target]);
+    const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, mode];
+    const r = await timed(process.execPath, ['--expose-gc', worker, workerMode, url, key, target]);
     if (r.code !== 0) throw new Error(`${mode} worker failed (${r.code}): ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
       bytes: number;
@@ -84,6 +91,10 @@ async function runOne(mode: string, url: string, key: string, target: string): P
 async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
   const modes = arg('modes', 'ext,curl,guide,pipeline').split(',');
+  if (BASELINE) {
+    if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
+    if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
+  }
   const runsFor = (sizeMiB: number) => Number(arg(`runs${sizeMiB}`, sizeMiB >= 1024 ? '3' : '7'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-download-'));
   const fake = await FakeHostClient.start();
