@@ -1,11 +1,8 @@
 /**
  * Saves one output of a completed job to disk, through `VideoApi.openContent` only.
  *
- * - Bytes go to `<target>.part` through one FileHandle, in batches of `WRITE_BATCH_BYTES`, double-buffered:
- *   one batch is written while the next fills, and a batch waits for the write before it (backpressure), so
- *   memory stays flat whatever the size while the disk and the network work at the same time.
- * - Written data is flushed to disk in the background every `SYNC_EVERY_BYTES` (fdatasync), so the fsync that
- *   makes the finished file durable has little left to do (bench/download: at 1 GiB it was 14 % of the time).
+ * - Bytes go to `<target>.part` through one FileHandle, each write awaited before the next chunk is read
+ *   (backpressure), in batches of at most `WRITE_BATCH_BYTES`: memory stays flat whatever the size.
  * - The body is checked before anything is kept: the content type must be video/* or a generic binary type
  *   (JSON, HTML, text → `badContent`), the first bytes must not be JSON/HTML, it must not be empty, and the
  *   byte count must match the advertised total.
@@ -55,7 +52,6 @@ export interface DownloadResult {
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const WRITE_BATCH_BYTES = 256 * 1024;
-const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 /** Bytes looked at before the first write to recognise a JSON/HTML body. */
 const SNIFF_BYTES = 64;
 const MAX_BACKOFF_MS = 8_000;
@@ -270,41 +266,8 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   let restarts = 0;
   let sniffed = false;
   let lastFailure: OpenRouterError | undefined;
-  /** Two write batches, reused for the whole download: one fills while the other is written. */
-  const batches = [Buffer.allocUnsafe(WRITE_BATCH_BYTES), Buffer.allocUnsafe(WRITE_BATCH_BYTES)];
-  let current = 0;
-  /** The write in flight (of the batch not filling), and its size; `received` counts it once it lands. */
-  let pendingWrite: Promise<void> | undefined;
-  let pendingBytes = 0;
-  /** Background fdatasync: at most one at a time, started every SYNC_EVERY_BYTES. */
-  let syncing: Promise<void> | undefined;
-  let unsynced = 0;
-
-  const syncInBackground = (bytes: number) => {
-    unsynced += bytes;
-    if (unsynced < SYNC_EVERY_BYTES || syncing) return;
-    unsynced = 0;
-    syncing = file
-      .datasync()
-      .catch((error: unknown) => logger.debug(`download ${where}: background fdatasync failed: ${String(error)}`))
-      .finally(() => {
-        syncing = undefined;
-      });
-  };
-
-  /** Waits for the write in flight; its failure is a DiskFailure. */
-  const settleWrite = async () => {
-    const write = pendingWrite;
-    if (!write) return;
-    pendingWrite = undefined;
-    try {
-      await write;
-    } catch (error) {
-      throw new DiskFailure(error);
-    } finally {
-      pendingBytes = 0;
-    }
-  };
+  /** Write batch, reused for the whole download: memory stays flat whatever the size. */
+  const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
 
   const progress = () => {
     try {
@@ -416,11 +379,10 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
         `${response.contentLength ?? '?'} of ${expectedTotal ?? '?'} bytes from ${offset}`,
     );
 
-    let fill = 0; // bytes waiting in `batches[current]`
-    /** Hands the filled batch to the disk (after the previous write has landed) and switches to the other one. */
+    let fill = 0; // bytes waiting in `batch`
     const flush = async () => {
       if (fill === 0) return;
-      const data = batches[current]!.subarray(0, fill);
+      const data = batch.subarray(0, fill);
       if (!sniffed) {
         sniffed = true;
         const nonVideo = sniffNonVideo(data.subarray(0, SNIFF_BYTES));
@@ -433,31 +395,25 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
           logger.debug(`download ${where}: no MP4 'ftyp' box at the start; saving it anyway`);
         }
       }
-      if (expectedTotal !== undefined && received + pendingBytes + data.length > expectedTotal) {
+      if (expectedTotal !== undefined && received + data.length > expectedTotal) {
         throw badContent(
-          `The download sent more bytes than announced (${received + pendingBytes + data.length} of ${expectedTotal}); the file would be corrupt.`,
+          `The download sent more bytes than announced (${received + data.length} of ${expectedTotal}); the file would be corrupt.`,
         );
       }
-      await settleWrite();
-      const bytes = data.length;
-      pendingBytes = bytes;
-      pendingWrite = writeFully(file, data, received).then(() => {
-        received += bytes;
-        pendingBytes = 0;
-        progress();
-        syncInBackground(bytes);
-      });
-      // Whatever happens next, a failed write is reported by settleWrite(), not as an unhandled rejection.
-      pendingWrite.catch(() => undefined);
-      current ^= 1;
+      try {
+        await writeFully(file, data, received);
+      } catch (error) {
+        throw new DiskFailure(error);
+      }
+      received += data.length;
       fill = 0;
+      progress();
     };
 
     try {
       for await (const chunk of withStallAndAbort(response, stallTimeoutMs, signal)) {
-        // Copied into a batch buffer: no allocation per chunk, and the producer reuses its chunk.
+        // Copied into the one batch buffer: no allocation per chunk, and a producer may reuse its chunk.
         for (let at = 0; at < chunk.length; ) {
-          const batch = batches[current]!;
           const n = Math.min(chunk.length - at, batch.length - fill);
           batch.set(chunk.subarray(at, at + n), fill);
           fill += n;
@@ -468,20 +424,13 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
         }
       }
     } catch (error) {
-      if (error instanceof AttemptFailure || error instanceof DiskFailure) {
-        await pendingWrite?.catch(() => undefined);
-        pendingWrite = undefined;
-        pendingBytes = 0;
-        throw error;
-      }
+      if (error instanceof AttemptFailure || error instanceof DiskFailure) throw error;
       // A broken transfer: keep what did arrive, so a resume starts after it.
       const failure = transferError(error, signal);
       if (failure.retry) await flush();
-      await settleWrite();
       throw new AttemptFailure(failure.error, failure.retry);
     }
     await flush();
-    await settleWrite();
 
     if (received === 0) {
       throw badContent('The download was empty: OpenRouter sent no video bytes.');
@@ -521,7 +470,6 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
 
     // Complete: make it durable, then give it its name.
     try {
-      await syncing;
       await file.sync();
     } catch (error) {
       // Some file systems (network shares) cannot fsync; the data is written all the same.
@@ -546,9 +494,6 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     logger.info(`download ${where}: saved ${received} bytes to ${finalPath} (resumed ${resumed}, restarts ${restarts})`);
     return { path: finalPath, bytes: received, resumed, restarts };
   } catch (error) {
-    // Nothing of ours may still be using the handle when it closes.
-    await pendingWrite?.catch(() => undefined);
-    await syncing;
     await handle?.close().catch(() => undefined);
     await fs.promises.rm(partPath, { force: true }).catch(() => undefined);
     if (error instanceof DiskFailure) {
