@@ -470,41 +470,6 @@ describe('downloader', () => {
       assert.equal(api.calls.length, 1);
       assert.deepEqual(await listDir(dir), []);
     });
-
-    it('keeps memory flat: a 1 GiB body grows RSS by only a few MiB', async function () {
-      this.timeout(120_000);
-      const size = 1024 * 1024 * 1024;
-      const chunk = Buffer.alloc(64 * 1024, 0x5a);
-      chunk.writeUInt32BE(0x18, 0);
-      chunk.write('ftypisom', 4, 'latin1');
-      const api: VideoApi = {
-        ...new StubApi(chunk),
-        contentUrl: () => 'https://stub.invalid/big',
-        openContent: async () => ({
-          statusCode: 200,
-          contentType: 'video/mp4',
-          contentLength: size,
-          totalLength: size,
-          acceptRanges: false,
-          body: (async function* () {
-            for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
-          })(),
-        }),
-      } as unknown as VideoApi;
-      const before = process.memoryUsage().rss;
-      let peak = before;
-      let calls = 0;
-      const result = await run(api, {
-        onProgress: () => {
-          if (++calls % 64 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-        },
-      });
-      peak = Math.max(peak, process.memoryUsage().rss);
-      assert.equal(result.bytes, size);
-      assert.equal((await fs.promises.stat(target)).size, size);
-      const growthMiB = (peak - before) / 1024 / 1024;
-      assert.ok(growthMiB < 16, `RSS grew by ${growthMiB.toFixed(1)} MiB`);
-    });
   });
 
   // -------------------------------------------------------------------------------------------
