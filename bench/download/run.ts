@@ -1,10 +1,11 @@
 /**
- * Download bench: the extension's downloader vs `curl -s -o` vs the OpenRouter guide's
+ * Download bench: the extension's downloader vs `curl -s -o` (and curl then `sync FILE`: the extension fsyncs the
+ * file before naming it, curl does not) vs the OpenRouter guide's
  * `Buffer.from(await res.arrayBuffer())` + writeFile (and a plain undici → fs stream.pipeline), on the same
  * generated body served by the fake OpenRouter on loopback in its own process. Runs alternate
  * (ext, curl, guide, pipeline, ext, …); each is a fresh process; files are deleted between runs.
  *
- *   node out/bench/download/run.js [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,curl,guide,pipeline]
+ *   node out/bench/download/run.js [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,curl,curl-sync,guide,pipeline]
  *                                  [--baseline <checkout>]
  *
  * --baseline adds the mode `ext-base`: the same worker from another (compiled) checkout, e.g. the commit
@@ -63,11 +64,19 @@ async function runOne(mode: string, url: string, key: string, target: string): P
   fs.rmSync(target, { force: true });
   fs.rmSync(`${target}.part`, { force: true });
   let sample: Omit<Sample, 'sizeMiB' | 'round'>;
-  if (mode === 'curl') {
+  if (mode === 'curl' || mode === 'curl-sync') {
     const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download}', url]);
     if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr}`);
     const [seconds, size] = r.stdout.trim().split(' ').map(Number);
     sample = { mode, bytes: size!, ms: seconds! * 1000, maxRssKiB: r.maxRssKiB };
+    if (mode === 'curl-sync') {
+      // The same durability as the extension (it fsyncs before giving the file its name): coreutils `sync FILE`.
+      sample.lastByteMs = sample.ms;
+      const t = performance.now();
+      const synced = cp.spawnSync('sync', [target]);
+      if (synced.status !== 0) throw new Error(`sync failed: ${synced.stderr}`);
+      sample.ms += performance.now() - t;
+    }
   } else {
     const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, mode];
     const r = await timed(process.execPath, ['--expose-gc', worker, workerMode, url, key, target]);
@@ -90,7 +99,7 @@ async function runOne(mode: string, url: string, key: string, target: string): P
 
 async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
-  const modes = arg('modes', 'ext,curl,guide,pipeline').split(',');
+  const modes = arg('modes', 'ext,curl,curl-sync,guide,pipeline').split(',');
   if (BASELINE) {
     if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
     if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
@@ -137,9 +146,12 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
   for (const sizeMiB of sizes) {
     const of = (mode: string) => samples.filter((s) => s.sizeMiB === sizeMiB && s.mode === mode);
     const curlByRound = new Map(of('curl').map((s) => [s.round, s]));
+    const syncByRound = new Map(of('curl-sync').map((s) => [s.round, s]));
     lines.push(`\n### ${sizeMiB} MiB (${of(modes[0]!).length} runs each, alternating)\n`);
-    lines.push('| | throughput MiB/s | × curl (per round) | time to last byte ms | peak RSS MiB | RSS growth MiB | CPU ms |');
-    lines.push('|---|---|---|---|---|---|---|');
+    lines.push(
+      '| | throughput MiB/s (start → file complete) | × curl (per round) | × curl + sync (per round) | to last byte written, ms | × curl, to last byte | peak RSS MiB | RSS growth MiB | CPU ms |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const mode of modes) {
       const list = of(mode);
       const tput = summarise(list.map((s) => (s.bytes / MiB / s.ms) * 1000));
@@ -150,12 +162,24 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
         }),
       );
       const lastByte = summarise(list.map((s) => s.lastByteMs ?? NaN));
+      const ratioSync = summarise(
+        list.map((s) => {
+          const c = syncByRound.get(s.round);
+          return c ? c.ms / s.ms : NaN;
+        }),
+      );
+      const ratioLastByte = summarise(
+        list.map((s) => {
+          const c = curlByRound.get(s.round);
+          return c && s.lastByteMs !== undefined ? c.ms / s.lastByteMs : NaN;
+        }),
+      );
       const peak = summarise(list.map((s) => s.maxRssKiB / 1024));
       const growth = summarise(list.map((s) => (s.growthKiB ?? NaN) / 1024));
       const cpu = summarise(list.map((s) => s.cpuMs ?? NaN));
-      table.push({ sizeMiB, mode, tput, ratio, lastByte, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
+      table.push({ sizeMiB, mode, tput, ratio, ratioSync, lastByte, ratioLastByte, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
       lines.push(
-        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${fmt(lastByte, 0)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
+        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${mode === 'curl-sync' ? '1' : fmt(ratioSync, 2)} | ${fmt(lastByte, 0)} | ${fmt(ratioLastByte, 2)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
       );
     }
   }
