@@ -146,7 +146,6 @@ export function jobTreeItem(record: JobRecord, now: number): vscode.TreeItem {
   const item = new vscode.TreeItem(jobTitle(record), vscode.TreeItemCollapsibleState.None);
   item.id = record.clientId;
   item.description = jobDescription(record, now);
-  item.tooltip = jobTooltip(record);
   item.contextValue = jobContextValue(record);
   const [icon, color] = ICONS[record.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);

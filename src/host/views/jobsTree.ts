@@ -3,7 +3,7 @@ import type { JobRecord } from '../../core/jobs/jobRecord';
 import { isActive } from '../../core/jobs/jobRecord';
 import type { JobStore } from '../../core/jobs/jobStore';
 import { ContextKeys, Views } from '../../ids';
-import { jobTreeItem } from './jobPresenter';
+import { jobTooltip, jobTreeItem } from './jobPresenter';
 
 /**
  * The Jobs view: displays the store, never fetches. Refreshes only changed nodes; while jobs are
@@ -57,6 +57,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
       return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     }
     return jobTreeItem(record, Date.now());
+  }
+
+  /** Tooltips are built on hover only, so drawing thousands of rows stays cheap. */
+  resolveTreeItem(item: vscode.TreeItem, clientId: string): vscode.TreeItem {
+    const record = this.store.get(clientId);
+    if (record) item.tooltip = jobTooltip(record);
+    return item;
   }
 
   getParent(): undefined {
