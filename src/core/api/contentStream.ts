@@ -1,6 +1,8 @@
 /**
  * One HTTP/1.1 GET whose body is read straight into a few reused buffers (net/tls `onread`), for video
- * downloads. Only the content route uses it; every JSON call goes through undici.
+ * downloads. Only the content route uses it, and only on direct connections (through a proxy, or with an
+ * injected dispatcher, undici serves the body; the memory note below is about this path); every JSON call goes
+ * through undici.
  *
  * Why not undici (or node:http) for the body: each socket read there lands in a freshly allocated 64 KiB
  * buffer, and undici keeps each one across a tick, so young-generation GCs see them alive and they pile up

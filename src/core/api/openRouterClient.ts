@@ -16,9 +16,14 @@
  * - Submit needs a policy of its own (retry only when the server provably did not take the job).
  * So every call is one undici `request()` per attempt with its own deadline, and `retrying()` below
  * decides, per call type, whether and how long to wait, logging each retry.
+ *
+ * Proxies: with `proxyUrl`, every call (video content included) goes through undici's `ProxyAgent` (or, with
+ * `noProxy`, an `EnvHttpProxyAgent` given explicit values, never the environment: the host decides). Targets are
+ * reached through a CONNECT tunnel (undici's default, also for http targets), so the bearer travels inside the
+ * tunnel, never in a request to the proxy; the proxy gets only Proxy-Authorization, from credentials in the URL.
  */
 import { setMaxListeners } from 'node:events';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { getStream, type StreamResponse } from './contentStream';
 import { errorFromStatus, isRetryableRead, OpenRouterError, parseRetryAfter } from './errors';
 import {
@@ -119,7 +124,9 @@ export class OpenRouterClient implements VideoApi {
   readonly baseUrl: string;
   private readonly apiOrigin: string;
   private readonly dispatcher: Dispatcher;
-  private readonly ownAgent: Agent | undefined;
+  private readonly ownAgent: Dispatcher | undefined;
+  /** Our own direct Agent (no proxy, nothing injected): content bodies may use contentStream.ts. */
+  private readonly direct: boolean;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly bodyTimeoutMs: number;
@@ -164,17 +171,30 @@ export class OpenRouterClient implements VideoApi {
     this.retryCapMs = Math.max(this.retryBaseMs, options.retryCapMs ?? CLIENT_DEFAULTS.retryCapMs);
     this.maxRetryAfterMs = Math.max(0, options.maxRetryAfterMs ?? CLIENT_DEFAULTS.maxRetryAfterMs);
     this.random = options.random ?? Math.random;
+    const proxyUrl = options.proxyUrl?.trim();
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher as Dispatcher;
       this.ownAgent = undefined;
+      this.direct = false;
     } else {
-      this.ownAgent = new Agent({
+      const agentOptions = {
         connect: { timeout: Math.min(this.timeoutMs, 30_000) },
         keepAliveTimeout: 10_000,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.bodyTimeoutMs,
-      });
+      };
+      if (proxyUrl) {
+        const proxy = parseProxyUrl(proxyUrl);
+        const noProxy = options.noProxy?.trim();
+        this.ownAgent = noProxy
+          ? new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy.href, httpsProxy: proxy.href, noProxy })
+          : new ProxyAgent({ ...agentOptions, uri: proxy.href });
+        this.logger.debug(redact(`Using the proxy ${proxy.href}${noProxy ? ` (not for: ${noProxy})` : ''}`));
+      } else {
+        this.ownAgent = new Agent(agentOptions);
+      }
       this.dispatcher = this.ownAgent;
+      this.direct = !proxyUrl;
     }
     // Every in-flight request listens on this signal; many concurrent polls/downloads are normal.
     setMaxListeners(1000, this.lifetime.signal);
@@ -402,8 +422,10 @@ export class OpenRouterClient implements VideoApi {
       let handedOff = false;
       try {
         // The body is read into reused buffers (contentStream.ts: flat memory and curl-like throughput for
-        // large videos); with an injected dispatcher (tests: MockAgent), undici serves it.
-        const res = this.ownAgent
+        // large videos). That is for direct connections only: contentStream.ts speaks to the origin itself and
+        // knows no proxy, so through a proxy (and with an injected dispatcher, e.g. MockAgent) undici serves the
+        // body, and contentStream's memory note does not apply.
+        const res = this.direct
           ? await getStream(url, { headers, signal: scope.signal, bodyTimeoutMs: this.bodyTimeoutMs })
           : await request(url, {
               dispatcher: this.dispatcher,
@@ -744,6 +766,16 @@ class AttemptScope {
     if (OpenRouterError.is(error)) {
       return error;
     }
+    const proxyStatus = proxyRefusal(error);
+    if (proxyStatus !== undefined) {
+      // The CONNECT (or the proxied request) was refused by the proxy: nothing reached OpenRouter.
+      const why = proxyStatus === 407 ? ': it asks for credentials (http://user:password@host:port)' : '';
+      return new OpenRouterError(
+        'network',
+        `The proxy refused the connection to ${url.host} (HTTP ${proxyStatus}${why}); check the http.proxy setting or HTTPS_PROXY.`,
+        { cause: error, notSent: true },
+      );
+    }
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);
     if (isTlsError(error)) {
       return new OpenRouterError('network', `A secure connection to ${url.host} could not be set up (${code}); check proxies or certificates.`, {
@@ -869,6 +901,12 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The status a proxy refused a tunnel (or a proxied request) with, from undici's error message. */
+function proxyRefusal(error: unknown): number | undefined {
+  const match = /^Proxy (?:response \((\d{3})\) !== 200|Authentication Required \((407)\))/.exec(error instanceof Error ? error.message : '');
+  return match ? Number(match[1] ?? match[2]) : undefined;
+}
+
 function isTlsError(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && TLS_CODE.test(code);
@@ -930,6 +968,25 @@ function sleep(ms: number, signals: readonly (AbortSignal | undefined)[]): Promi
     }, ms);
     for (const s of live) s.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Checks a proxy URL; without a scheme ("proxy:8080", as curl accepts in HTTPS_PROXY) it is http. Errors never
+ * show credentials (and carry no `cause`, whose message would repeat the URL).
+ */
+function parseProxyUrl(value: string): URL {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  const shown = redact(withScheme).replace(/^[^/]*@/, '[redacted]@');
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new OpenRouterError('badRequest', `The proxy URL "${shown}" is not a valid URL (expected e.g. http://proxy:8080); fix the http.proxy setting or HTTPS_PROXY.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OpenRouterError('badRequest', `The proxy URL "${shown}" must start with http:// or https://; fix the http.proxy setting or HTTPS_PROXY.`);
+  }
+  return url;
 }
 
 function isLoopback(hostname: string): boolean {

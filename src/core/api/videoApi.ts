@@ -68,6 +68,14 @@ export interface VideoApiOptions {
   logger?: import('../shared/logger').Logger;
   /** undici Dispatcher override (tests: MockAgent). */
   dispatcher?: unknown;
+  /**
+   * HTTP(S) proxy for every call, video content included (e.g. "http://proxy:8080", credentials allowed in the
+   * URL: they go to the proxy as Proxy-Authorization and are redacted from logs). https targets (and http ones)
+   * are reached through a CONNECT tunnel, so the API key is never readable by the proxy over https.
+   */
+  proxyUrl?: string;
+  /** NO_PROXY-style list (comma or space separated hosts, "host:port", ".suffix") that bypasses `proxyUrl`. */
+  noProxy?: string;
 }
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
