@@ -420,6 +420,92 @@ describe('downloader', () => {
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
     });
 
+    describe('resumeExisting: a .part left by a killed process', () => {
+      const leave = (bytes: Buffer) => fs.promises.writeFile(partPathFor(target), bytes);
+
+      it('continues it with Range from its exact size and keeps its bytes', async () => {
+        const data = mp4Like(700_000);
+        await leave(data.subarray(0, 262_144));
+        const api = new StubApi(data);
+        const result = await run(api, { resumeExisting: true });
+        assert.deepEqual(result, { path: target, bytes: data.length, resumed: 1, restarts: 0 });
+        assert.deepEqual(api.calls.map((c) => c.offset), [262_144]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+        assert.deepEqual(await listDir(dir), ['clip.mp4']);
+      });
+
+      it('without the option the .part is truncated and the download starts from zero', async () => {
+        const data = mp4Like(300_000);
+        await leave(Buffer.alloc(100_000, 9));
+        const api = new StubApi(data);
+        await run(api);
+        assert.deepEqual(api.calls.map((c) => c.offset), [undefined]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('starts from zero (truncating it) when the server ignores the Range and answers 200', async () => {
+        const data = mp4Like(500_000);
+        await leave(Buffer.concat([data.subarray(0, 64), Buffer.alloc(200_000 - 64, 9)])); // not this file's bytes
+        const api = new StubApi(data, [{ ignoreRange: true }]);
+        const result = await run(api, { resumeExisting: true });
+        assert.equal(result.resumed, 0);
+        assert.equal(result.restarts, 1);
+        assert.deepEqual(api.calls.map((c) => c.offset), [200_000]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('starts again without Range when the 206 starts at another byte', async () => {
+        const data = mp4Like(500_000);
+        await leave(data.subarray(0, 200_000));
+        const api = new StubApi(data, [{ wrongStart: 100_000 }]);
+        const result = await run(api, { resumeExisting: true });
+        assert.equal(result.restarts, 1);
+        assert.deepEqual(api.calls.map((c) => c.offset), [200_000, undefined]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('does not keep its bytes on a 206 that gives no total length (nothing to check them against)', async () => {
+        const data = mp4Like(400_000);
+        await leave(data.subarray(0, 150_000));
+        const api = new StubApi(data, [{ noLength: true }]);
+        const result = await run(api, { resumeExisting: true });
+        assert.equal(result.resumed, 0);
+        assert.equal(result.restarts, 1);
+        assert.deepEqual(api.calls.map((c) => c.offset), [150_000, undefined]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('starts from zero without asking for a Range when the .part does not start like a video', async () => {
+        const data = mp4Like(300_000);
+        await leave(Buffer.from('{"error":{"message":"nope"}}'));
+        const api = new StubApi(data);
+        const result = await run(api, { resumeExisting: true });
+        assert.deepEqual(api.calls.map((c) => c.offset), [undefined]);
+        assert.equal(result.resumed, 0);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('an empty or missing .part is an ordinary download', async () => {
+        const data = mp4Like(50_000);
+        await leave(Buffer.alloc(0));
+        const api = new StubApi(data);
+        await run(api, { resumeExisting: true });
+        await fs.promises.rm(target);
+        await run(api, { resumeExisting: true });
+        assert.deepEqual(api.calls.map((c) => c.offset), [undefined, undefined]);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+      });
+
+      it('when the download then fails for good, the .part (with the earlier bytes) is removed', async () => {
+        const data = mp4Like(300_000);
+        await leave(data.subarray(0, 100_000));
+        const gone = new OpenRouterError('notFound', 'OpenRouter said: "Resource not found".', { status: 404 });
+        const api = new StubApi(data, [{ openError: gone }]);
+        await assert.rejects(run(api, { resumeExisting: true }), isKind('notFound', /Download Again/));
+        assert.deepEqual(await listDir(dir), []);
+      });
+    });
+
     it('never overwrites a file that appeared at the target meanwhile', async () => {
       const data = mp4Like(3000);
       const api = new StubApi(data);
@@ -597,6 +683,28 @@ describe('downloader', () => {
       );
       assert.equal(contentRequests().length, 3);
       assert.deepEqual(await listDir(dir), []);
+    });
+
+    it('continues a .part left by a killed process with Range (resumeExisting), byte-identical', async () => {
+      const size = 1024 * 1024;
+      const job = completedJob({ body: { size } });
+      await fs.promises.writeFile(partPathFor(target), generatedBytes(size, 0, 300_000));
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep, resumeExisting: true });
+      assert.deepEqual(result, { path: target, bytes: size, resumed: 1, restarts: 0 });
+      assert.equal(contentRequests()[0]!.headers.range, 'bytes=300000-');
+      assert.ok((await fs.promises.readFile(target)).equals(generatedBytes(size, 0, size)));
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+    });
+
+    it('a .part as long as the file is not taken as complete: the 416 answer restarts it from zero', async () => {
+      const size = 200_000;
+      const job = completedJob({ body: { size } });
+      await fs.promises.writeFile(partPathFor(target), generatedBytes(size, 0, size));
+      const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep, resumeExisting: true });
+      assert.equal(result.restarts, 1);
+      assert.deepEqual(contentRequests().map((r) => r.headers.range), [`bytes=${size}-`, undefined]);
+      assert.ok((await fs.promises.readFile(target)).equals(generatedBytes(size, 0, size)));
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
     });
 
     it('a job that is not there is notFound, nothing saved', async () => {

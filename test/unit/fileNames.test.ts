@@ -9,6 +9,7 @@ import {
   isWindowsReservedName,
   outputBaseName,
   partPathFor,
+  reclaimReservedPath,
   releaseReservedPath,
   reserveUniquePath,
   resolveInside,
@@ -172,6 +173,30 @@ describe('fileNames', () => {
       await fs.promises.writeFile(partPathFor(reserved), 'data');
       await releaseReservedPath(reserved);
       assert.equal(fs.existsSync(partPathFor(reserved)), true);
+    });
+
+    it('reclaimReservedPath takes a recorded name back: its .part as it is, or an empty one when it is gone', async () => {
+      const reserved = await reserveUniquePath(dir, 'k');
+      await fs.promises.writeFile(partPathFor(reserved), 'half a video');
+      assert.equal(await reclaimReservedPath(dir, reserved), reserved);
+      assert.equal(await fs.promises.readFile(partPathFor(reserved), 'utf8'), 'half a video', 'the .part is left for the downloader');
+      await fs.promises.rm(partPathFor(reserved));
+      assert.equal(await reclaimReservedPath(dir, reserved), reserved);
+      assert.equal((await fs.promises.stat(partPathFor(reserved))).size, 0, 'reserved again');
+      assert.equal(await reserveUniquePath(dir, 'k'), path.join(dir, 'k-2.mp4'), 'so nobody else takes it');
+    });
+
+    it('reclaimReservedPath gives the name up (removing its .part) when a file now exists there, and refuses paths outside the folder', async () => {
+      const reserved = await reserveUniquePath(dir, 'm');
+      await fs.promises.writeFile(partPathFor(reserved), 'half');
+      await fs.promises.writeFile(reserved, 'someone else');
+      assert.equal(await reclaimReservedPath(dir, reserved), undefined);
+      assert.equal(fs.existsSync(partPathFor(reserved)), false, 'no .part left behind');
+      assert.equal(await fs.promises.readFile(reserved, 'utf8'), 'someone else');
+      const elsewhere = path.join(dir, 'sub', 'x.mp4');
+      assert.equal(await reclaimReservedPath(dir, elsewhere), undefined);
+      assert.equal(await reclaimReservedPath(path.join(dir, 'sub'), path.join(dir, 'sub', '..', '..', 'x.mp4')), undefined);
+      assert.equal(fs.existsSync(path.join(dir, 'sub')), false, 'nothing created for a refused path');
     });
 
     it('refuses base names with folders in them', async () => {

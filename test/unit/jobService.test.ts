@@ -388,6 +388,34 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(fake.submitCount(), 1);
   });
 
+  it('the reserved name is on disk in the record before the first byte is fetched; a failed download forgets it and leaves no .part', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    fake.inject({ route: 'content', status: 404 });
+    let atFirstByte: { record?: JobRecord; files: string[] } | undefined;
+    const h = await harness({
+      wrapApi: (api, { storePath }) => ({
+        ...withBeforeSubmit(api, async () => undefined),
+        openContent: async (r) => {
+          atFirstByte ??= { record: (await onDisk(storePath))[0], files: await listFiles(path.join(path.dirname(path.dirname(storePath)), 'videos')) };
+          return api.openContent(r);
+        },
+      }),
+    });
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const failed = await h.service.waitForJob(record.clientId);
+    assert.equal(failed.state, 'downloadFailed');
+    const target = atFirstByte?.record?.outputs[0]?.target;
+    assert.ok(target && path.dirname(target) === h.out, `recorded before the request: ${JSON.stringify(atFirstByte?.record?.outputs)}`);
+    assert.deepEqual(atFirstByte?.files, [`${path.basename(target)}.part`], 'its placeholder was there');
+    assert.equal(failed.outputs[0]?.target, undefined, 'forgotten once its .part is gone');
+    assert.equal((await onDisk(h.storePath))[0]?.outputs[0]?.target, undefined);
+    assert.deepEqual(await listFiles(h.out), [], 'no .part left');
+
+    const saved = await h.service.download(record.clientId);
+    assert.equal(saved.outputs[0]!.file, target, 'Download Again reserves the same (free) name afresh');
+    assert.equal(saved.outputs[0]!.target, undefined);
+  });
+
   it('never downloads one job twice at once (concurrent download(), resumeAll)', async () => {
     fake.queueScript({ statuses: ['completed'] });
     fake.inject({ route: 'content', status: 404 });

@@ -340,7 +340,7 @@ describe('JobStore', () => {
           frames: [{ frameType: 'first_frame', path: '/a.png', mimeType: 'image/png', byteLength: 3 }],
           providerOptions: { google: { enhancePrompt: true } },
         },
-        outputs: [{ index: 0, url: 'u', file: '/f.mp4', bytes: 10, savedAt: 5, sidecar: '/f.mp4.json' }],
+        outputs: [{ index: 0, url: 'u', target: '/f.mp4', file: '/f.mp4', bytes: 10, savedAt: 5, sidecar: '/f.mp4.json' }],
         unsignedUrls: ['u'],
         error: 'e',
         errorKind: 'network',

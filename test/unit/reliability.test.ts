@@ -191,54 +191,70 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     await fake.close();
   });
 
-  it('the extension host is killed (SIGKILL) mid-download: nothing passes for complete, and the next start saves the job once, byte-identical', async () => {
-    const size = 4 * MiB;
-    fake.queueScript({ statuses: ['completed'], body: { size } });
-    fake.setContent({ stallAfterBytes: 1 * MiB }); // the first download hangs after 1 MiB, socket open
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-kill-'));
-    const storePath = path.join(dir, 'state', 'jobs.json');
-    const out = path.join(dir, 'videos');
+  // The next start continues the killed download's .part under its reserved name (kept in the record): with
+  // Range when the server does ranges, from zero (same name) when it ignores them.
+  for (const ranges of [true, false]) {
+    const title = ranges
+      ? 'the extension host is killed (SIGKILL) mid-download: nothing passes for complete, and the next start continues the .part with Range under the same name, saved once, byte-identical'
+      : 'the extension host is killed (SIGKILL) mid-download and the server then ignores Range: the next start downloads again from zero into the same name, saved once, byte-identical';
+    it(title, async () => {
+      const size = 4 * MiB;
+      fake.queueScript({ statuses: ['completed'], body: { size } });
+      fake.setContent({ stallAfterBytes: 1 * MiB }); // the first download hangs after 1 MiB, socket open
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-kill-'));
+      const storePath = path.join(dir, 'state', 'jobs.json');
+      const out = path.join(dir, 'videos');
 
-    const { child, submitted } = startChild(storePath, out);
-    children.push(child);
-    const { clientId, jobId } = await submitted;
-    await until('the download to be under way on disk', async () => {
-      const record = (await onDisk(storePath)).find((r) => r.clientId === clientId);
-      const parts = (await names(out)).filter((n) => n.endsWith('.part'));
-      if (record?.state !== 'downloading' || parts.length !== 1) return false;
-      return (await fs.stat(path.join(out, parts[0]!))).size >= 256 * KiB;
+      const { child, submitted } = startChild(storePath, out);
+      children.push(child);
+      const { clientId, jobId } = await submitted;
+      await until('the download to be under way on disk', async () => {
+        const record = (await onDisk(storePath)).find((r) => r.clientId === clientId);
+        const parts = (await names(out)).filter((n) => n.endsWith('.part'));
+        if (record?.state !== 'downloading' || parts.length !== 1) return false;
+        return (await fs.stat(path.join(out, parts[0]!))).size >= 256 * KiB;
+      });
+      const killed = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await killed;
+
+      // What the next start finds: no video, a partial file that is not mistaken for one, a "downloading"
+      // record that names the file it was saving into.
+      const left = await names(out);
+      assert.deepEqual(left.filter((n) => n.endsWith('.mp4')), [], 'no .mp4 before the job is finished');
+      const stalePart = left.find((n) => n.endsWith('.part'))!;
+      assert.ok(stalePart, `the killed download left its .part (${left.join(', ')})`);
+      const partSize = (await fs.stat(path.join(out, stalePart))).size;
+      assert.ok(partSize > 0 && partSize < size, `the .part is incomplete (${partSize} bytes)`);
+      const reservedName = stalePart.slice(0, -'.part'.length);
+      const killedRecord = (await onDisk(storePath)).find((r) => r.clientId === clientId);
+      assert.equal(killedRecord?.state, 'downloading');
+      assert.equal(killedRecord?.outputs[0]?.target, path.join(out, reservedName), 'the reserved name was on disk before the download started');
+
+      // The next start: a new process (this one), the store loaded from disk, resumeAll().
+      fake.setContent({ ranges });
+      const next = await harness({ dir });
+      assert.equal(next.store.get(clientId)?.state, 'downloadFailed', 'loading turns an interrupted download into a re-download');
+      await next.service.resumeAll();
+      const final = await next.service.waitForJob(clientId);
+      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.jobId, jobId);
+      const file = final.outputs[0]!.file!;
+      assert.equal(file, path.join(out, reservedName), 'saved under the name reserved before the kill (no -2)');
+      assert.equal(final.outputs[0]!.target, undefined, 'a saved output keeps no reservation');
+      assert.ok((await fs.readFile(file)).equals(generatedBytes(size, 0, size)), 'the saved video is byte-identical');
+      assert.equal(fake.submitCount(), 1, 'never resubmitted');
+      assert.equal(fake.requestsTo('submit').length, 1);
+      const gets = fake.requestsTo('content');
+      assert.equal(gets.length, 2, 'the killed download and one more');
+      // The resume asks for the rest of the .part either way; a server without ranges answers 200 (whole file).
+      assert.equal(gets[1]!.headers.range, `bytes=${partSize}-`, 'the resume asked for what the .part did not have');
+      const after = await names(out);
+      assert.deepEqual(after.filter((n) => n.endsWith('.mp4')), [reservedName], 'one video');
+      assert.deepEqual(after.filter((n) => n.endsWith('.part')), [], `no .part left (${after.join(', ')})`);
+      assert.ok(next.logger.lines.some((l) => l.message.includes(ranges ? `resuming at byte ${partSize}` : 'ignored the Range request')), 'the log says how it went on');
     });
-    const killed = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await killed;
-
-    // What the next start finds: no video, a partial file that is not mistaken for one, a "downloading" record.
-    const left = await names(out);
-    assert.deepEqual(left.filter((n) => n.endsWith('.mp4')), [], 'no .mp4 before the job is finished');
-    const stalePart = left.find((n) => n.endsWith('.part'))!;
-    assert.ok(stalePart, `the killed download left its .part (${left.join(', ')})`);
-    assert.ok((await fs.stat(path.join(out, stalePart))).size < size, 'the .part is incomplete');
-    assert.equal((await onDisk(storePath)).find((r) => r.clientId === clientId)?.state, 'downloading');
-
-    // The next start: a new process (this one), the store loaded from disk, resumeAll().
-    fake.setContent({});
-    const next = await harness({ dir });
-    assert.equal(next.store.get(clientId)?.state, 'downloadFailed', 'loading turns an interrupted download into a re-download');
-    await next.service.resumeAll();
-    const final = await next.service.waitForJob(clientId);
-    assert.equal(final.state, 'saved', final.error);
-    assert.equal(final.jobId, jobId);
-    const file = final.outputs[0]!.file!;
-    assert.ok((await fs.readFile(file)).equals(generatedBytes(size, 0, size)), 'the saved video is byte-identical');
-    assert.equal(fake.submitCount(), 1, 'never resubmitted');
-    assert.equal(fake.requestsTo('submit').length, 1);
-    assert.equal(fake.requestsTo('content').length, 2, 'the killed download and one more');
-    const after = await names(out);
-    assert.deepEqual(after.filter((n) => n.endsWith('.mp4')), [path.basename(file)], 'one video');
-    // The killed process's .part is never renamed into a video: the re-download reserves a name of its
-    // own and leaves no new partial file. (The stale .part itself stays until deleted; RELIABILITY.md.)
-    assert.ok(after.filter((n) => n.endsWith('.part')).every((n) => n === stalePart), `no new partial files (${after.join(', ')})`);
-  });
+  }
 
   it('waitForJob called right after a restart, before resumeAll, waits for the interrupted download instead of reporting it as the outcome', async () => {
     fake.queueScript({ statuses: ['completed'] });

@@ -9,6 +9,9 @@
  * - A broken transfer (network error, reset, stall, short body) is resumed with a Range request when the
  *   server advertised `Accept-Ranges: bytes` and answers 206 at the right offset, otherwise restarted from zero;
  *   at most `maxAttempts` requests in all, with a small backoff.
+ * - With `resumeExisting`, a `.part` an earlier process left (it was killed mid-download) is continued: its
+ *   bytes are kept only when the server answers the Range request with a 206 at exactly that offset and a
+ *   known total; a 200, a misplaced 206, a 416 or an unknown total start again from zero.
  * - Only a complete, fsynced file is renamed to the target. On failure or abort the `.part` is removed, nothing
  *   is left at the target, and an OpenRouterError says the job stays downloadable.
  */
@@ -37,6 +40,13 @@ export interface DownloadOptions {
   stallTimeoutMs?: number;
   /** First backoff, doubled per failed attempt, capped at 8 s. Default 500 ms. */
   backoffMs?: number;
+  /**
+   * Continue from the bytes already in `<targetPath>.part` (left by a process that was killed mid-download)
+   * instead of truncating it. The first request asks for the rest with `Range`; the kept bytes count only
+   * when the answer is a 206 starting at exactly their length with a known total, else the download starts
+   * again from zero. Default false: the `.part` is taken over empty.
+   */
+  resumeExisting?: boolean;
 }
 
 export interface DownloadResult {
@@ -248,9 +258,27 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   }
 
   let handle: fs.promises.FileHandle | undefined;
+  let existing = 0; // bytes an earlier process left in the .part (resumeExisting)
+  let sniffed = false;
   try {
     await fs.promises.mkdir(folder, { recursive: true });
-    handle = await fs.promises.open(partPath, 'w');
+    if (options.resumeExisting) {
+      const stat = await fs.promises.lstat(partPath).catch(() => undefined);
+      if (stat?.isFile() && stat.size > 0) {
+        handle = await fs.promises.open(partPath, 'r+');
+        existing = (await handle.stat()).size;
+        const head = Buffer.alloc(Math.min(SNIFF_BYTES, existing));
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        if (bytesRead < head.length || sniffNonVideo(head) !== undefined) {
+          logger.info(`download ${where}: the partial file does not start like a video; starting from zero`);
+          await handle.truncate(0);
+          existing = 0;
+        } else {
+          sniffed = true;
+        }
+      }
+    }
+    handle ??= await fs.promises.open(partPath, 'w');
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await fs.promises.rm(partPath, { force: true }).catch(() => undefined);
@@ -258,13 +286,15 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   }
   const file = handle;
 
-  let received = 0; // bytes in the .part, all of them verified as part of this resource
+  let received = existing; // bytes in the .part: verified as part of this resource (an earlier run's, by the first 206)
   let expectedTotal: number | undefined;
-  let canRange = false; // the last response advertised Accept-Ranges: bytes
+  // The last response advertised Accept-Ranges: bytes. Assumed for the first request when continuing a .part.
+  let canRange = existing > 0;
   let rangeRefused = false; // a Range request was ignored or answered at the wrong offset
+  /** The bytes in the .part came from an earlier process: nothing of this download vouches for them yet. */
+  let unverified = existing > 0;
   let resumed = 0;
   let restarts = 0;
-  let sniffed = false;
   let lastFailure: OpenRouterError | undefined;
   /** Write batch, reused for the whole download: memory stays flat whatever the size. */
   const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
@@ -285,6 +315,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     }
     received = 0;
     sniffed = false;
+    unverified = false;
     restarts++;
     progress();
   };
@@ -296,7 +327,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
       logger.info(`download ${where}: restarting from zero (attempt ${attemptNo}; no usable Range support)`);
       await restartFromZero();
     } else if (offset > 0) {
-      logger.info(`download ${where}: resuming at byte ${offset} (attempt ${attemptNo})`);
+      logger.info(`download ${where}: resuming at byte ${offset}${unverified ? ' (a partial file from an earlier run)' : ''} (attempt ${attemptNo})`);
     }
 
     let response: ContentResponse;
@@ -307,6 +338,12 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
         // The client refused a 206 that started at the wrong byte: start again without Range.
         rangeRefused = true;
         logger.warn(`download ${where}: the resume answered the wrong range; restarting from zero`);
+        throw new AttemptFailure(error, true);
+      }
+      if (offset > 0 && !signal?.aborted && OpenRouterError.is(error) && error.status === 416) {
+        // Range Not Satisfiable: the .part is as long as the file or longer (or another file): start again.
+        rangeRefused = true;
+        logger.warn(`download ${where}: the server cannot serve from byte ${offset} (HTTP 416); restarting from zero`);
         throw new AttemptFailure(error, true);
       }
       const failure = transferError(error, signal);
@@ -337,7 +374,11 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
       const rangeStart = rangeStartOf(response);
       if (response.statusCode === 206) {
         const total = response.totalLength;
+        // Bytes from an earlier run are kept only on a 206 that says exactly where it starts and how long
+        // the whole file is, so that the .part plus this body can be checked against that total.
+        const vouched = !unverified || (rangeStart !== undefined && total !== undefined);
         const matches =
+          vouched &&
           (rangeStart === undefined || rangeStart === offset) &&
           (expectedTotal === undefined || total === undefined || total === expectedTotal) &&
           (response.contentLength === undefined || total === undefined || offset + response.contentLength === total);
@@ -352,6 +393,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
           );
         }
         expectedTotal ??= total;
+        unverified = false;
         resumed++;
       } else {
         // 200: the Range was ignored; this body is the whole file.

@@ -228,6 +228,61 @@ export async function releaseReservedPath(reservedPath: string): Promise<void> {
   }
 }
 
+/**
+ * Takes back a name `reserveUniquePath` gave an output earlier (the job record keeps it), so a download a
+ * killed process left unfinished continues under its original name:
+ * - `<path>.part` is there (a regular file): it is still this output's reservation (no other reservation
+ *   picks a name whose `.part` exists); `path` is returned and the downloader may continue from it;
+ * - it is gone: the name is reserved again the same way (an empty `.part`, created exclusively);
+ * - `path` itself now exists (something else was saved there), or it is not a plain name directly inside
+ *   `folder`: undefined, and the caller reserves a new name. A `.part` of ours next to an existing file
+ *   is removed first, so none is left behind.
+ * Undefined also when the disk refuses; `reserveUniquePath` then reports why.
+ */
+export async function reclaimReservedPath(folder: string, reservedPath: string, fsLike: ReserveFs = nodeReserveFs): Promise<string | undefined> {
+  const root = path.resolve(folder);
+  const name = path.basename(reservedPath);
+  let candidate: string;
+  try {
+    candidate = resolveInside(root, name);
+  } catch {
+    return undefined;
+  }
+  if (candidate !== path.resolve(reservedPath)) {
+    return undefined; // Recorded for another folder.
+  }
+  const part = partPathFor(candidate);
+  try {
+    if (await fsLike.exists(candidate)) {
+      await fsLike.remove(part);
+      return undefined;
+    }
+    let stat: fs.Stats | undefined;
+    try {
+      stat = await fs.promises.lstat(part);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (stat) {
+      return stat.isFile() ? candidate : undefined;
+    }
+    await fsLike.mkdirp(root);
+    await fsLike.createExclusive(part);
+  } catch {
+    return undefined;
+  }
+  if (await fsLike.exists(candidate).catch(() => true)) {
+    await fsLike.remove(part).catch(() => undefined);
+    return undefined;
+  }
+  return candidate;
+}
+
+/** Whether anything is at `<path>.part` (a disk error counts as yes: nothing is assumed gone that may not be). */
+export async function hasPartFile(reservedPath: string): Promise<boolean> {
+  return nodeReserveFs.exists(partPathFor(reservedPath)).catch(() => true);
+}
+
 export type OutputDirectoryResult = { ok: true; path: string } | { ok: false; message: string };
 
 // Characters Windows refuses in names, plus control characters. Refused everywhere so a workspace setting

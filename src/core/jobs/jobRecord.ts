@@ -46,6 +46,12 @@ export interface JobOutput {
   index: number;
   /** Where it is fetched from (unsigned_urls entry or content endpoint). */
   url?: string;
+  /**
+   * The path reserved for it (`reserveUniquePath`), written before its download starts. While `file` is unset
+   * it marks a download in progress, or one a killed process left as `<target>.part`: the next attempt
+   * continues into the same name. Absent in older records.
+   */
+  target?: string;
   /** Absolute path of the saved file, once saved. */
   file?: string;
   bytes?: number;

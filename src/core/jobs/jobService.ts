@@ -11,7 +11,7 @@ import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
 import { downloadOutput } from '../download/downloader';
-import { baseNameFor, outputBaseName, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
+import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar as writeSidecarFile } from '../download/sidecar';
 import { formatProblems, validateRequest, type Problem } from '../models/validateRequest';
 import { estimateCost } from '../pricing/estimateCost';
@@ -31,6 +31,8 @@ export interface DownloadRequest {
   signal?: AbortSignal;
   onProgress?: (received: number, total?: number) => void;
   logger?: Logger;
+  /** Continue from the bytes in `<targetPath>.part` (a download a killed process left) instead of truncating it. */
+  resumeExisting?: boolean;
 }
 export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<{ path: string; bytes: number }>;
 
@@ -572,7 +574,22 @@ export class JobService extends Disposable {
           continue; // Saved by an earlier attempt.
         }
         throwIfAborted(signal, 'Cancelled; the job stays downloadable.');
-        const reserved = await reserveUniquePath(record.targetFolder, outputBaseName(base, index), '.mp4');
+        // A name an earlier attempt reserved and did not save into (the app was killed mid-download) is taken
+        // back, so the download continues from its .part under the same name instead of a new `-2` one.
+        const unsaved = previous?.file === undefined;
+        const reclaimed = unsaved && previous?.target !== undefined ? await reclaimReservedPath(record.targetFolder, previous.target) : undefined;
+        const reserved = reclaimed ?? (await reserveUniquePath(record.targetFolder, outputBaseName(base, index), '.mp4'));
+        if (unsaved) {
+          // On disk before the first byte is fetched: a kill from here on leaves a .part the next start continues.
+          try {
+            record = await this.store.update(clientId, (r) => ({
+              outputs: mergeOutputs(r.outputs, { ...r.outputs.find((o) => o.index === index), index, url, target: reserved }),
+            }));
+          } catch (error) {
+            await releaseReservedPath(reserved);
+            throw error;
+          }
+        }
         let result: { path: string; bytes: number };
         try {
           result = await this.downloadFn(api, {
@@ -581,9 +598,13 @@ export class JobService extends Disposable {
             signal,
             logger: this.logger,
             onProgress: (received, total) => this.progressEmitter.fire({ clientId, index, count, received, total }),
+            ...(reclaimed !== undefined ? { resumeExisting: true } : {}),
           });
         } catch (error) {
           await releaseReservedPath(reserved);
+          if (unsaved) {
+            await this.forgetTarget(clientId, index, reserved);
+          }
           throw error;
         }
         const output: JobOutput = { index, url, file: result.path, bytes: result.bytes, savedAt: this.clock.now() };
@@ -631,6 +652,25 @@ export class JobService extends Disposable {
     }
     await this.store.update(clientId, { ...patch, completedAt: record.completedAt ?? this.clock.now() });
     return 'completed';
+  }
+
+  /**
+   * After a failed download: once its `.part` is gone (the downloader removes it), the recorded name no longer
+   * holds anything of this job, so it is dropped from the record; the next attempt reserves a name afresh.
+   */
+  private async forgetTarget(clientId: string, index: number, target: string): Promise<void> {
+    if (!this.store.get(clientId) || (await hasPartFile(target))) {
+      return;
+    }
+    await this.store
+      .update(clientId, (r) => {
+        const output = r.outputs.find((o) => o.index === index);
+        if (output?.target !== target || output.file !== undefined) return undefined;
+        const rest: JobOutput = { ...output };
+        delete rest.target;
+        return { outputs: mergeOutputs(r.outputs, rest) };
+      })
+      .catch((error: unknown) => this.logger.error(`Could not save job ${clientId}: ${describe(error)}`));
   }
 
   private async writeSidecars(record: JobRecord, indexes: readonly number[]): Promise<JobRecord> {

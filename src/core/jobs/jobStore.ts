@@ -171,6 +171,7 @@ function buildRecordSchema() {
       z.object({
         index: z.number(),
         url: optString,
+        target: optString,
         file: optString,
         bytes: optNumber,
         savedAt: optNumber,
@@ -238,7 +239,7 @@ export function looksLikeRecord(value: unknown): value is JobRecord {
   for (const o of r.outputs as unknown[]) {
     if (!isPlain(o)) return false;
     const e = o as Record<string, unknown>;
-    if (!isNum(e.index) || !optStr(e.url) || !optStr(e.file) || !optNum(e.bytes) || !optNum(e.savedAt) || !optStr(e.sidecar)) {
+    if (!isNum(e.index) || !optStr(e.url) || !optStr(e.target) || !optStr(e.file) || !optNum(e.bytes) || !optNum(e.savedAt) || !optStr(e.sidecar)) {
       return false;
     }
   }
