@@ -13,6 +13,7 @@ import { OpenRouterError } from '../../src/core/api/errors';
 import { createVideoApi } from '../../src/core/api/openRouterClient';
 import type { VideoModel } from '../../src/core/api/schemas';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
+import { downloadOutput } from '../../src/core/download/downloader';
 import { diskError, reserveUniquePath, validateOutputDirectory } from '../../src/core/download/fileNames';
 import { remoteFailurePatch } from '../../src/core/jobs/jobPoller';
 import { JobService, parseJobId, RequestValidationError } from '../../src/core/jobs/jobService';
@@ -209,6 +210,35 @@ describe('Bad input: the exact message (core)', () => {
     ];
     for (const [title, fault, key, message] of rows) {
       it(title, async () => assert.equal((await errorOf(fault, poll, key)).message, message));
+    }
+
+    for (const status of [401, 403]) {
+      it(`a download link refused by the storage host (${status}): not about the key; Download Again asks OpenRouter again`, async () => {
+        const job = fake.createJob('google/veo-3.1', { statuses: ['completed'], contentOrigin: 'storage' });
+        fake.setJobStatus(job.id, 'completed');
+        const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bad-input-link-'));
+        const api = client();
+        try {
+          const url = api.contentUrl(job.id, 0, (await api.getJob(job.id)).unsignedUrls);
+          assert.ok(url.startsWith(fake.storageOrigin), url);
+          fake.inject({ route: 'storage', status });
+          await assert.rejects(downloadOutput(api, { url, targetPath: path.join(dir, 'clip.mp4') }), (error: unknown) => {
+            assert.ok(OpenRouterError.is(error, 'notFound'), String(error));
+            assert.equal(error.status, status);
+            assert.equal(
+              error.message,
+              `The download link was refused by ${new URL(fake.storageOrigin).host} (HTTP ${status}); it may have expired. Nothing was saved. ` +
+                'Run Download Again from the Jobs view: it asks OpenRouter for the video again.',
+            );
+            return true;
+          });
+          assert.deepEqual(await fs.readdir(dir), [], 'nothing saved, no .part');
+          assert.equal(fake.requestsTo('storage').length, 1, 'not retried');
+        } finally {
+          await api.dispose();
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      });
     }
 
     it('no key at all (only reachable from the public API; the commands ask for one first)', async () => {

@@ -416,6 +416,27 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(saved.outputs[0]!.target, undefined);
   });
 
+  it('a storage link that answers 401 fails as notFound (not an API-key problem); download() asks OpenRouter for the job again, then saves it', async () => {
+    fake.queueScript({ statuses: ['completed'], contentOrigin: 'storage' });
+    fake.inject({ route: 'storage', status: 401 });
+    const h = await harness();
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const failed = await h.service.waitForJob(record.clientId);
+    assert.equal(failed.state, 'downloadFailed');
+    assert.equal(failed.errorKind, 'notFound');
+    assert.match(failed.error!, /^The download link was refused by 127\.0\.0\.1:\d+ \(HTTP 401\); it may have expired\. .*Run Download Again from the Jobs view: it asks OpenRouter for the video again\.$/);
+    assert.doesNotMatch(failed.error!, /API key/);
+    assert.deepEqual(await listFiles(h.out), []);
+    const polls = fake.requestsTo('poll').length;
+
+    const saved = await h.service.download(record.clientId);
+    assert.equal(saved.state, 'saved');
+    assert.equal(fake.requestsTo('poll').length, polls + 1, 'asked OpenRouter for the job (and its links) again');
+    assert.equal(fake.requestsTo('storage').length, 2);
+    assert.ok(fake.requestsTo('storage').every((r) => r.headers.authorization === undefined), 'still no key to storage');
+    assert.deepEqual(await fs.readFile(saved.outputs[0]!.file!), sampleMp4());
+  });
+
   it('never downloads one job twice at once (concurrent download(), resumeAll)', async () => {
     fake.queueScript({ statuses: ['completed'] });
     fake.inject({ route: 'content', status: 404 });

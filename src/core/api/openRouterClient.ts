@@ -455,7 +455,18 @@ export class OpenRouterClient implements VideoApi {
           continue;
         }
         if (res.statusCode < 200 || res.statusCode >= 300) {
-          throw await this.statusError(res.statusCode, res.headers, res.body);
+          const error = await this.statusError(res.statusCode, res.headers, res.body);
+          if (!onApi && (res.statusCode === 401 || res.statusCode === 403)) {
+            // Not about the API key, which never goes off the API origin: a storage/CDN link (an unsigned_urls
+            // entry, or where the content endpoint redirected) was refused, most likely because it expired.
+            throw new OpenRouterError(
+              'notFound',
+              `The download link was refused by ${url.host} (HTTP ${res.statusCode}); it may have expired. Nothing was saved. ` +
+                'Run Download Again from the Jobs view: it asks OpenRouter for the video again.',
+              { status: res.statusCode, serverMessage: error.serverMessage },
+            );
+          }
+          throw error;
         }
         const contentType = header(res.headers, 'content-type');
         if (contentType && /(^|\/|\+)(json)\b|^text\/html\b/i.test(contentType)) {

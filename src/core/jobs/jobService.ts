@@ -632,12 +632,15 @@ export class JobService extends Disposable {
   }
 
   /**
-   * Makes sure the job is completed remotely: one GET when the record does not say so yet. Returns
-   * 'completed', or the record when the job turned out to have failed; throws when it is not finished.
+   * Makes sure the job is completed remotely: one GET when the record does not say so yet, or when the last
+   * download found the video or its link gone (`notFound`, e.g. an expired storage link): OpenRouter's fresh
+   * answer carries the current `unsigned_urls`. Returns 'completed', or the record when the job turned out
+   * to have failed; throws when it is not finished.
    */
   private async ensureCompleted(api: VideoApi, clientId: string, signal: AbortSignal): Promise<'completed' | JobRecord> {
     const record = this.requireRecord(clientId);
-    if (record.remoteStatus !== undefined && normaliseStatus(record.remoteStatus) === 'completed') {
+    const linkGone = record.state === 'downloadFailed' && record.errorKind === 'notFound';
+    if (!linkGone && record.remoteStatus !== undefined && normaliseStatus(record.remoteStatus) === 'completed') {
       return 'completed';
     }
     const job = await api.getJob(record.jobId as string, { signal });
