@@ -1,31 +1,18 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
+import { enterPrompt, pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
 import {
-  LIGHT_THEME,
-  closeWorkbench,
   eventually,
   hoverUntil,
-  freshWorkspace,
   jobRows,
-  launchBrowser,
   notificationToast,
-  openWorkbench,
-  pickQuickPickItem,
-  quickInputBox,
   readmeScreenshot,
   runCommand,
   sampleVideo,
-  screenshot,
-  setUserSettings,
   showOpenRouterVideoViews,
-  startScriptedFake,
   videosIn,
   waitForFrameWith,
-  waitForQuickInput,
-  workbenchUrlFor,
 } from './workbench';
 
 const PROMPT = 'A paper boat drifts down a rain-soaked street at dusk, neon reflections in the puddles';
@@ -37,62 +24,18 @@ const PROMPT = 'A paper boat drifts down a rain-soaked street at dusk, neon refl
  */
 describe('Generate Video, end to end in the workbench', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  let fake: FakeOpenRouter;
-  let restoreFake: () => Promise<void>;
-  let workspace: string;
-
-  before(async function () {
-    // Jobs complete 3 s after submit, so the extension's first poll (~5 s) finds the video ready.
-    ({ fake, restore: restoreFake } = await startScriptedFake({ completeAfterMs: 3_000 }));
-    // Veo 3.1 Lite's default request is estimated at $0.20: ask above $0.10 so the confirmation shows.
-    setUserSettings({ ...LIGHT_THEME, 'openrouterVideo.confirmAboveUsd': 0.1 });
-    workspace = freshWorkspace('generate');
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, workbenchUrlFor(workspace));
-  });
-
-  // The steps build on each other: after a failure the rest would only fail for the same reason.
-  let failed: string | undefined;
-  beforeEach(function () {
-    if (failed) {
-      console.log(`      skipped: the step "${failed}" failed`);
-      this.skip();
-    }
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') failed = this.currentTest.title;
-    if (this.currentTest?.state === 'failed' && page) {
-      const file = await screenshot(page, `generate-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`);
-      console.log(`    screenshot: ${file}`);
-      console.log(`    fake requests: ${fake.requests.map((r) => `${r.method} ${r.url}`).join(', ')}`);
-    }
-  });
-
-  after(async function () {
-    await closeWorkbench(page);
-    await browser?.close();
-    setUserSettings({ 'openrouterVideo.confirmAboveUsd': undefined });
-    await restoreFake?.();
-  });
+  // Jobs complete 3 s after submit, so the extension's first poll (~5 s) finds the video ready.
+  // Veo 3.1 Lite's default request is estimated at $0.20: ask above $0.10 so the confirmation shows.
+  // The steps build on each other: after a failure the rest are skipped (see stepSuite).
+  const suite = stepSuite({ name: 'generate', script: { completeAfterMs: 3_000 }, settings: { 'openrouterVideo.confirmAboveUsd': 0.1 } });
 
   it('prompt → model → settings → cost confirmation → progress notification', async function () {
-    await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
-    await quickInputBox(page).fill(PROMPT);
-    await readmeScreenshot(page, 'generate-prompt.png');
-    await page.keyboard.press('Enter');
+    const { page, fake } = suite;
+    await enterPrompt(page, PROMPT, 'generate-prompt.png');
 
-    // The model quick pick: busy while the catalogue loads, then grouped by provider.
-    await waitForQuickInput(page, 'Pick a video model');
-    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await readmeScreenshot(page, 'generate-model-pick.png');
-    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
-
-    // The settings quick pick: its first item accepts the suggested settings.
-    await waitForQuickInput(page, 'Generate Video with Google: Veo 3.1 Lite');
-    await pickQuickPickItem(page, '', 'Generate');
+    // The model quick pick (busy while the catalogue loads, then grouped by provider) → Veo 3.1 Lite →
+    // the settings quick pick, whose first item accepts the suggested settings.
+    await pickVeoLiteAndGenerate(page, 'generate-model-pick.png');
 
     // The modal cost confirmation, since $0.20 > confirmAboveUsd 0.1.
     const dialog = page.locator('.monaco-dialog-box');
@@ -116,6 +59,7 @@ describe('Generate Video, end to end in the workbench', function () {
   });
 
   it('saves the MP4 in videos/, byte-identical to what OpenRouter served, and says so', async function () {
+    const { page, fake, workspace } = suite;
     const saved = notificationToast(page, /Video saved: videos\/.+\.mp4/);
     await saved.waitFor({ state: 'visible', timeout: 60_000 });
     const files = videosIn(workspace);
@@ -128,6 +72,7 @@ describe('Generate Video, end to end in the workbench', function () {
   });
 
   it('the Jobs view shows the job as saved', async function () {
+    const { page, workspace } = suite;
     await showOpenRouterVideoViews(page);
     const row = jobRows(page).filter({ hasText: PROMPT.slice(0, 30) });
     await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -146,6 +91,7 @@ describe('Generate Video, end to end in the workbench', function () {
   });
 
   it('clicking the row opens the video in the media preview', async function () {
+    const { page, workspace } = suite;
     const file = path.basename(videosIn(workspace)[0]!);
     await jobRows(page).filter({ hasText: PROMPT.slice(0, 30) }).click();
     const tab = page.locator('.tabs-container .tab').filter({ hasText: file });

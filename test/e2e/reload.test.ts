@@ -1,30 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
+import { enterPrompt, pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
 import {
-  LIGHT_THEME,
-  closeWorkbench,
   e2eEnvironment,
   eventually,
-  freshWorkspace,
   jobRows,
-  launchBrowser,
   notificationToast,
-  openWorkbench,
-  pickQuickPickItem,
-  quickInputBox,
-  runCommand,
   sampleVideo,
-  screenshot,
-  setUserSettings,
   showOpenRouterVideoViews,
-  startScriptedFake,
   videosIn,
-  waitForQuickInput,
   waitForWorkbench,
-  workbenchUrlFor,
 } from './workbench';
 
 const PROMPT = 'A lighthouse beam sweeping over a stormy sea at night';
@@ -49,54 +35,21 @@ function extensionLogs(): { file: string; text: string }[] {
  */
 describe('Reloading the window while a job runs', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  let fake: FakeOpenRouter;
-  let restoreFake: () => Promise<void>;
-  let workspace: string;
+  // Jobs complete 15 s after submit: long enough that the job is still pending when the window reloads.
   let marker: string;
-
-  before(async function () {
-    // Long enough that the job is still pending when the window reloads.
-    ({ fake, restore: restoreFake } = await startScriptedFake({ completeAfterMs: 15_000 }));
-    setUserSettings({ ...LIGHT_THEME, 'openrouterVideo.confirmAboveUsd': undefined });
-    workspace = freshWorkspace('reload');
-    marker = path.join(workspace, '.vscode', '.openrouter-video-active');
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, workbenchUrlFor(workspace));
-  });
-
-  let failed: string | undefined;
-  beforeEach(function () {
-    if (failed) {
-      console.log(`      skipped: the step "${failed}" failed`);
-      this.skip();
-    }
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = this.currentTest.title;
-      if (page) console.log(`    screenshot: ${await screenshot(page, `reload-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
-      console.log(`    fake requests: ${fake.requests.map((r) => `${r.method} ${r.url} (+${r.at - (fake.requests[0]?.at ?? 0)} ms)`).join(', ')}`);
-    }
-  });
-
-  after(async function () {
-    await closeWorkbench(page);
-    await browser?.close();
-    await restoreFake?.();
+  const suite = stepSuite({
+    name: 'reload',
+    script: { completeAfterMs: 15_000 },
+    settings: { 'openrouterVideo.confirmAboveUsd': undefined },
+    prepare(workspace) {
+      marker = path.join(workspace, '.vscode', '.openrouter-video-active');
+    },
   });
 
   it('submits a job; while it runs the resume marker exists', async function () {
-    await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
-    await quickInputBox(page).fill(PROMPT);
-    await page.keyboard.press('Enter');
-    await waitForQuickInput(page, 'Pick a video model');
-    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
-    await waitForQuickInput(page, 'Generate Video with Google: Veo 3.1 Lite');
-    await pickQuickPickItem(page, '', 'Generate');
+    const { page, fake } = suite;
+    await enterPrompt(page, PROMPT);
+    await pickVeoLiteAndGenerate(page);
     await notificationToast(page, /Generating video with Google: Veo 3\.1 Lite/).waitFor({ state: 'visible', timeout: 30_000 });
     await eventually('the fake to record the submit', () => fake.submitCount() === 1);
     await eventually('the resume marker', () => fs.existsSync(marker), 10_000);
@@ -106,6 +59,7 @@ describe('Reloading the window while a job runs', function () {
   });
 
   it('reloads the window before the job completes; the new window resumes it and saves the video once', async function () {
+    const { page, fake, workspace } = suite;
     await page.reload();
     await waitForWorkbench(page);
     // The job was still pending when the old window went away.
@@ -120,6 +74,7 @@ describe('Reloading the window while a job runs', function () {
   });
 
   it('was submitted once and downloaded once; the Jobs view shows one saved job', async function () {
+    const { page, fake, workspace } = suite;
     await showOpenRouterVideoViews(page);
     const rows = jobRows(page);
     await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -137,6 +92,7 @@ describe('Reloading the window while a job runs', function () {
   });
 
   it("the download was the reloaded window's extension host's, not the old one's", async function () {
+    const { fake } = suite;
     // Each window's extension host logs to user-data/logs/<session>/exthost<N>/; find this job in them.
     const jobId = [...fake.jobs.keys()][0]!;
     const logs = extensionLogs().filter((l) => l.text.includes(jobId));

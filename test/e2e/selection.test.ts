@@ -1,27 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
-import {
-  LIGHT_THEME,
-  closeWorkbench,
-  eventually,
-  freshWorkspace,
-  launchBrowser,
-  notificationToast,
-  openWorkbench,
-  pickQuickPickItem,
-  quickInputBox,
-  readmeScreenshot,
-  sampleVideo,
-  screenshot,
-  setUserSettings,
-  startScriptedFake,
-  videosIn,
-  waitForQuickInput,
-  workbenchUrlFor,
-} from './workbench';
+import { pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
+import { eventually, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, videosIn } from './workbench';
 
 /**
  * Generate Video from Selection, as a person does it: open README.md, select a line with the
@@ -30,50 +11,24 @@ import {
  */
 describe('Generate Video from Selection, from the editor context menu', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  let fake: FakeOpenRouter;
-  let restoreFake: () => Promise<void>;
-  let workspace: string;
   let selected: string;
   let lineNumber: number;
-
-  before(async function () {
-    ({ fake, restore: restoreFake } = await startScriptedFake({ completeAfterMs: 3_000 }));
-    // Default confirmAboveUsd (1 USD): Veo 3.1 Lite's $0.20 is submitted without a confirmation.
-    setUserSettings({ ...LIGHT_THEME, 'openrouterVideo.confirmAboveUsd': undefined });
-    workspace = freshWorkspace('selection');
-    const lines = fs.readFileSync(path.join(workspace, 'README.md'), 'utf8').split('\n');
-    const index = lines.findIndex((l) => l.startsWith('A paper boat'));
-    assert.ok(index >= 0, 'test/fixtures/workspace/README.md has the sample prompt line');
-    selected = lines[index]!.trim();
-    lineNumber = index + 1;
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, workbenchUrlFor(workspace));
-  });
-
-  let failed: string | undefined;
-  beforeEach(function () {
-    if (failed) {
-      console.log(`      skipped: the step "${failed}" failed`);
-      this.skip();
-    }
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = this.currentTest.title;
-      if (page) console.log(`    screenshot: ${await screenshot(page, `selection-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
-    }
-  });
-
-  after(async function () {
-    await closeWorkbench(page);
-    await browser?.close();
-    await restoreFake?.();
+  // Default confirmAboveUsd (1 USD): Veo 3.1 Lite's $0.20 is submitted without a confirmation.
+  const suite = stepSuite({
+    name: 'selection',
+    script: { completeAfterMs: 3_000 },
+    settings: { 'openrouterVideo.confirmAboveUsd': undefined },
+    prepare(workspace) {
+      const lines = fs.readFileSync(path.join(workspace, 'README.md'), 'utf8').split('\n');
+      const index = lines.findIndex((l) => l.startsWith('A paper boat'));
+      assert.ok(index >= 0, 'test/fixtures/workspace/README.md has the sample prompt line');
+      selected = lines[index]!.trim();
+      lineNumber = index + 1;
+    },
   });
 
   it('the editor context menu on a selection offers "Generate Video from Selection"', async function () {
+    const { page } = suite;
     // Open README.md from the Explorer.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
     const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -120,11 +75,8 @@ describe('Generate Video from Selection, from the editor context menu', function
   });
 
   it('the selection becomes the prompt: the model quick pick opens directly, no prompt box', async function () {
-    await waitForQuickInput(page, 'Pick a video model');
-    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
-    await waitForQuickInput(page, 'Generate Video with Google: Veo 3.1 Lite');
-    await pickQuickPickItem(page, '', 'Generate');
+    const { page, fake } = suite;
+    await pickVeoLiteAndGenerate(page);
     await notificationToast(page, /Generating video with Google: Veo 3\.1 Lite/).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no cost confirmation below confirmAboveUsd');
     assert.equal(fake.submitCount(), 1);
@@ -133,6 +85,7 @@ describe('Generate Video from Selection, from the editor context menu', function
   });
 
   it('the video is saved with a sidecar whose prompt is the selection', async function () {
+    const { page, workspace } = suite;
     await notificationToast(page, /Video saved: videos\/.+\.mp4/).waitFor({ state: 'visible', timeout: 60_000 });
     const files = videosIn(workspace);
     assert.equal(files.length, 1);

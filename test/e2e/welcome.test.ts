@@ -14,7 +14,7 @@ import {
   openWorkbench,
   quickInputBox,
   runCommand,
-  screenshot,
+  screenshotFailedTests,
   setUserSettings,
   showOpenRouterVideoViews,
   waitForQuickInput,
@@ -43,11 +43,7 @@ describe('The Jobs view welcome', function () {
       page = await openWorkbench(browser, workbenchUrlFor(freshWorkspace('welcome')));
     });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && page) {
-        console.log(`    screenshot: ${await screenshot(page, `welcome-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
-      }
-    });
+    screenshotFailedTests('welcome', () => page);
 
     after(async function () {
       await closeWorkbench(page);
@@ -93,11 +89,7 @@ describe('The Jobs view welcome', function () {
       page = await openWorkbench(browser, workbenchUrlFor(freshWorkspace('signed-out'), server.url));
     });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && page) {
-        console.log(`    screenshot: ${await screenshot(page, `welcome-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
-      }
-    });
+    screenshotFailedTests('welcome', () => page);
 
     after(async function () {
       await closeWorkbench(page);

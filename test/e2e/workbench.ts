@@ -344,6 +344,19 @@ export async function screenshot(page: Page, file: string): Promise<string> {
 }
 
 /**
+ * Registers an afterEach hook (call it in a `describe` body): after a failed test, a screenshot of
+ * `page()` (when there is one) as `<prefix>-<test title>-failed.png`, its path logged.
+ */
+export function screenshotFailedTests(prefix: string, page: () => Page | undefined): void {
+  afterEach(async function () {
+    const current = page();
+    if (this.currentTest?.state === 'failed' && current) {
+      console.log(`    screenshot: ${await screenshot(current, `${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}-failed.png`)}`);
+    }
+  });
+}
+
+/**
  * Changes user settings the way a person editing settings.json would; the workbench picks the
  * change up. Use it to point the extension at a fake a test started itself.
  */

@@ -6,9 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { createVideoApi, DEFAULT_BASE_URL, parseContentRange, type OpenRouterClientOptions } from '../../src/core/api/openRouterClient';
-import { OpenRouterError, type ErrorKind } from '../../src/core/api/errors';
+import { OpenRouterError } from '../../src/core/api/errors';
 import type { VideoApi } from '../../src/core/api/videoApi';
-import type { Logger } from '../../src/core/shared/logger';
+import { LineLogger, readAll, rejectsWith } from './helpers/clientHarness';
 
 const ORIGIN = 'https://openrouter.ai';
 const STORAGE = 'https://storage.example.com';
@@ -21,36 +21,12 @@ function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-async function rejectsWith(promise: Promise<unknown>, kind: ErrorKind): Promise<OpenRouterError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(OpenRouterError.is(error), `expected an OpenRouterError, got ${String(error)}`);
-    assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error, but the call succeeded`);
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 describe('openRouterClient (MockAgent edge cases)', () => {
   let agent: MockAgent;
   let api: VideoApi;
   let lines: string[];
 
   function make(overrides: Partial<OpenRouterClientOptions> = {}): VideoApi {
-    const logger: Logger = {
-      trace: (m) => lines.push(m),
-      debug: (m) => lines.push(m),
-      info: (m) => lines.push(m),
-      warn: (m) => lines.push(m),
-      error: (m) => lines.push(String(m)),
-    };
     return createVideoApi({
       keyProvider: () => KEY,
       userAgent: 'test-ua/1',
@@ -58,7 +34,7 @@ describe('openRouterClient (MockAgent edge cases)', () => {
       retryBaseMs: 5,
       retryCapMs: 20,
       timeoutMs: 2000,
-      logger,
+      logger: new LineLogger(lines),
       ...overrides,
     } as OpenRouterClientOptions);
   }

@@ -7,13 +7,11 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { createVideoApi, type OpenRouterClientOptions } from '../../src/core/api/openRouterClient';
 import { OpenRouterError } from '../../src/core/api/errors';
 import type { VideoApi } from '../../src/core/api/videoApi';
-import type { Logger } from '../../src/core/shared/logger';
 import { FakeOpenRouter, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
+import { LineLogger, clientHarness, fakeClientOptions, readAll } from './helpers/clientHarness';
 
-const UA = 'openrouter-video-vscode/0.0.0-test vscode/0.0.0';
 const BODY = { model: 'google/veo-3.1', prompt: 'A lighthouse at dusk', duration: 4, resolution: '720p', aspect_ratio: '16:9' };
 const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) (\S+) HTTP\/1\.[01]\r\n/g;
 
@@ -147,44 +145,12 @@ function splitHostPort(authority: string): [string, number] {
   return [authority.slice(0, at).replace(/^\[|\]$/g, ''), Number(authority.slice(at + 1))];
 }
 
-class CollectingLogger implements Logger {
-  readonly lines: string[] = [];
-  trace = (m: string) => this.lines.push(m);
-  debug = (m: string) => this.lines.push(m);
-  info = (m: string) => this.lines.push(m);
-  warn = (m: string) => this.lines.push(m);
-  error = (m: string | Error) => this.lines.push(String(m));
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 describe('openRouterClient through an HTTP proxy', function () {
   let fake: FakeOpenRouter;
   let proxy: TestProxy;
-  let logger: CollectingLogger;
-  const clients: VideoApi[] = [];
+  let logger: LineLogger;
   const extraProxies: TestProxy[] = [];
-
-  function client(overrides: Partial<OpenRouterClientOptions> = {}): VideoApi {
-    const api = createVideoApi({
-      baseUrl: fake.baseUrl,
-      keyProvider: () => fake.apiKey,
-      userAgent: UA,
-      timeoutMs: 3000,
-      bodyTimeoutMs: 3000,
-      retryBaseMs: 10,
-      retryCapMs: 20,
-      maxRetries: 0,
-      logger,
-      ...overrides,
-    } as OpenRouterClientOptions);
-    clients.push(api);
-    return api;
-  }
+  const { client, disposeAll } = clientHarness(() => ({ ...fakeClientOptions(fake), retryBaseMs: 10, retryCapMs: 20, maxRetries: 0, logger }));
 
   /** models → submit → poll to completion → download, asserting the video byte for byte. */
   async function fullRun(api: VideoApi): Promise<void> {
@@ -208,11 +174,11 @@ describe('openRouterClient through an HTTP proxy', function () {
   });
 
   beforeEach(() => {
-    logger = new CollectingLogger();
+    logger = new LineLogger();
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await disposeAll();
     await Promise.all(extraProxies.splice(0).map((p) => p.close()));
     for (const line of logger.lines) {
       assert.ok(!line.includes(fake.apiKey), `a log line contains the API key: ${line}`);

@@ -5,13 +5,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { createVideoApi, DEFAULT_REFERER, DEFAULT_TITLE, type OpenRouterClientOptions } from '../../src/core/api/openRouterClient';
-import { OpenRouterError, type ErrorKind } from '../../src/core/api/errors';
-import type { VideoApi } from '../../src/core/api/videoApi';
+import { DEFAULT_REFERER, DEFAULT_TITLE } from '../../src/core/api/openRouterClient';
 import type { Logger } from '../../src/core/shared/logger';
 import { sampleMp4, startFakeOpenRouter, type FakeJob, type FakeOpenRouter, type JobScript, type RecordedRequest } from '../fake-openrouter/fakeOpenRouter';
+import { TEST_UA as UA, clientHarness, fakeClientOptions, readAll, rejectsWith } from './helpers/clientHarness';
 
-const UA = 'openrouter-video-vscode/0.0.0-test vscode/0.0.0';
 const MODEL = 'google/veo-3.1';
 const BODY = { model: MODEL, prompt: 'A lighthouse at dusk', duration: 4, resolution: '720p', aspect_ratio: '16:9' };
 
@@ -28,26 +26,6 @@ class CollectingLogger implements Logger {
   retries(): number {
     return this.lines.filter((l) => l.includes('Retrying')).length;
   }
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) {
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Asserts that `promise` rejects with an OpenRouterError of `kind`, and returns it. */
-async function rejectsWith(promise: Promise<unknown>, kind: ErrorKind): Promise<OpenRouterError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(OpenRouterError.is(error), `expected an OpenRouterError, got ${String(error)}`);
-    assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error, but the call succeeded`);
 }
 
 function header(r: RecordedRequest, name: string): string | undefined {
@@ -67,24 +45,8 @@ async function closedPort(): Promise<number> {
 describe('openRouterClient (against the fake OpenRouter)', function () {
   let fake: FakeOpenRouter;
   let logger: CollectingLogger;
-  const clients: VideoApi[] = [];
   const allLogLines: string[] = [];
-
-  function client(overrides: Partial<OpenRouterClientOptions> = {}): VideoApi {
-    const api = createVideoApi({
-      baseUrl: fake.baseUrl,
-      keyProvider: () => fake.apiKey,
-      userAgent: UA,
-      timeoutMs: 3000,
-      bodyTimeoutMs: 3000,
-      retryBaseMs: 20,
-      retryCapMs: 100,
-      logger,
-      ...overrides,
-    } as OpenRouterClientOptions);
-    clients.push(api);
-    return api;
-  }
+  const { client, disposeAll } = clientHarness(() => ({ ...fakeClientOptions(fake), retryBaseMs: 20, retryCapMs: 100, logger }));
 
   /** A job that is complete from the start (content can be fetched without polling first). */
   function readyJob(script: JobScript = {}): FakeJob {
@@ -101,7 +63,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
   afterEach(async () => {
     allLogLines.push(...logger.lines);
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await disposeAll();
     fake.reset();
   });
 
