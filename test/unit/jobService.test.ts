@@ -155,7 +155,9 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['pending', 'in_progress', 'completed'], costUsd: 0.4 });
     const h = await harness();
     const record = await h.service.submit(veo, REQUEST, h.out);
-    assert.equal(record.state, 'pending');
+    // Accepted; on a loaded machine the first poll (20 ms) can land before submit() returns, so the job may
+    // already be in_progress. The full local sequence is asserted from the history below.
+    assert.ok(['pending', 'in_progress'].includes(record.state), `accepted, not ${record.state}`);
     assert.match(record.jobId!, /^[A-Za-z0-9]{20}$/);
     assert.ok(typeof record.estimatedCostUsd === 'number' && record.estimatedCostUsd > 0, 'the estimate is kept');
 
