@@ -50,16 +50,3 @@ export async function showError(error: unknown, logger: Logger, context: string,
     await vscode.commands.executeCommand(Commands.showLog);
   }
 }
-
-/** Bridges a CancellationToken to an AbortSignal, once. */
-export function toAbortSignal(token: vscode.CancellationToken | undefined): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  if (!token) {
-    return { signal: controller.signal, dispose: () => undefined };
-  }
-  if (token.isCancellationRequested) {
-    controller.abort(new OpenRouterError('cancelled', vscode.l10n.t('Cancelled.')));
-  }
-  const sub = token.onCancellationRequested(() => controller.abort(new OpenRouterError('cancelled', vscode.l10n.t('Cancelled.'))));
-  return { signal: controller.signal, dispose: () => sub.dispose() };
-}

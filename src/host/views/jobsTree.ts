@@ -37,10 +37,6 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
 
   private known = new Set<string>();
 
-  get treeView(): vscode.TreeView<string> {
-    return this.view;
-  }
-
   getChildren(element?: string): string[] {
     if (element) return [];
     // The view shows the whole history: old finished jobs come from the archive, read the first time the view
