@@ -21,7 +21,7 @@ import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
 import { JobsTreeProvider } from './host/views/jobsTree';
 import { ModelsTreeProvider } from './host/views/modelsTree';
-import { ContextKeys } from './ids';
+import { Commands, ContextKeys } from './ids';
 
 export type { OpenRouterVideoApi } from './host/publicApi';
 
@@ -128,7 +128,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
           vscode.l10n.t('OpenRouter no longer accepts the API key, so running jobs are paused (they are kept). Set a valid key to resume watching them.'),
           setKey,
         );
-        if (choice === setKey) await vscode.commands.executeCommand('openrouterVideo.setApiKey');
+        if (choice === setKey) await vscode.commands.executeCommand(Commands.setApiKey);
       })();
     }),
   );

@@ -10,7 +10,7 @@ import type { JobRecord } from '../core/jobs/jobRecord';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { formatProblems, imageMimeType, validateRequest } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
-import { Settings, StateKeys } from '../ids';
+import { Commands, Settings, StateKeys } from '../ids';
 import type { HostContext } from './hostContext';
 import { readSettings } from './settings';
 
@@ -260,7 +260,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
   if (!(await ctx.credentials.getKey())) {
     const setKey = vscode.l10n.t('Set API Key');
     const choice = automated ? undefined : await vscode.window.showWarningMessage(vscode.l10n.t('Set your OpenRouter API key first; generating a video is billed to your account.'), setKey);
-    if (choice === setKey && (await vscode.commands.executeCommand<boolean>('openrouterVideo.setApiKey'))) {
+    if (choice === setKey && (await vscode.commands.executeCommand<boolean>(Commands.setApiKey))) {
       // continue with the key just set
     } else {
       throw new OpenRouterError('auth', vscode.l10n.t('No OpenRouter API key is set, so nothing was submitted. Run "OpenRouter Video: Set API Key" (or set OPENROUTER_API_KEY).'));
