@@ -8,6 +8,8 @@ import { redact, type Logger } from '../core/shared/logger';
 export class HostLogger implements Logger, vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
   private secrets: string[] = [];
+  private readonly createdAt = Date.now();
+  private showAgain: NodeJS.Timeout | undefined;
 
   constructor(name: string) {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
@@ -20,6 +22,15 @@ export class HostLogger implements Logger, vscode.Disposable {
 
   show(): void {
     this.channel.show(true);
+    // Right after activation the workbench may not have registered the channel yet (a log channel is
+    // registered asynchronously) and drops the reveal: seen when Show Log itself activated the extension.
+    // Ask once more shortly after, only in that window.
+    if (Date.now() - this.createdAt < 5_000 && !this.showAgain) {
+      this.showAgain = setTimeout(() => {
+        this.showAgain = undefined;
+        this.channel.show(true);
+      }, 500);
+    }
   }
 
   private fmt(message: string | Error, args: unknown[]): string {
@@ -57,6 +68,7 @@ export class HostLogger implements Logger, vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.showAgain);
     this.channel.dispose();
   }
 }
