@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanUpJobsAfterEach, ENV_KEY, generate, generateArgs, getApi, listFiles, MODEL, sampleMp4, useFake, videosFolder, waitForJob } from './helpers';
@@ -88,5 +89,30 @@ describe('Generate Video (openrouterVideo.generate with a full argument)', () =>
     assert.equal(second.outputs[0]?.file, first.outputs[0]?.file);
     assert.equal(fake.requestsTo('content').length, 1, 'one content GET');
     assert.equal(fake.requestsTo('submit').length, 1, 'one POST /videos');
+  });
+});
+
+describe('Download Again on a job that is no longer watched', () => {
+  const suite = useFake();
+  cleanUpJobsAfterEach();
+
+  it('watches a stopped job again instead of refusing it, and saves it once OpenRouter completes it', async () => {
+    const { fake } = suite;
+    fake.queueScript({ statuses: ['pending'] });
+    const jobId = await generate(generateArgs('A kite over a windy hill, stop and resume test'));
+    await vscode.commands.executeCommand('openrouterVideo.jobs.stopWatching', jobId);
+    const stopped = (await getApi()).getJobs().find((r) => r.jobId === jobId);
+    assert.equal(stopped?.state, 'stopped');
+
+    // Still pending at OpenRouter: Download Again has nothing to fetch yet, so it must watch the job again.
+    await vscode.commands.executeCommand('openrouterVideo.jobs.download', jobId);
+    const watched = (await getApi()).getJobs().find((r) => r.jobId === jobId);
+    assert.ok(watched && ['pending', 'in_progress'].includes(watched.state), `watched again, not ${watched?.state}`);
+    fake.setJobStatus(jobId, 'completed');
+    const record = await waitForJob(jobId);
+    assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
+    assert.ok(fs.readFileSync(record.outputs[0]!.file!).equals(sampleMp4()));
+    assert.equal(fake.submitCount(), 1, 'never resubmitted');
+    assert.equal(fake.requestsTo('content').length, 1, 'downloaded once');
   });
 });

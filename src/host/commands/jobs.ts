@@ -41,8 +41,13 @@ export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {
   await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(savedFile(record)));
 }
 
-export async function downloadJob(ctx: HostContext, arg: unknown): Promise<void> {
+export async function downloadJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<void> {
   const record = recordFor(ctx, arg);
+  if (record.state === 'stale' || record.state === 'stopped') {
+    // Not known to be finished: watch it again; it downloads when OpenRouter completes it.
+    notifications.track(await ctx.jobs.watch(record.clientId));
+    return;
+  }
   // A saved job is downloaded once more into new files; any other job only gets the videos it is missing
   // (again:true would fetch the already saved ones a second time, leaving duplicate files).
   await ctx.jobs.download(record.clientId, { again: record.state === 'saved' });
