@@ -13,6 +13,8 @@ import { OpenRouterError } from '../core/api/errors';
  */
 export class JobNotifications implements vscode.Disposable {
   private readonly tracked = new Set<string>();
+  /** Ends each open progress notification (with its timer and listener) when the extension is disposed. */
+  private readonly closers = new Set<() => void>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly ctx: HostContext) {
@@ -63,8 +65,11 @@ export class JobNotifications implements vscode.Disposable {
               clearInterval(timer);
               sub.dispose();
               cancel.dispose();
+              this.closers.delete(close);
               resolve(r);
             };
+            const close = () => finish(undefined);
+            this.closers.add(close);
             const now = this.ctx.store.get(record.clientId);
             if (now && isFinal(now.state)) finish(now);
           }),
@@ -117,5 +122,6 @@ export class JobNotifications implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    for (const close of [...this.closers]) close();
   }
 }
