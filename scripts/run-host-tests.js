@@ -33,14 +33,8 @@ const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 /** Where the extension points when no fake is available: a closed loopback port, never the real API. */
 const NOWHERE = 'http://127.0.0.1:9/api/v1';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Chromium's flags, shared with test/e2e/workbench.ts. */
+const CHROMIUM_ARGS = require('./chromium.json').args;
 
 const verbose = process.env.OPENROUTER_VIDEO_TEST_VERBOSE === '1';
 

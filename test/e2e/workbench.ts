@@ -12,15 +12,10 @@ import { startFakeOpenRouter, type FakeOpenRouter, type JobScript } from '../fak
 /** The repository root (this file runs from out/test/e2e/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Chromium's path and flags, shared with scripts/run-host-tests.js. */
+const chromiumConfig = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../scripts/chromium.json'), 'utf8')) as { executablePath: string; args: string[] };
+export const CHROMIUM_PATH = chromiumConfig.executablePath;
+export const CHROMIUM_ARGS = chromiumConfig.args;
 
 export interface E2eEnvironment {
   /** The workbench URL: the temp workspace with the extension loaded for development. */

@@ -18,20 +18,10 @@ import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { generatedBytes, sampleMp4, type ContentBehaviour, type Fault, type JobScript } from '../fake-openrouter/fakeOpenRouter';
 import { filesEndingWith, request } from './faultHelpers';
 import { getApi, removeJobs, useFake, workspaceFolder } from './helpers';
+import { seededRandom } from '../helpers/seededRandom';
 
 const KiB = 1024;
 
-/** mulberry32: a tiny seeded PRNG, so a seed reproduces the same fault plan. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Scenario =
   | 'clean'
@@ -85,7 +75,7 @@ interface Plan {
 }
 
 function plan(seed: number, count: number): Plan[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const totalWeight = SCENARIOS.reduce((n, [, w]) => n + w, 0);

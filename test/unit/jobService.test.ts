@@ -17,6 +17,7 @@ import { JobService, JobSubmitError, RequestValidationError, type ReadImageFn } 
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { FakeOpenRouter, fixtureModels, sampleMp4, type Fault } from '../fake-openrouter/fakeOpenRouter';
 import { TestLogger } from './helpers/testLogger';
+import { listFiles, until } from './helpers/waiting';
 
 const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 const MODEL_ID = 'google/veo-3.1';
@@ -118,23 +119,6 @@ async function onDisk(storePath: string): Promise<JobRecord[]> {
   return (JSON.parse(await fs.readFile(storePath, 'utf8')) as { jobs: JobRecord[] }).jobs;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir)).sort();
-  } catch {
-    return [];
-  }
-}
 
 describe('JobService (real client + downloader against the fake OpenRouter)', function () {
   this.timeout(20_000);

@@ -20,6 +20,7 @@ import { JobService, RequestValidationError, type DownloadFn, type ReadImageFn }
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
 import { TestLogger } from './helpers/testLogger';
+import { listFiles, until as waitUntil } from './helpers/waiting';
 
 const MODEL_ID = 'google/veo-3.1';
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
@@ -33,22 +34,9 @@ const noImages: ReadImageFn = async () => {
   throw new Error('no images in this test');
 };
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function names(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir)).sort();
-  } catch {
-    return [];
-  }
+/** The shared helper, with this suite's longer wait (it starts child processes). */
+function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return waitUntil(what, fn, timeoutMs, 10);
 }
 
 async function onDisk(storePath: string): Promise<JobRecord[]> {
@@ -210,7 +198,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       const { clientId, jobId } = await submitted;
       await until('the download to be under way on disk', async () => {
         const record = (await onDisk(storePath)).find((r) => r.clientId === clientId);
-        const parts = (await names(out)).filter((n) => n.endsWith('.part'));
+        const parts = (await listFiles(out)).filter((n) => n.endsWith('.part'));
         if (record?.state !== 'downloading' || parts.length !== 1) return false;
         return (await fs.stat(path.join(out, parts[0]!))).size >= 256 * KiB;
       });
@@ -220,7 +208,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
 
       // What the next start finds: no video, a partial file that is not mistaken for one, a "downloading"
       // record that names the file it was saving into.
-      const left = await names(out);
+      const left = await listFiles(out);
       assert.deepEqual(left.filter((n) => n.endsWith('.mp4')), [], 'no .mp4 before the job is finished');
       const stalePart = left.find((n) => n.endsWith('.part'))!;
       assert.ok(stalePart, `the killed download left its .part (${left.join(', ')})`);
@@ -249,7 +237,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       assert.equal(gets.length, 2, 'the killed download and one more');
       // The resume asks for the rest of the .part either way; a server without ranges answers 200 (whole file).
       assert.equal(gets[1]!.headers.range, `bytes=${partSize}-`, 'the resume asked for what the .part did not have');
-      const after = await names(out);
+      const after = await listFiles(out);
       assert.deepEqual(after.filter((n) => n.endsWith('.mp4')), [reservedName], 'one video');
       assert.deepEqual(after.filter((n) => n.endsWith('.part')), [], `no .part left (${after.join(', ')})`);
       assert.ok(next.logger.lines.some((l) => l.message.includes(ranges ? `resuming at byte ${partSize}` : 'ignored the Range request')), 'the log says how it went on');
@@ -302,7 +290,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       assert.equal(gets.length, 2);
       assert.match(String(gets[1]!.headers.range), /^bytes=[1-9]\d*-$/, 'resumed with Range');
       assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(generatedBytes(size, 0, size)));
-      assert.deepEqual((await names(h.out)).filter((n) => n.endsWith('.part')), []);
+      assert.deepEqual((await listFiles(h.out)).filter((n) => n.endsWith('.part')), []);
     });
 
     it('a submit that gets no answer is NOT resubmitted (submitUnknown); the job OpenRouter may have made is adopted by id and saved once', async () => {
@@ -345,7 +333,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     assert.equal(final.state, 'saved', final.error);
     assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
     assert.equal(fake.submitCount(), 1);
-    assert.equal((await names(h.out)).filter((n) => n.endsWith('.mp4')).length, 1);
+    assert.equal((await listFiles(h.out)).filter((n) => n.endsWith('.mp4')).length, 1);
   });
 
   it('frame images too big for the 50 MiB request limit are refused before any request, even when the caller gave no byteLength', async () => {
