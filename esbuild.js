@@ -1,6 +1,8 @@
-// Bundles the extension. Two outputs, so activation stays light:
-//   dist/extension.js  - activate(), views, store, poller (zod/mini only)
-//   dist/client.js     - the HTTP client (undici), loaded on the first network call
+// Bundles the extension. Three outputs, so activation stays light:
+//   dist/extension.js    - activate()/deactivate() only; loads the next one (see src/extension.ts for when)
+//   dist/composition.js  - the composition root, views, store, poller (zod/mini only)
+//   dist/client.js       - the HTTP client (undici), loaded on the first network call
+// `require('./composition')` in extension.ts stays `require('./composition.js')`, and
 // `import('…/openRouterClient')` in the host is rewritten to `require('./client.js')`.
 const esbuild = require('esbuild');
 
@@ -14,6 +16,19 @@ const lazyClientPlugin = {
     build.onResolve({ filter: /core\/api\/openRouterClient(\.js)?$/ }, (args) => {
       if (args.kind === 'dynamic-import' && args.importer && !args.importer.endsWith('openRouterClient.ts')) {
         return { path: './client.js', external: true };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** @type {import('esbuild').Plugin} */
+const lazyCompositionPlugin = {
+  name: 'lazy-composition',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/composition$/ }, (args) => {
+      if (args.kind === 'require-call' && args.importer.endsWith('extension.ts')) {
+        return { path: './composition.js', external: true };
       }
       return undefined;
     });
@@ -43,6 +58,12 @@ async function main() {
     esbuild.context({
       ...common,
       entryPoints: { extension: 'src/extension.ts' },
+      outdir: 'dist',
+      plugins: [lazyCompositionPlugin],
+    }),
+    esbuild.context({
+      ...common,
+      entryPoints: { composition: 'src/composition.ts' },
       outdir: 'dist',
       plugins: [lazyClientPlugin],
     }),

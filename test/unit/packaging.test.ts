@@ -14,7 +14,7 @@ describe('packaging (.vscodeignore allow-list)', function () {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '');
-    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/(extension|client)\.js$/, /^media\/.+\.(png|svg|md)$/];
+    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/(extension|composition|client)\.js$/, /^media\/.+\.(png|svg|md)$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], `files outside the allow-list would ship: ${unexpected.join(', ')}`);
     for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/activity-bar.svg', 'media/icon.png']) {
