@@ -13,8 +13,9 @@ const MARKER_TEXT =
   'This file exists while OpenRouter Video jobs are running, so the extension starts and resumes them after a restart.\n' +
   'It is removed when they finish. It holds no secrets. You can delete it; running jobs then resume when you open the OpenRouter Video view.\n';
 
+/** In flight, or saved with an fsync still pending (the next start checks those outputs). */
 function needsResume(r: JobRecord): boolean {
-  return isActive(r) || r.state === 'downloading' || r.state === 'submitting';
+  return isActive(r) || r.state === 'downloading' || r.state === 'submitting' || r.outputs.some((o) => o.unsynced === true);
 }
 
 /**

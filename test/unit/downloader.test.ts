@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
 import type { ContentRequest, ContentResponse, VideoApi } from '../../src/core/api/videoApi';
 import { createVideoApi } from '../../src/core/api/openRouterClient';
-import { downloadOutput, type DownloadOptions } from '../../src/core/download/downloader';
+import { downloadOutput, recheckSavedFile, type DownloadOptions, type DownloadResult } from '../../src/core/download/downloader';
 import { partPathFor, reserveUniquePath } from '../../src/core/download/fileNames';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
 
@@ -161,6 +161,28 @@ function isKind(kind: OpenRouterError['kind'], pattern?: RegExp) {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** The result without its `durable` promise, once that has settled with a successful fsync. */
+async function whenDurable(result: DownloadResult): Promise<Omit<DownloadResult, 'durable'>> {
+  const { durable, ...rest } = result;
+  assert.equal(await durable, true, 'the fsync succeeded');
+  return rest;
+}
+
+/** Replaces FileHandle.prototype.sync for one test; returns the restore function. */
+async function patchSync(dir: string, replacement: (original: () => Promise<void>, handle: fs.promises.FileHandle) => Promise<void>): Promise<() => void> {
+  const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+  await probe.close();
+  await fs.promises.rm(path.join(dir, 'probe'));
+  const original = proto.sync;
+  proto.sync = function (this: fs.promises.FileHandle) {
+    return replacement(() => original.call(this), this);
+  };
+  return () => {
+    proto.sync = original;
+  };
+}
+
 describe('downloader', () => {
   let dir: string;
   let target: string;
@@ -191,7 +213,7 @@ describe('downloader', () => {
           if (received < data.length && fs.existsSync(partPathFor(target)) && !fs.existsSync(target)) sawPartOnly = true;
         },
       });
-      assert.deepEqual(result, { path: target, bytes: data.length, resumed: 0, restarts: 0 });
+      assert.deepEqual(await whenDurable(result), { path: target, bytes: data.length, resumed: 0, restarts: 0 });
       assert.ok((await fs.promises.readFile(target)).equals(data));
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
       assert.ok(sawPartOnly, 'bytes went to .part first');
@@ -199,6 +221,50 @@ describe('downloader', () => {
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0]);
       assert.equal(api.calls.length, 1);
       assert.equal(api.calls[0]!.offset, undefined);
+    });
+
+    it('names the file once its last byte is written and fsyncs it afterwards: `durable` settles when that is done', async () => {
+      const data = mp4Like(600_000);
+      let releaseSync: () => void = () => undefined;
+      const syncHeld = new Promise<void>((resolve) => (releaseSync = resolve));
+      const seenAtSync: { named: boolean; size: number }[] = [];
+      const restore = await patchSync(dir, async (original, handle) => {
+        seenAtSync.push({ named: fs.existsSync(target), size: (await handle.stat()).size });
+        await syncHeld;
+        return original();
+      });
+      try {
+        // Resolves while the fsync is still held: it is not on the path to a saved file.
+        const result = await run(new StubApi(data));
+        assert.equal(result.path, target);
+        assert.ok((await fs.promises.readFile(target)).equals(data), 'complete under its name before the fsync');
+        assert.deepEqual(await listDir(dir), ['clip.mp4']);
+        let settled = false;
+        void result.durable.then(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        assert.equal(settled, false, '`durable` waits for the fsync');
+        releaseSync();
+        assert.equal(await result.durable, true);
+        assert.deepEqual(seenAtSync, [{ named: true, size: data.length }], 'one fsync, of the named, complete file');
+      } finally {
+        restore();
+        releaseSync();
+      }
+    });
+
+    it('a file system that cannot fsync: the file is saved all the same and `durable` says false', async () => {
+      const data = mp4Like(50_000);
+      const restore = await patchSync(dir, async () => {
+        throw Object.assign(new Error('EINVAL: invalid argument, fsync'), { code: 'EINVAL' });
+      });
+      try {
+        const result = await run(new StubApi(data));
+        assert.equal(await result.durable, false);
+        assert.ok((await fs.promises.readFile(target)).equals(data));
+        assert.deepEqual(await listDir(dir), ['clip.mp4']);
+      } finally {
+        restore();
+      }
     });
 
     for (const type of ['video/mp4', 'video/webm', 'application/octet-stream', 'video/mp4; codecs="avc1.42E01E"', 'VIDEO/MP4']) {
@@ -428,7 +494,7 @@ describe('downloader', () => {
         await leave(data.subarray(0, 262_144));
         const api = new StubApi(data);
         const result = await run(api, { resumeExisting: true });
-        assert.deepEqual(result, { path: target, bytes: data.length, resumed: 1, restarts: 0 });
+        assert.deepEqual(await whenDurable(result), { path: target, bytes: data.length, resumed: 1, restarts: 0 });
         assert.deepEqual(api.calls.map((c) => c.offset), [262_144]);
         assert.ok((await fs.promises.readFile(target)).equals(data));
         assert.deepEqual(await listDir(dir), ['clip.mp4']);
@@ -599,7 +665,7 @@ describe('downloader', () => {
       const job = completedJob();
       const url = `${fake.baseUrl}/videos/${job.id}/content?index=0`;
       const result = await downloadOutput(api, { url, targetPath: target });
-      assert.deepEqual(result, { path: target, bytes: sampleMp4().length, resumed: 0, restarts: 0 });
+      assert.deepEqual(await whenDurable(result), { path: target, bytes: sampleMp4().length, resumed: 0, restarts: 0 });
       assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
       assert.equal(contentRequests()[0]!.headers.authorization, `Bearer ${fake.apiKey}`);
@@ -690,7 +756,7 @@ describe('downloader', () => {
       const job = completedJob({ body: { size } });
       await fs.promises.writeFile(partPathFor(target), generatedBytes(size, 0, 300_000));
       const result = await downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep, resumeExisting: true });
-      assert.deepEqual(result, { path: target, bytes: size, resumed: 1, restarts: 0 });
+      assert.deepEqual(await whenDurable(result), { path: target, bytes: size, resumed: 1, restarts: 0 });
       assert.equal(contentRequests()[0]!.headers.range, 'bytes=300000-');
       assert.ok((await fs.promises.readFile(target)).equals(generatedBytes(size, 0, size)));
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
@@ -736,6 +802,39 @@ describe('downloader', () => {
         downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, signal: controller.signal, stallTimeoutMs: 10_000 }),
         isKind('cancelled'),
       );
+      assert.deepEqual(await listDir(dir), []);
+    });
+  });
+  describe('recheckSavedFile (an output saved before its fsync finished, checked on the next start)', () => {
+    it('a file with all its bytes is complete (and fsynced)', async () => {
+      await fs.promises.writeFile(target, mp4Like(5000));
+      let synced = 0;
+      const restore = await patchSync(dir, async (original) => {
+        synced++;
+        return original();
+      });
+      try {
+        assert.equal(await recheckSavedFile(target, 5000), 'complete');
+      } finally {
+        restore();
+      }
+      assert.equal(synced, 1);
+      assert.deepEqual(await listDir(dir), ['clip.mp4']);
+    });
+
+    it('a shorter file (what a system crash can leave) goes back to <file>.part, its bytes kept for a resume', async () => {
+      const data = mp4Like(5000);
+      await fs.promises.writeFile(target, data.subarray(0, 1200));
+      assert.equal(await recheckSavedFile(target, 5000), 'short');
+      assert.deepEqual(await listDir(dir), ['clip.mp4.part']);
+      assert.ok((await fs.promises.readFile(partPathFor(target))).equals(data.subarray(0, 1200)));
+    });
+
+    it('only the .part there (the rename did not reach the disk) counts as short; nothing at all is missing', async () => {
+      await fs.promises.writeFile(partPathFor(target), mp4Like(800));
+      assert.equal(await recheckSavedFile(target, 5000), 'short');
+      await fs.promises.rm(partPathFor(target));
+      assert.equal(await recheckSavedFile(target, 5000), 'missing');
       assert.deepEqual(await listDir(dir), []);
     });
   });

@@ -348,6 +348,84 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(fake.submitCount(), 1);
   });
 
+  it('a saved output is `unsynced` until its fsync has finished, then plain saved (on disk too)', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    const h = await harness();
+    const flags: (boolean | undefined)[] = [];
+    h.store.onDidChange(({ changed }) => {
+      for (const r of changed) if (r.outputs[0]?.file !== undefined) flags.push(r.outputs[0].unsynced);
+    });
+    const record = await h.service.submit(veo, REQUEST, h.out);
+    const saved = await h.service.waitForJob(record.clientId);
+    assert.equal(saved.state, 'saved');
+    await h.service.settled();
+    await h.store.flush();
+    assert.equal(flags[0], true, 'recorded as saved before its fsync had finished');
+    assert.equal(flags.at(-1), undefined, 'and plain saved once it had');
+    assert.equal((await onDisk(h.storePath))[0]?.outputs[0]?.unsynced, undefined);
+  });
+
+  describe('a video saved just before the system stopped (its fsync had not finished: `unsynced` on disk)', () => {
+    /** Saves a job, then rewrites the store as a crash right after the rename would leave it. */
+    async function savedThenCrashed(): Promise<{ first: Harness; clientId: string; file: string }> {
+      fake.queueScript({ statuses: ['completed'] });
+      const first = await harness();
+      const record = await first.service.submit(veo, REQUEST, first.out);
+      const saved = await first.service.waitForJob(record.clientId);
+      await first.close();
+      const text = JSON.parse(await fs.readFile(first.storePath, 'utf8')) as { jobs: JobRecord[] };
+      text.jobs[0]!.outputs[0]!.unsynced = true;
+      await fs.writeFile(first.storePath, JSON.stringify(text));
+      return { first, clientId: record.clientId, file: saved.outputs[0]!.file! };
+    }
+
+    it('a file cut short is downloaded again from where the disk stopped, into the same name, exactly once more', async () => {
+      const { first, clientId, file } = await savedThenCrashed();
+      await fs.truncate(file, 3000);
+      const contentBefore = fake.requestsTo('content').length;
+
+      const second = await harness({ dir: first.dir });
+      await second.service.resumeAll();
+      const final = await second.service.waitForJob(clientId);
+      assert.equal(final.state, 'saved');
+      assert.equal(final.outputs[0]!.file, file, 'same name, no -2');
+      assert.deepEqual(await fs.readFile(file), sampleMp4());
+      const again = fake.requestsTo('content').slice(contentBefore);
+      assert.equal(again.length, 1);
+      assert.equal(again[0]!.headers.range, 'bytes=3000-', 'continued after the bytes that were on disk');
+      await second.service.settled();
+      assert.equal(second.store.get(clientId)?.outputs[0]?.unsynced, undefined);
+      const files = await listFiles(second.out);
+      assert.deepEqual(files.filter((f) => f.endsWith('.mp4')), [path.basename(file)]);
+      assert.ok(!files.some((f) => f.endsWith('.part')));
+      assert.ok(second.logger.lines.some((l) => /shorter on disk than the 7111 bytes saved/.test(l.message)), 'the log says why');
+      assert.equal(fake.submitCount(), 1);
+    });
+
+    it('a complete file is kept (fsynced, flag cleared) and nothing is fetched; a file moved away since is left alone', async () => {
+      const { first, clientId, file } = await savedThenCrashed();
+      const contentBefore = fake.requestsTo('content').length;
+      const second = await harness({ dir: first.dir });
+      await second.service.resumeAll();
+      assert.equal(second.store.get(clientId)?.state, 'saved');
+      assert.equal(second.store.get(clientId)?.outputs[0]?.unsynced, undefined);
+      await second.close();
+
+      // Flag it again and move the file away: it is not fetched again on its own.
+      const text = JSON.parse(await fs.readFile(first.storePath, 'utf8')) as { jobs: JobRecord[] };
+      text.jobs[0]!.outputs[0]!.unsynced = true;
+      await fs.writeFile(first.storePath, JSON.stringify(text));
+      await fs.rename(file, path.join(first.dir, 'moved.mp4'));
+      const third = await harness({ dir: first.dir });
+      await third.service.resumeAll();
+      assert.equal(third.store.get(clientId)?.state, 'saved');
+      assert.equal(third.store.get(clientId)?.outputs[0]?.unsynced, undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(fake.requestsTo('content').length, contentBefore, 'nothing downloaded');
+      assert.ok(third.logger.lines.some((l) => /was moved or deleted since it was saved/.test(l.message)));
+    });
+  });
+
   it('downloadFailed keeps the job downloadable; download() then works; again:true makes a second copy', async () => {
     fake.queueScript({ statuses: ['completed'] });
     fake.inject({ route: 'content', status: 404 });

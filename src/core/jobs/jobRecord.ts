@@ -57,6 +57,11 @@ export interface JobOutput {
   bytes?: number;
   savedAt?: number;
   sidecar?: string;
+  /**
+   * Saved, but its fsync has not finished yet (the downloader renames first and syncs after). A system crash in
+   * that window can leave the file shorter on disk, so JobService checks such outputs on the next start.
+   */
+  unsynced?: boolean;
 }
 
 export interface JobRecord {

@@ -10,7 +10,7 @@ import type { VideoJob, VideoModel } from '../api/schemas';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
-import { downloadOutput } from '../download/downloader';
+import { downloadOutput, recheckSavedFile } from '../download/downloader';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar as writeSidecarFile } from '../download/sidecar';
 import { formatProblems, validateRequest, type Problem } from '../models/validateRequest';
@@ -34,7 +34,8 @@ export interface DownloadRequest {
   /** Continue from the bytes in `<targetPath>.part` (a download a killed process left) instead of truncating it. */
   resumeExisting?: boolean;
 }
-export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<{ path: string; bytes: number }>;
+/** `durable` (downloadOutput has it) settles once the file is on the disk; until then the output is `unsynced`. */
+export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<{ path: string; bytes: number; durable?: Promise<unknown> }>;
 
 /** Reads an input image for the wire body. The data URL lives only as long as the submit call. */
 export type ReadImageFn = (path: string, signal?: AbortSignal) => Promise<{ dataUrl: string; mimeType: string; bytes: number }>;
@@ -158,6 +159,8 @@ export class JobService extends Disposable {
 
   /** One download task per job at most: the exactly-once guard. */
   private readonly downloads = new Map<string, { promise: Promise<JobRecord>; controller: AbortController }>();
+  /** Saved outputs whose fsync is still running; each clears its output's `unsynced` when done. */
+  private readonly syncing = new Set<Promise<void>>();
   private readonly lastStates = new Map<string, JobState>();
   private readonly waiters = new Set<Waiter>();
   /** resumeAll() has run: from then on an interrupted download that was not picked up is an outcome. */
@@ -348,6 +351,7 @@ export class JobService extends Disposable {
     this.assertOpen();
     this.poller.start();
     this.resumed = true;
+    await this.checkUnsynced();
     for (const record of this.store.all()) {
       if (this.downloads.has(record.clientId)) {
         continue;
@@ -366,6 +370,53 @@ export class JobService extends Disposable {
     }
     for (const waiter of [...this.waiters]) {
       this.checkWaiters(waiter.clientId);
+    }
+  }
+
+  /** Clears the output's `unsynced` once its fsync has finished. */
+  private whenSynced(clientId: string, index: number, file: string, durable: Promise<unknown>): void {
+    const done = durable
+      .then(() => (this.store.get(clientId) ? this.store.update(clientId, (r) => clearUnsynced(r, index, file)) : undefined))
+      .then(
+        () => undefined,
+        // The store closed first (the app is stopping): the output stays `unsynced` and the next start checks it.
+        (error: unknown) => this.logger.debug(`Could not record that ${file} is on disk: ${describe(error)}`),
+      );
+    this.syncing.add(done);
+    void done.finally(() => this.syncing.delete(done));
+  }
+
+  /**
+   * Outputs saved while their fsync was still running when the app stopped (`unsynced`): a system crash in that
+   * window can leave a file shorter on disk than it was written. Complete ones are fsynced and kept; short ones go
+   * back to `downloading` with their bytes as the `.part`, so the download continues after them (resumeAll starts
+   * it); missing ones (moved or deleted since) are left alone.
+   */
+  private async checkUnsynced(): Promise<void> {
+    for (const record of this.store.all()) {
+      for (const output of record.outputs) {
+        const file = output.file;
+        if (output.unsynced !== true || file === undefined) continue;
+        try {
+          const outcome = await recheckSavedFile(file, output.bytes, this.logger);
+          if (outcome === 'short') {
+            this.logger.warn(
+              `${file} is shorter on disk than the ${output.bytes ?? '?'} bytes saved (the system stopped before it was written out); downloading the rest again.`,
+            );
+            await this.store.update(record.clientId, (r) => ({
+              state: 'downloading',
+              error: undefined,
+              errorKind: undefined,
+              outputs: mergeOutputs(r.outputs, { index: output.index, url: output.url, target: file }),
+            }));
+          } else {
+            if (outcome === 'missing') this.logger.info(`${file} was moved or deleted since it was saved; leaving it.`);
+            await this.store.update(record.clientId, (r) => clearUnsynced(r, output.index, file));
+          }
+        } catch (error) {
+          this.logger.warn(`Could not check ${file}, saved just before the app stopped: ${describe(error)}`);
+        }
+      }
     }
   }
 
@@ -590,7 +641,7 @@ export class JobService extends Disposable {
             throw error;
           }
         }
-        let result: { path: string; bytes: number };
+        let result: Awaited<ReturnType<DownloadFn>>;
         try {
           result = await this.downloadFn(api, {
             url,
@@ -607,10 +658,18 @@ export class JobService extends Disposable {
           }
           throw error;
         }
-        const output: JobOutput = { index, url, file: result.path, bytes: result.bytes, savedAt: this.clock.now() };
+        const output: JobOutput = {
+          index,
+          url,
+          file: result.path,
+          bytes: result.bytes,
+          savedAt: this.clock.now(),
+          ...(result.durable ? { unsynced: true } : {}),
+        };
         savedNow.push(index);
         // Persisted output by output, so a crash never downloads a saved one a second time.
         record = await this.store.update(clientId, (r) => ({ outputs: mergeOutputs(r.outputs, output) }));
+        if (result.durable) this.whenSynced(clientId, index, result.path, result.durable);
         this.logger.info(`Saved output ${index} of job ${jobId} to ${result.path} (${result.bytes} bytes).`);
       }
 
@@ -793,9 +852,10 @@ export class JobService extends Disposable {
     this.waiters.clear();
   }
 
-  /** Resolves when running downloads have settled (after `dispose`, or in tests). */
+  /** Resolves when running downloads and their fsyncs have settled (after `dispose`, or in tests). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.downloads.values()].map((d) => d.promise));
+    await Promise.allSettled([...this.syncing]);
   }
 }
 
@@ -808,6 +868,14 @@ export function parseJobId(input: string): string {
     throw new OpenRouterError('badRequest', `"${text.slice(0, 80)}" is not an OpenRouter job id (letters, digits, "-" or "_").`);
   }
   return id;
+}
+
+/** The patch that drops `unsynced` from output `index`, if it still names `file`. */
+function clearUnsynced(r: JobRecord, index: number, file: string): JobPatch | undefined {
+  const output = r.outputs.find((o) => o.index === index);
+  if (output?.unsynced !== true || output.file !== file) return undefined;
+  const { unsynced: _unsynced, ...rest } = output;
+  return { outputs: mergeOutputs(r.outputs, rest) };
 }
 
 function mergeOutputs(outputs: readonly JobOutput[], output: JobOutput): JobOutput[] {

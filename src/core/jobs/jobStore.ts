@@ -176,6 +176,7 @@ function buildRecordSchema() {
         bytes: optNumber,
         savedAt: optNumber,
         sidecar: optString,
+        unsynced: z.optional(z.boolean()),
       }),
     ),
     downloadAttempts: z.number(),
@@ -239,7 +240,7 @@ export function looksLikeRecord(value: unknown): value is JobRecord {
   for (const o of r.outputs as unknown[]) {
     if (!isPlain(o)) return false;
     const e = o as Record<string, unknown>;
-    if (!isNum(e.index) || !optStr(e.url) || !optStr(e.target) || !optStr(e.file) || !optNum(e.bytes) || !optNum(e.savedAt) || !optStr(e.sidecar)) {
+    if (!isNum(e.index) || !optStr(e.url) || !optStr(e.target) || !optStr(e.file) || !optNum(e.bytes) || !optNum(e.savedAt) || !optStr(e.sidecar) || !optBool(e.unsynced)) {
       return false;
     }
   }
@@ -280,6 +281,10 @@ function isPlain(value: unknown): value is object {
 function isNum(value: unknown): value is number {
   // zod's z.number() rejects NaN and infinities (JSON cannot hold them anyway).
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+function optBool(value: unknown): boolean {
+  return value === undefined || typeof value === 'boolean';
 }
 
 function optNum(value: unknown): boolean {
