@@ -59,16 +59,22 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   };
   const version = String((extension.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const logger = own(new HostLogger('OpenRouter Video'));
-  const credentials = own(new Credentials(extension.secrets));
-  const api = own(new ApiProvider(credentials, logger, `openrouter-video-vscode/${version} vscode/${vscode.version}`));
-  const catalog = own(new ModelCatalog(api, logger));
 
   const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
   // Finished jobs beyond the newest 200 live in jobs-archive.json, read when the Jobs view first draws: loading
-  // at activation costs the same with 50 jobs on record or 5,000.
-  const store = await JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger, undefined, {
+  // at activation costs the same with 50 jobs on record or 5,000. The read runs while what does not need the
+  // store is built (activate() waits for it).
+  const storeLoading = JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger, undefined, {
     archive: new FileStorage(path.join(storageDir, 'jobs-archive.json')),
   });
+  storeLoading.catch(() => undefined); // awaited below; this only keeps a throw before then from leaving it unhandled
+  const credentials = own(new Credentials(extension.secrets));
+  const api = own(new ApiProvider(credentials, logger, `openrouter-video-vscode/${version} vscode/${vscode.version}`));
+  const catalog = own(new ModelCatalog(api, logger));
+  own(new ModelsTreeProvider(catalog));
+  const timing = pollTiming();
+
+  const store = await storeLoading;
   let storeClosed: Promise<void> = Promise.resolve();
   own({ dispose: () => (storeClosed = store.dispose()) });
 
@@ -76,7 +82,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     api: () => api.get(),
     store,
     logger,
-    ...pollTiming(),
+    ...timing,
   });
   own(poller);
   const jobs = new JobService({
@@ -103,7 +109,6 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     jobs,
     revealJob: (clientId) => jobsTree.reveal(clientId),
   };
-  own(new ModelsTreeProvider(catalog));
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
   own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));

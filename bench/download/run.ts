@@ -25,8 +25,10 @@ interface Sample {
   bytes: number;
   /** Wall time of the transfer as the tool measures it (curl: time_total; node: around the call). */
   ms: number;
-  /** Node modes: when the last byte was written (the ext also fsyncs and renames after this). */
+  /** Node modes: when the last byte was written (the ext renames after this). */
   lastByteMs?: number;
+  /** ext modes: when the file's fsync had finished (`DownloadResult.durable`), the durability of curl + sync. */
+  durableMs?: number;
   /** Max RSS of the whole process (GNU time %M), KiB. */
   maxRssKiB: number;
   /** Node modes: RSS after loading modules, before the download; growth = VmHWM − that. */
@@ -41,6 +43,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
+const NODE_MODES = new Set(['ext', 'ext-warm', 'ext-base', 'guide', 'pipeline']);
 const BASELINE = arg('baseline', '');
 const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench', 'download', 'worker.js') : '';
 
@@ -58,6 +61,17 @@ function timed(command: string, args: string[]): Promise<{ stdout: string; stder
       resolve({ stdout, stderr: stderr.replace(/__MAXRSS__ \d+\n?/, ''), maxRssKiB: m ? Number(m[1]) : NaN, code: code ?? 1 });
     });
   });
+}
+
+/**
+ * Deletes the file and lets the disk settle before the next run: freeing a written GiB (this disk is mounted with
+ * `discard`) and the page cache's leftovers otherwise land on whichever candidate runs next (measured: the one
+ * after a deletion ran up to 2× slower, whichever it was).
+ */
+function settleDisk(target: string): void {
+  fs.rmSync(target, { force: true });
+  const synced = cp.spawnSync('sync');
+  if (synced.status !== 0) throw new Error(`sync failed: ${String(synced.stderr)}`);
 }
 
 async function runOne(mode: string, url: string, key: string, target: string): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
@@ -85,21 +99,23 @@ async function runOne(mode: string, url: string, key: string, target: string): P
       bytes: number;
       ms: number;
       lastByteMs: number;
+      durableMs?: number;
       baselineKiB: number;
       growthKiB: number;
       cpuMs: number;
     };
-    sample = { mode, bytes: out.bytes, ms: out.ms, lastByteMs: out.lastByteMs, maxRssKiB: r.maxRssKiB, baselineKiB: out.baselineKiB, growthKiB: out.growthKiB, cpuMs: out.cpuMs };
+    sample = { mode, bytes: out.bytes, ms: out.ms, lastByteMs: out.lastByteMs, durableMs: out.durableMs, maxRssKiB: r.maxRssKiB, baselineKiB: out.baselineKiB, growthKiB: out.growthKiB, cpuMs: out.cpuMs };
   }
   const size = fs.statSync(target).size;
   if (size !== sample.bytes) throw new Error(`${mode}: ${size} bytes on disk, reported ${sample.bytes}`);
-  fs.rmSync(target, { force: true });
+  settleDisk(target);
   return sample;
 }
 
 async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
-  const modes = arg('modes', 'ext,curl,curl-sync,guide,pipeline').split(',');
+  const modes = arg('modes', 'ext,ext-warm,curl,curl-sync,guide,pipeline').split(',');
+  for (const m of modes) if (!NODE_MODES.has(m) && m !== 'curl' && m !== 'curl-sync') throw new Error(`unknown mode ${m}`);
   if (BASELINE) {
     if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
     if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
@@ -121,7 +137,9 @@ async function main(): Promise<void> {
       // One untimed warm-up of each, so the page cache and the fake's JIT are in the same state for all.
       for (const mode of modes) await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
       for (let round = 1; round <= runsFor(sizeMiB); round++) {
-        for (const mode of modes) {
+        // The order turns by one each round, so no candidate always runs first or after the same one.
+        const order = modes.map((_, i) => modes[(i + round - 1) % modes.length]!);
+        for (const mode of order) {
           const s = await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
           samples.push({ ...s, sizeMiB, round });
           process.stderr.write(
@@ -149,9 +167,9 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
     const syncByRound = new Map(of('curl-sync').map((s) => [s.round, s]));
     lines.push(`\n### ${sizeMiB} MiB (${of(modes[0]!).length} runs each, alternating)\n`);
     lines.push(
-      '| | throughput MiB/s (start → file complete) | × curl (per round) | × curl + sync (per round) | to last byte written, ms | × curl, to last byte | peak RSS MiB | RSS growth MiB | CPU ms |',
+      '| | throughput MiB/s (start → file complete under its name) | × curl (per round) | to last byte written, ms | × curl, to last byte | to fsync done, ms | × curl + sync, to fsync done | peak RSS MiB | RSS growth MiB | CPU ms |',
     );
-    lines.push('|---|---|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const mode of modes) {
       const list = of(mode);
       const tput = summarise(list.map((s) => (s.bytes / MiB / s.ms) * 1000));
@@ -162,10 +180,13 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
         }),
       );
       const lastByte = summarise(list.map((s) => s.lastByteMs ?? NaN));
+      // Durable: curl + sync against the ext's fsync done (the old ext fsynced before it resolved: its `ms`).
+      const durableOf = (s: Sample) => (s.mode === 'curl-sync' ? s.ms : s.mode === 'ext-base' ? s.ms : (s.durableMs ?? NaN));
+      const durable = summarise(list.map(durableOf));
       const ratioSync = summarise(
         list.map((s) => {
           const c = syncByRound.get(s.round);
-          return c ? c.ms / s.ms : NaN;
+          return c ? c.ms / durableOf(s) : NaN;
         }),
       );
       const ratioLastByte = summarise(
@@ -177,9 +198,9 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
       const peak = summarise(list.map((s) => s.maxRssKiB / 1024));
       const growth = summarise(list.map((s) => (s.growthKiB ?? NaN) / 1024));
       const cpu = summarise(list.map((s) => s.cpuMs ?? NaN));
-      table.push({ sizeMiB, mode, tput, ratio, ratioSync, lastByte, ratioLastByte, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
+      table.push({ sizeMiB, mode, tput, ratio, ratioSync, lastByte, ratioLastByte, durable, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
       lines.push(
-        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${mode === 'curl-sync' ? '1' : fmt(ratioSync, 2)} | ${fmt(lastByte, 0)} | ${fmt(ratioLastByte, 2)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
+        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${fmt(lastByte, 0)} | ${fmt(ratioLastByte, 2)} | ${fmt(durable, 0)} | ${mode === 'curl-sync' ? '1' : fmt(ratioSync, 2)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
       );
     }
   }

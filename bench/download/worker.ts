@@ -1,8 +1,12 @@
 /**
  * One download in a fresh process, for a fair peak RSS. Usage:
  *   node out/bench/download/worker.js <ext|guide|pipeline> <url> <apiKey> <targetPath>
- * Prints one JSON line: { mode, bytes, ms, lastByteMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
- *   ext       the extension's downloader (src/core/download/downloader.ts) over its client (undici)
+ * Prints one JSON line: { mode, bytes, ms, lastByteMs, durableMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
+ *   ext       the extension's downloader (src/core/download/downloader.ts) over its client, the first download in
+ *             the process (cold code, as the first video of a session); `ms` ends when it resolves (the file is
+ *             complete under its name), `durableMs` when its fsync has finished (`DownloadResult.durable`)
+ *   ext-warm  the same after one untimed download of the same URL in the same process (as any later video: the
+ *             extension host is a long-lived process)
  *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
  *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
  * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
@@ -18,12 +22,14 @@ async function main(): Promise<void> {
   const headers = { Authorization: `Bearer ${apiKey}`, 'User-Agent': 'bench' };
 
   // Load everything the mode needs before the baseline.
-  let run: (onLastByte: () => void) => Promise<number>;
-  if (mode === 'ext') {
+  let run: (onLastByte: () => void) => Promise<{ bytes: number; durable?: Promise<unknown> }>;
+  let cleanup: () => Promise<void> | void = () => undefined;
+  if (mode === 'ext' || mode === 'ext-warm') {
     const { createVideoApi } = await import('../../src/core/api/openRouterClient.js');
     const { downloadOutput } = await import('../../src/core/download/downloader.js');
     const baseUrl = new URL('/api/v1', url).toString();
     const api = createVideoApi({ baseUrl, keyProvider: () => apiKey, userAgent: 'bench' });
+    cleanup = () => api.dispose();
     run = async (onLastByte) => {
       const result = await downloadOutput(api, {
         url,
@@ -32,9 +38,13 @@ async function main(): Promise<void> {
           if (total !== undefined && received === total) onLastByte();
         },
       });
-      await api.dispose();
-      return result.bytes;
+      return { bytes: result.bytes, durable: result.durable };
     };
+    if (mode === 'ext-warm') {
+      const warm = await run(() => undefined);
+      await warm.durable;
+      await fs.promises.rm(target, { force: true });
+    }
   } else if (mode === 'guide') {
     void globalThis.fetch; // Node loads its bundled undici on first touch
     run = async (onLastByte) => {
@@ -43,7 +53,7 @@ async function main(): Promise<void> {
       const buffer = Buffer.from(await res.arrayBuffer());
       onLastByte();
       await fs.promises.writeFile(target, buffer);
-      return buffer.length;
+      return { bytes: buffer.length };
     };
   } else if (mode === 'pipeline') {
     const { request } = await import('undici');
@@ -52,7 +62,7 @@ async function main(): Promise<void> {
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
       await pipeline(res.body, fs.createWriteStream(target));
       onLastByte();
-      return (await fs.promises.stat(target)).size;
+      return { bytes: (await fs.promises.stat(target)).size };
     };
   } else {
     throw new Error(`unknown mode ${mode}`);
@@ -66,8 +76,11 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let lastByte = NaN;
-  const bytes = await run(() => (lastByte = performance.now() - t0));
+  const { bytes, durable } = await run(() => (lastByte = performance.now() - t0));
   const ms = performance.now() - t0;
+  await durable;
+  const durableMs = performance.now() - t0;
+  await cleanup();
   const cpu = process.cpuUsage(cpu0);
   const mem = procMemory();
   const size = (await fs.promises.stat(target)).size;
@@ -78,6 +91,7 @@ async function main(): Promise<void> {
       bytes,
       ms,
       lastByteMs: lastByte,
+      durableMs: durable ? durableMs : undefined,
       baselineKiB: baseline,
       peakKiB: mem.hwmKiB,
       growthKiB: canReset ? mem.hwmKiB - baseline : NaN,

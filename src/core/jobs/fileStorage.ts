@@ -35,7 +35,12 @@ export class FileStorage implements JobStorage {
   constructor(readonly filePath: string) {}
 
   async read(): Promise<string | undefined> {
-    await this.removeStaleTemporaries();
+    // Side by side: the clean-up never touches the live file, and activation waits for this read.
+    const [text] = await Promise.all([this.readLive(), this.removeStaleTemporaries()]);
+    return text;
+  }
+
+  private async readLive(): Promise<string | undefined> {
     try {
       return await fs.readFile(this.filePath, 'utf8');
     } catch (error) {
