@@ -56,7 +56,15 @@ class StubApi implements VideoApi {
   constructor(
     readonly data: Buffer,
     readonly plans: CallPlan[] = [],
-    readonly options: { ranges?: boolean; contentType?: string; chunkSize?: number } = {},
+    readonly options: {
+      ranges?: boolean;
+      contentType?: string;
+      chunkSize?: number;
+      /** Chunk sizes in turn (instead of `chunkSize`). */
+      chunkSizes?: number[];
+      /** Every chunk is the same buffer, overwritten when the next one is asked for (as the real reader does). */
+      reuseBuffer?: boolean;
+    } = {},
   ) {}
 
   listModels(): never {
@@ -101,7 +109,8 @@ class StubApi implements VideoApi {
   }
 
   private body(slice: Buffer, plan: CallPlan, signal: AbortSignal | undefined): ContentResponse['body'] {
-    const chunkSize = this.options.chunkSize ?? 16 * 1024;
+    const sizes = this.options.chunkSizes ?? [this.options.chunkSize ?? 16 * 1024];
+    const shared = this.options.reuseBuffer ? Buffer.alloc(Math.max(...sizes)) : undefined;
     let destroyed: Error | undefined;
     let wake: (() => void) | undefined;
     const stops = [plan.resetAfter, plan.stallAfter, plan.endAfter].filter((n): n is number => n !== undefined);
@@ -111,11 +120,17 @@ class StubApi implements VideoApi {
     const record = (e: Error | undefined) => (this.destroyed[index] = e ?? new Error('destroyed'));
     async function* generate(): AsyncGenerator<Uint8Array> {
       let sent = 0;
-      while (sent < stopAt) {
+      for (let i = 0; sent < stopAt; i++) {
         if (destroyed) throw destroyed;
         if (signal?.aborted) throw new OpenRouterError('cancelled', 'aborted');
-        const n = Math.min(chunkSize, stopAt - sent);
-        yield slice.subarray(sent, sent + n);
+        const n = Math.min(sizes[i % sizes.length]!, stopAt - sent);
+        if (shared) {
+          slice.copy(shared, 0, sent, sent + n);
+          yield shared.subarray(0, n);
+          shared.fill(0xee); // the consumer asked for the next chunk: this one is gone
+        } else {
+          yield slice.subarray(sent, sent + n);
+        }
         sent += n;
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -221,6 +236,14 @@ describe('downloader', () => {
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0]);
       assert.equal(api.calls.length, 1);
       assert.equal(api.calls[0]!.offset, undefined);
+    });
+
+    it('writes large chunks as they are and gathers small ones, from a reader that reuses its buffer: byte-exact', async () => {
+      const data = mp4Like(3_000_001);
+      const sizes = [300 * 1024, 1024, 70 * 1024, 16 * 1024, 64 * 1024, 63 * 1024, 200 * 1024, 5];
+      const result = await run(new StubApi(data, [], { chunkSizes: sizes, reuseBuffer: true }));
+      assert.equal(result.bytes, data.length);
+      assert.ok((await fs.promises.readFile(target)).equals(data));
     });
 
     it('names the file once its last byte is written and fsyncs it afterwards: `durable` settles when that is done', async () => {

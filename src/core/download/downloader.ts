@@ -2,7 +2,9 @@
  * Saves one output of a completed job to disk, through `VideoApi.openContent` only.
  *
  * - Bytes go to `<target>.part` through one FileHandle, each write awaited before the next chunk is read
- *   (backpressure), in batches of at most `WRITE_BATCH_BYTES`: memory stays flat whatever the size.
+ *   (backpressure): memory stays flat whatever the size. A chunk of `DIRECT_WRITE_BYTES` or more (a plain
+ *   socket's read) is written as it is, with no copy; smaller ones (TLS records) are gathered into one batch of
+ *   `WRITE_BATCH_BYTES` first, so the disk is never asked for thousands of tiny writes.
  * - The body is checked before anything is kept: the content type must be video/* or a generic binary type
  *   (JSON, HTML, text → `badContent`), the first bytes must not be JSON/HTML, it must not be empty, and the
  *   byte count must match the advertised total.
@@ -36,7 +38,7 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Requests in all, first one included. Default 4. */
   maxAttempts?: number;
-  /** Called after each write (at most every `WRITE_BATCH_BYTES`) and at the end; `received` drops to 0 on a restart. */
+  /** Called after each write and at the end; `received` drops to 0 on a restart. */
   onProgress?: (received: number, total?: number) => void;
   logger?: Logger;
   /** Backoff sleep; rejects when `signal` aborts. Default: a real timer. */
@@ -72,6 +74,12 @@ export interface DownloadResult {
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const WRITE_BATCH_BYTES = 256 * 1024;
+/**
+ * Chunks at least this large skip the batch. bench/download measured 1 GiB at 0.92 × curl written straight from
+ * the reader's buffers against 0.70 × copied into the batch first (the copy, and a buffer the disk write reads
+ * cold from another core).
+ */
+const DIRECT_WRITE_BYTES = 64 * 1024;
 /** Bytes looked at before the first write to recognise a JSON/HTML body. */
 const SNIFF_BYTES = 64;
 const MAX_BACKOFF_MS = 8_000;
@@ -482,9 +490,8 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     );
 
     let fill = 0; // bytes waiting in `batch`
-    const flush = async () => {
-      if (fill === 0) return;
-      const data = batch.subarray(0, fill);
+    /** Checks and writes `data` at the end of the .part. */
+    const commit = async (data: Buffer) => {
       if (!sniffed) {
         sniffed = true;
         const nonVideo = sniffNonVideo(data.subarray(0, SNIFF_BYTES));
@@ -508,12 +515,23 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
         throw new DiskFailure(error);
       }
       received += data.length;
-      fill = 0;
       progress();
+    };
+    const flush = async () => {
+      if (fill === 0) return;
+      const data = batch.subarray(0, fill);
+      fill = 0;
+      await commit(data);
     };
 
     try {
       for await (const chunk of withStallAndAbort(response, stallTimeoutMs, signal)) {
+        if (chunk.length >= DIRECT_WRITE_BYTES) {
+          // Written as it is: it stays valid until the next chunk is asked for, which waits for this write.
+          await flush();
+          await commit(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+          continue;
+        }
         // Copied into the one batch buffer: no allocation per chunk, and a producer may reuse its chunk.
         for (let at = 0; at < chunk.length; ) {
           const n = Math.min(chunk.length - at, batch.length - fill);
