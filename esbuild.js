@@ -1,9 +1,9 @@
 // Bundles the extension. Three outputs, so activation stays light:
-//   dist/extension.js    - activate()/deactivate() only; loads the next one (see src/extension.ts for when)
+//   dist/extension.js    - activate()/deactivate() only; loads the next one through a V8 code cache
 //   dist/composition.js  - the composition root, views, store, poller (zod/mini only)
 //   dist/client.js       - the HTTP client (undici), loaded on the first network call
-// `require('./composition')` in extension.ts stays `require('./composition.js')`, and
-// `import('…/openRouterClient')` in the host is rewritten to `require('./client.js')`.
+// `import('…/openRouterClient')` in the host becomes a `require('./client.js')` (no `import()` left: the
+// composition bundle is compiled with node:vm, which has no loader for it).
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -16,19 +16,6 @@ const lazyClientPlugin = {
     build.onResolve({ filter: /core\/api\/openRouterClient(\.js)?$/ }, (args) => {
       if (args.kind === 'dynamic-import' && args.importer && !args.importer.endsWith('openRouterClient.ts')) {
         return { path: './client.js', external: true };
-      }
-      return undefined;
-    });
-  },
-};
-
-/** @type {import('esbuild').Plugin} */
-const lazyCompositionPlugin = {
-  name: 'lazy-composition',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/composition$/ }, (args) => {
-      if (args.kind === 'require-call' && args.importer.endsWith('extension.ts')) {
-        return { path: './composition.js', external: true };
       }
       return undefined;
     });
@@ -59,13 +46,13 @@ async function main() {
       ...common,
       entryPoints: { extension: 'src/extension.ts' },
       outdir: 'dist',
-      plugins: [lazyCompositionPlugin],
     }),
     esbuild.context({
       ...common,
       entryPoints: { composition: 'src/composition.ts' },
       outdir: 'dist',
       plugins: [lazyClientPlugin],
+      supported: { 'dynamic-import': false },
     }),
     esbuild.context({
       ...common,

@@ -1,42 +1,31 @@
 /**
  * The module VS Code loads: activate() and deactivate(), handing over to the composition root.
  *
- * The rest of the extension is a second bundle (dist/composition.js), evaluated from a timer queued as this
- * module loads instead of before activate() can run. VS Code loads an extension's code and prepares its
- * ExtensionContext side by side, and the context needs a round trip to the workbench (the extension's storage),
- * whose request VS Code sends on a timer it queued just before loading this module. Evaluating our code in the
- * next timer puts that work inside the round trip rather than in front of it: bench/activation measured the
- * first load → end of activate() going from load + round trip + activate() to about max(load, round trip) +
- * activate(). When the context is ready first (or the timer has not fired), activate() loads the bundle itself.
+ * The rest of the extension is a second bundle (dist/composition.js), loaded by activate() through a V8 code
+ * cache kept in the extension's global storage (src/codeCache.ts): from the second start on, neither loading it
+ * nor running activate() pays for parsing and compiling the code again.
  */
+import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { loadWithCodeCache, type LoadedModule } from './codeCache';
 import type { Composed, OpenRouterVideoApi } from './composition';
 
 type CompositionModule = typeof import('./composition');
 
-let composition: CompositionModule | undefined;
+/** The cache is written this long after activation, so that what the views ran at start-up is in it too. */
+const SAVE_CACHE_AFTER_MS = 3_000;
+
+let composition: LoadedModule<CompositionModule> | undefined;
 let root: Composed | undefined;
 
-function loadComposition(): CompositionModule {
-  // esbuild keeps this one require as a separate file (see esbuild.js): it is what the timer below loads early.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  composition ??= require('./composition') as CompositionModule;
-  return composition;
-}
-
-const preload = setTimeout(() => {
-  try {
-    loadComposition();
-  } catch {
-    // activate() loads it again and VS Code reports the error there.
-  }
-}, 0);
-preload.unref();
-
 export async function activate(context: vscode.ExtensionContext): Promise<OpenRouterVideoApi> {
-  clearTimeout(preload);
-  root = await loadComposition().compose(context);
+  composition ??= loadWithCodeCache<CompositionModule>(path.join(__dirname, 'composition.js'), path.join(context.globalStorageUri.fsPath, 'code-cache'));
+  const loaded = composition;
+  root = await loaded.exports.compose(context);
   context.subscriptions.push(root.disposable);
+  const save = setTimeout(() => void loaded.saveCache(), SAVE_CACHE_AFTER_MS);
+  save.unref();
+  context.subscriptions.push({ dispose: () => clearTimeout(save) });
   return root.api;
 }
 

@@ -6,7 +6,6 @@
  * query string or user info of the callback URL, no provider option whose name looks like a credential, and
  * every string passes through `redact`. No absolute paths either: the output is named by file name only.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
@@ -208,7 +207,7 @@ export function sidecarPathFor(videoPath: string): string {
 export async function writeSidecar(videoPath: string, sidecar: object): Promise<string> {
   const target = sidecarPathFor(path.resolve(videoPath));
   const folder = path.dirname(target);
-  const tmp = path.join(folder, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(folder, `.${path.basename(target)}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
   const text = `${JSON.stringify(sidecar, null, 2)}\n`;
   let handle: fs.promises.FileHandle | undefined;
   try {

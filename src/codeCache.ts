@@ -1,0 +1,90 @@
+/**
+ * Loads a CommonJS bundle compiled with a V8 code cache, so that from the second start on the extension's code is
+ * not parsed and compiled again (VS Code does the same for its own code). bench/activation: loading the composition
+ * bundle and running activate() are mostly compilation on a cold start.
+ *
+ * - The cache lives in a folder of the caller's choosing (the extension's global storage), one file per bundle,
+ *   named after the bundle's size and modification time, V8's version and the CPU architecture. The name carries
+ *   the file's identity because V8 checks only the source's length before it trusts a cache.
+ * - A missing, unreadable or rejected cache costs nothing but the ordinary compile; `saveCache()` then writes a
+ *   fresh one (temporary file, then rename: a window starting meanwhile never reads half a file) and removes the
+ *   bundle's older caches.
+ * - If the file cannot be compiled this way at all, plain `require` loads it.
+ */
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+export interface LoadedModule<T> {
+  readonly exports: T;
+  /** 'cache': compiled from the code cache; 'source': no usable cache (yet); 'require': loaded by plain require. */
+  readonly compiledWith: 'cache' | 'source' | 'require';
+  /**
+   * Writes the code cache when this load had none it could use: call it once the code that matters has run
+   * (V8 includes every function compiled so far). Never rejects.
+   */
+  saveCache(): Promise<void>;
+}
+
+type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModule<T> {
+  let source: string;
+  let cacheFile: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+    const stat = fs.statSync(file);
+    cacheFile = path.join(cacheDir, `${cachePrefix(file)}${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.versions.v8}-${process.arch}.bin`);
+  } catch {
+    return plainRequire<T>(file);
+  }
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // None yet.
+  }
+  let script: vm.Script;
+  try {
+    script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  } catch {
+    return plainRequire<T>(file);
+  }
+  const module = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as CommonJsWrapper;
+  // A require of the file's own: VS Code hands each extension its own `vscode` API by the requiring file's path.
+  wrapper.call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  const usedCache = cachedData !== undefined && script.cachedDataRejected !== true;
+  return {
+    exports: module.exports as T,
+    compiledWith: usedCache ? 'cache' : 'source',
+    saveCache: async () => {
+      if (usedCache) return;
+      try {
+        const data = script.createCachedData();
+        await fs.promises.mkdir(cacheDir, { recursive: true });
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        await fs.promises.writeFile(temporary, data);
+        await fs.promises.rename(temporary, cacheFile);
+        const prefix = cachePrefix(file);
+        for (const name of await fs.promises.readdir(cacheDir)) {
+          const full = path.join(cacheDir, name);
+          if (name.startsWith(prefix) && name.endsWith('.bin') && full !== cacheFile) await fs.promises.rm(full, { force: true });
+        }
+      } catch {
+        // No cache this time (read-only storage, disk full): the next start compiles as usual.
+      }
+    },
+  };
+}
+
+function cachePrefix(file: string): string {
+  return `${path.basename(file)}.`;
+}
+
+function plainRequire<T>(file: string): LoadedModule<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = require(file) as T;
+  return { exports, compiledWith: 'require', saveCache: () => Promise.resolve() };
+}
