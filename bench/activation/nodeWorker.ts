@@ -16,6 +16,18 @@ async function main(): Promise<void> {
   const packageJSON = JSON.parse(fs.readFileSync(path.join(extDir, 'package.json'), 'utf8')) as unknown;
   const context = fakeExtensionContext(storageDir, packageJSON);
   const main = path.join(extDir, 'dist', 'extension.js');
+  // dist/composition.js is compiled through node:vm (with its code cache), not the CommonJS loader: record it.
+  const compiled: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vmModule = require('node:vm') as { Script: typeof import('node:vm').Script };
+  const OriginalScript = vmModule.Script;
+  vmModule.Script = class extends OriginalScript {
+    constructor(code: string, options?: import('node:vm').ScriptOptions | string) {
+      super(code, options);
+      const filename = typeof options === 'string' ? options : options?.filename;
+      if (filename) compiled.push(filename);
+    }
+  };
 
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,7 +38,7 @@ async function main(): Promise<void> {
   // Let anything activate() left running settle, then see what it loaded.
   await new Promise((r) => setTimeout(r, 200));
   const distDir = path.join(extDir, 'dist') + path.sep;
-  const loaded = Object.keys(require.cache)
+  const loaded = [...Object.keys(require.cache), ...compiled]
     .filter((f) => f.startsWith(distDir))
     .map((f) => ({ name: path.relative(extDir, f), bytes: fs.statSync(f).size }));
   const undiciLoaded = Object.keys(require.cache).some((f) => /undici/.test(f));

@@ -60,7 +60,8 @@ interface HostResult {
   [key: string]: unknown;
 }
 
-async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMarker: boolean): Promise<HostResult> {
+/** `reuseRoot`: start again on the user data, extensions and workspace folders of an earlier run (a later start). */
+async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMarker: boolean, reuseRoot?: string): Promise<HostResult> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startCodeServer } = require(path.join(REPO_ROOT, 'scripts', 'codeServer.js')) as {
     startCodeServer(o: Record<string, unknown>): Promise<{ workbenchUrl(o: Record<string, unknown>): string; stop(): Promise<void> }>;
@@ -70,9 +71,9 @@ async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMa
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   ensureTestHost();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-host-'));
+  const root = reuseRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-host-'));
   const workspace = path.join(root, 'workspace');
-  fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  if (!fs.existsSync(workspace)) fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   if (withMarker) {
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(workspace, MARKER), 'bench\n');
@@ -80,7 +81,7 @@ async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMa
   const server = await startCodeServer({
     userDataDir: path.join(root, 'user-data'),
     extensionsDir: path.join(root, 'extensions'),
-    env: { ORV_BENCH_MODE: mode, ORV_BENCH_EXT_ID: EXT_ID, OPENROUTER_API_KEY: 'sk-or-v1-bench-not-a-key' },
+    env: { ORV_BENCH_MODE: mode, ORV_BENCH_EXT_ID: EXT_ID, OPENROUTER_API_KEY: 'sk-or-v1-bench-not-a-key', ORV_BENCH_LINGER_MS: '2500' },
     // Nothing listens on port 9: the extension can never reach a real API from a bench.
     settings: { 'openrouterVideo.apiBaseUrl': 'http://127.0.0.1:9/api/v1' },
   });
@@ -110,11 +111,12 @@ async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMa
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), 120_000).unref());
     const code = await Promise.race([exited, timeout]);
     if (code !== 0 || !result) return { mode, error: `exit ${code}, result ${JSON.stringify(result)}` };
-    return { ...result, withMarker };
+    const cacheDir = path.join(root, 'user-data', 'User', 'globalStorage', EXT_ID, 'code-cache');
+    return { ...result, withMarker, codeCacheAfter: fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : [] };
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    if (!reuseRoot) fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -123,11 +125,25 @@ interface Measured {
   ext: BuiltExtension;
   node: NodeRun[];
   startup: HostResult[];
+  /** First start on a fresh user-data folder (no code cache yet). */
   activate: HostResult[];
+  /** The next start on the same folders (the code cache the first one wrote). */
+  activateLater: HostResult[];
+}
+
+function hostRows(label: string, runs: HostResult[]): string[] {
+  const hs = (k: string) => summarise(runs.map((r) => Number(r[k])));
+  return [
+    `| extension host, ${label}: require(dist/extension.js) | ${fmt(hs('requireMs'), 1, ' ms')} | |`,
+    `| … VS Code's own work between that and the activate() call | ${fmt(hs('hostGapMs'), 1, ' ms')} | |`,
+    `| … activate() call → resolved (loads dist/composition.js) | ${fmt(hs('activateMs'), 1, ' ms')} | |`,
+    `| … the extension's own work (load + activate()) | ${fmt(hs('loadPlusActivateMs'), 1, ' ms')} | |`,
+    `| **… first module load → end of activate()** | ${fmt(hs('firstLoadToActivateEndMs'), 1, ' ms')} | ≤ 20 ms |`,
+  ];
 }
 
 function report(m: Measured): { lines: string[]; data: Record<string, unknown> } {
-  const { ext, node, startup, activate } = m;
+  const { ext, node, startup, activate, activateLater } = m;
   const nodeLoaded = node[0]!.loaded;
   const ns = (k: 'requireMs' | 'activateMs' | 'totalMs') => summarise(node.map((r) => r[k]));
   const ok = activate.filter((r) => !r.error);
@@ -144,12 +160,9 @@ function report(m: Measured): { lines: string[]; data: Record<string, unknown> }
     `| plain Node (${node.length} runs): require(dist/extension.js) | ${fmt(ns('requireMs'), 1, ' ms')} | |`,
     `| plain Node: activate() | ${fmt(ns('activateMs'), 1, ' ms')} | |`,
     `| plain Node: load + activate() | ${fmt(ns('totalMs'), 1, ' ms')} | ≤ 20 ms |`,
-    `| extension host (${ok.length} runs): require(dist/extension.js) | ${fmt(hs('requireMs'), 1, ' ms')} | |`,
-    `| extension host: require(dist/composition.js); loaded before activate() was called in | ${fmt(hs('compositionMs'), 1, ' ms')}; ${ok.filter((r) => r.compositionBeforeActivate === true).length} of ${ok.length} runs | |`,
-    `| extension host: VS Code's wait between the first load and the activate() call | ${fmt(hs('hostGapMs'), 1, ' ms')} | |`,
-    `| extension host: activate() call → resolved | ${fmt(hs('activateMs'), 1, ' ms')} | |`,
-    `| extension host: the extension's own work (its loads + activate()) | ${fmt(hs('loadPlusActivateMs'), 1, ' ms')} | |`,
-    `| **extension host: first module load → end of activate()** | ${fmt(hs('firstLoadToActivateEndMs'), 1, ' ms')} | ≤ 20 ms |`,
+    ...hostRows(`first start (${ok.length} runs, no code cache yet)`, ok),
+    ...hostRows(`later start (${activateLater.filter((r) => !r.error).length} runs, same folders)`, activateLater.filter((r) => !r.error)),
+    `| code cache written by the first start / found by the later one | ${ok.filter((r) => ((r.codeCacheAfter as string[] | undefined) ?? []).length > 0).length} of ${ok.length} | |`,
     `| VS Code's marks: willLoadExtensionCode → didLoadExtensionCode / willActivate → didActivate | ${fmt(hs('vscodeLoadMs'), 0, ' ms')} / ${fmt(hs('vscodeActivateMs'), 0, ' ms')} | |`,
     `| secret storage read during activate() (an RPC to the workbench) | ${fmt(summarise(ok.flatMap((r) => (r.secretCalls as number[] | undefined) ?? [])), 1, ' ms')} | |`,
     `| code loaded at activation (plain Node / host) | ${nodeLoaded.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')} / ${atActivation.map((f) => f.name).join(', ') || 'n/a'} (${kib(atActivation)} KiB) | ≤ 150 KB |`,
@@ -157,22 +170,22 @@ function report(m: Measured): { lines: string[]; data: Record<string, unknown> }
     `| active after start-up, workspace without marker (${startup.filter((r) => !r.withMarker).length} runs) | ${startup.filter((r) => !r.withMarker).map((r) => String(r.activeAfterSettle)).join(', ')}; files loaded: ${startup.filter((r) => !r.withMarker).map((r) => (r.loaded as unknown[] | undefined)?.length ?? 'n/a').join(', ')} | false; 0 |`,
     `| control: active after start-up with the marker | ${startup.filter((r) => r.withMarker).map((r) => `${String(r.activeAfterSettle)} (VS Code: load → activated ${Number(r.vscodeActivationMs).toFixed(0)} ms)`).join(', ')} | true |`,
   ];
-  return { lines, data: { label: m.label, sizes: Object.fromEntries(ext.files.map((f) => [f.name, f.bytes])), node, startup, activate } };
+  return { lines, data: { label: m.label, sizes: Object.fromEntries(ext.files.map((f) => [f.name, f.bytes])), node, startup, activate, activateLater } };
 }
 
 async function main(): Promise<void> {
   const nodeN = Number(arg('node-runs', '21'));
   const hostN = Number(arg('host-runs', '9'));
   const baselineDir = arg('baseline', '');
-  const subjects: Measured[] = [{ label: 'this checkout', ext: buildProductionExtension(), node: [], startup: [], activate: [] }];
-  if (baselineDir) subjects.push({ label: `baseline (${baselineDir})`, ext: buildProductionExtension(path.resolve(baselineDir)), node: [], startup: [], activate: [] });
+  const subjects: Measured[] = [{ label: 'this checkout', ext: buildProductionExtension(), node: [], startup: [], activate: [], activateLater: [] }];
+  if (baselineDir) subjects.push({ label: `baseline (${baselineDir})`, ext: buildProductionExtension(path.resolve(baselineDir)), node: [], startup: [], activate: [], activateLater: [] });
   try {
     for (const s of subjects) {
       process.stderr.write(`  ${s.label}: ${s.ext.files.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)} KiB`).join(', ')}\n`);
     }
     for (let i = 0; i < nodeN; i++) for (const s of subjects) s.node.push(...nodeRuns(s.ext, 1));
     if (!process.argv.includes('--no-host')) {
-      for (const withMarker of [false, false, true]) {
+      for (const withMarker of process.argv.includes('--no-startup') ? [] : [false, false, true]) {
         for (const s of subjects) {
           const r = await hostRun(s.ext, 'startup', withMarker);
           s.startup.push(r);
@@ -181,28 +194,36 @@ async function main(): Promise<void> {
       }
       for (let i = 0; i < hostN; i++) {
         for (const s of subjects) {
-          const r = await hostRun(s.ext, 'activate', false);
-          s.activate.push(r);
-          process.stderr.write(
-            `  ${s.label} host activate #${i + 1}: require ${Number(r.requireMs).toFixed(1)} ms + activate() ${Number(r.activateMs).toFixed(1)} ms ` +
-              `(composition ${Number(r.compositionMs).toFixed(1)} ms${r.compositionBeforeActivate === true ? ' in the wait' : ''}; ` +
-              `first load → end of activate ${Number(r.firstLoadToActivateEndMs).toFixed(1)} ms) ${r.error ?? ''}\n`,
-          );
+          // A first start on fresh folders, then the next start on the same ones.
+          const root = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-host-'));
+          try {
+            for (const [list, when] of [[s.activate, 'first'], [s.activateLater, 'later']] as const) {
+              const r = await hostRun(s.ext, 'activate', false, root);
+              list.push(r);
+              process.stderr.write(
+                `  ${s.label} host activate #${i + 1} (${when} start): require ${Number(r.requireMs).toFixed(1)} ms + activate() ${Number(r.activateMs).toFixed(1)} ms ` +
+                  `(first load → end of activate ${Number(r.firstLoadToActivateEndMs).toFixed(1)} ms; cache after: ${String((r.codeCacheAfter as string[] | undefined)?.length ?? 0)}) ${r.error ?? ''}\n`,
+              );
+            }
+          } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+          }
         }
       }
     }
     const reports = subjects.map(report);
     if (subjects.length === 2) {
-      const ratio = (k: string) => {
-        const a = summarise(subjects[0]!.activate.filter((r) => !r.error).map((r) => Number(r[k]))).median;
-        const b = summarise(subjects[1]!.activate.filter((r) => !r.error).map((r) => Number(r[k]))).median;
+      const ratio = (k: string, list: 'activate' | 'activateLater' = 'activate') => {
+        const a = summarise(subjects[0]![list].filter((r) => !r.error).map((r) => Number(r[k]))).median;
+        const b = summarise(subjects[1]![list].filter((r) => !r.error).map((r) => Number(r[k]))).median;
         return (a / b).toFixed(2);
       };
       const nodeRatio = (summarise(subjects[0]!.node.map((r) => r.totalMs)).median / summarise(subjects[1]!.node.map((r) => r.totalMs)).median).toFixed(2);
       reports[0]!.lines.push(
         '',
-        `This checkout ÷ baseline, medians of alternating runs: plain Node load + activate() ×${nodeRatio}; extension host require ×${ratio('requireMs')}, ` +
-          `activate() ×${ratio('activateMs')}, own work ×${ratio('loadPlusActivateMs')}, first load → end of activate() ×${ratio('firstLoadToActivateEndMs')}.`,
+        `This checkout ÷ baseline, medians of alternating runs: plain Node load + activate() ×${nodeRatio}; extension host, first start: ` +
+          `own work ×${ratio('loadPlusActivateMs')}, first load → end of activate() ×${ratio('firstLoadToActivateEndMs')}; later start: ` +
+          `own work ×${ratio('loadPlusActivateMs', 'activateLater')}, first load → end of activate() ×${ratio('firstLoadToActivateEndMs', 'activateLater')}.`,
       );
     }
     const file = writeResult('activation', { machine: machine(), subjects: reports.map((r) => r.data) });
