@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
+import type * as vm from 'node:vm';
 import * as vscode from 'vscode';
 
 function hrWall(): number {
@@ -31,8 +31,11 @@ function vscodeMarks(id: string): Record<string, number> {
 /** Files compiled through node:vm (the extension loads dist/composition.js so, with its code cache). */
 const compiledByVm: string[] = [];
 function recordVmScripts(): void {
-  const original = vm.Script;
-  (vm as { Script: typeof vm.Script }).Script = class extends original {
+  // The module object itself (an `import * as` namespace is read-only).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vmModule = require('node:vm') as { Script: typeof vm.Script };
+  const original = vmModule.Script;
+  vmModule.Script = class extends original {
     constructor(code: string, options?: vm.ScriptOptions | string) {
       super(code, options);
       const filename = typeof options === 'string' ? options : options?.filename;
