@@ -6,11 +6,13 @@
 //
 //   download    the extension's downloader vs curl -s -o vs the OpenRouter guide's arrayBuffer + writeFile
 //               (and undici → fs pipeline), 64 MiB and 1 GiB from the fake OpenRouter on loopback
-//               [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,curl,guide,pipeline]
+//               [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,ext-warm,curl,curl-sync,guide,pipeline]
+//               [--baseline <compiled checkout>]
 //   polling     200 concurrent jobs through the real JobPoller + client against the fake; 429 Retry-After
 //               [--jobs 200] [--scenario AB]
 //   activation  production bundle: plain Node with a stubbed vscode, and the real VS Code 1.100.3 extension
-//               host (code-server + headless Chromium) [--node-runs 21] [--host-runs 9] [--no-host]
+//               host (code-server + headless Chromium), a first and a later start each [--node-runs 21]
+//               [--host-runs 9] [--no-host] [--no-startup] [--baseline <checkout>]
 //   history     5,000 job records: JobStore.load and the Jobs tree [--records 5000] [--runs 11]
 'use strict';
 
