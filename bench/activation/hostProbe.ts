@@ -10,6 +10,7 @@
  *   ORV_BENCH_EXT_ID the extension id; ORV_BENCH_SETTLE_MS how long to wait in 'startup' (default 5000).
  */
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import Module from 'node:module';
 import * as path from 'node:path';
 import type * as vm from 'node:vm';
@@ -145,9 +146,25 @@ export async function run(): Promise<void> {
   M._load = hook;
   recordVmScripts();
   const before = ext.isActive;
+  // ORV_BENCH_CPU_PROFILE=<file>: a CPU profile of the activation (the host's thread, 50 µs samples).
+  const profileTo = process.env.ORV_BENCH_CPU_PROFILE;
+  const session = profileTo ? new inspector.Session() : undefined;
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 50 });
+    await post('Profiler.start');
+  }
   const called = hrWall();
   await ext.activate();
   const resolved = hrWall();
+  if (session && profileTo) {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(profileTo, JSON.stringify(profile));
+    session.disconnect();
+  }
   const loadedAtActivation = loadedFrom(extDir);
   const marks = vscodeMarks(id);
 

@@ -81,7 +81,7 @@ async function hostRun(ext: BuiltExtension, mode: 'startup' | 'activate', withMa
   const server = await startCodeServer({
     userDataDir: path.join(root, 'user-data'),
     extensionsDir: path.join(root, 'extensions'),
-    env: { ORV_BENCH_MODE: mode, ORV_BENCH_EXT_ID: EXT_ID, OPENROUTER_API_KEY: 'sk-or-v1-bench-not-a-key', ORV_BENCH_LINGER_MS: '2500' },
+    env: { ORV_BENCH_MODE: mode, ORV_BENCH_EXT_ID: EXT_ID, OPENROUTER_API_KEY: 'sk-or-v1-bench-not-a-key', ORV_BENCH_LINGER_MS: '2500', ...(process.env.ORV_BENCH_CPU_PROFILE ? { ORV_BENCH_CPU_PROFILE: process.env.ORV_BENCH_CPU_PROFILE } : {}) },
     // Nothing listens on port 9: the extension can never reach a real API from a bench.
     settings: { 'openrouterVideo.apiBaseUrl': 'http://127.0.0.1:9/api/v1' },
   });
