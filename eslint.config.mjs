@@ -10,6 +10,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      // `import vscode = require('vscode')`: the bundle then takes VS Code's API object as it is, where
+      // `import * as vscode` made esbuild copy its ~250 properties into a new object in each of 18 modules
+      // at activation (~1.5 ms in bench/activation's CPU profile).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$'] }],
     },
   },
   {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from './core/api/errors';
 import { FileStorage } from './core/jobs/fileStorage';
 import { JobPoller, type JobPollerSettings } from './core/jobs/jobPoller';

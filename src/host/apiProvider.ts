@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoApi } from '../core/api/videoApi';
 import { OpenRouterError } from '../core/api/errors';
 import { resolveProxy, type ResolvedProxy } from '../core/api/proxySettings';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../core/api/errors';
 import { Commands } from '../ids';
 import type { Logger } from '../core/shared/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { redact, type Logger } from '../core/shared/logger';
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { isActive } from '../core/jobs/jobRecord';
 import type { JobStore } from '../core/jobs/jobStore';

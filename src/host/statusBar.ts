@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isActive } from '../core/jobs/jobRecord';
 import type { JobStore } from '../core/jobs/jobStore';
 import { Views } from '../ids';

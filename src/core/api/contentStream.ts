@@ -25,7 +25,10 @@ export interface StreamRequestOptions {
   signal?: AbortSignal;
   /** No body bytes for this long while the consumer is waiting → an error with code UND_ERR_BODY_TIMEOUT. */
   bodyTimeoutMs: number;
-  /** Default 256 KiB. */
+  /**
+   * Default 1 MiB: a socket read fills what the kernel has (~100-200 KiB on loopback), and fewer reads and disk
+   * writes per MiB made 64 MiB 62 ms instead of 78 ms against curl's 57 (bench/download's stream harness, warm).
+   */
   bufferBytes?: number;
   /** Reused buffers to start with (at least 3; more are made only if a TLS socket keeps delivering). Default 4. */
   buffers?: number;
@@ -110,7 +113,7 @@ class ResponseReader {
     private readonly url: URL,
     private readonly options: StreamRequestOptions,
   ) {
-    this.slotBytes = Math.max(16 * 1024, options.bufferBytes ?? 256 * 1024);
+    this.slotBytes = Math.max(16 * 1024, options.bufferBytes ?? 1024 * 1024);
     const count = Math.max(3, options.buffers ?? 4);
     this.slots = Array.from({ length: count }, () => Buffer.allocUnsafe(this.slotBytes));
     this.outstanding = new Array<number>(count).fill(0);

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Commands, type CommandId } from '../../ids';
 import { showError } from '../errorPresenter';
 import type { HostContext } from '../hostContext';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { HostContext } from '../hostContext';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobRecord, JobState } from '../../core/jobs/jobRecord';
 import { isActive } from '../../core/jobs/jobRecord';
 import { Commands } from '../../ids';
