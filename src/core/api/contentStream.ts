@@ -26,8 +26,8 @@ export interface StreamRequestOptions {
   /** No body bytes for this long while the consumer is waiting → an error with code UND_ERR_BODY_TIMEOUT. */
   bodyTimeoutMs: number;
   /**
-   * Default 1 MiB: a socket read fills what the kernel has (~100-200 KiB on loopback), and fewer reads and disk
-   * writes per MiB made 64 MiB 62 ms instead of 78 ms against curl's 57 (bench/download's stream harness, warm).
+   * Default 1 MiB (was 256 KiB): a read takes what the kernel has, and the downloader writes large reads as they
+   * are, so larger buffers mean fewer reads and disk writes per MiB (BENCHMARKS.md, section 1).
    */
   bufferBytes?: number;
   /** Reused buffers to start with (at least 3; more are made only if a TLS socket keeps delivering). Default 4. */

@@ -75,9 +75,8 @@ export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const WRITE_BATCH_BYTES = 256 * 1024;
 /**
- * Chunks at least this large skip the batch. bench/download measured 1 GiB at 0.92 × curl written straight from
- * the reader's buffers against 0.70 × copied into the batch first (the copy, and a buffer the disk write reads
- * cold from another core).
+ * Chunks at least this large skip the batch: copying each read into it first cost a quarter of the time of a
+ * 1 GiB download (BENCHMARKS.md, section 1).
  */
 const DIRECT_WRITE_BYTES = 64 * 1024;
 /** Bytes looked at before the first write to recognise a JSON/HTML body. */
