@@ -4,8 +4,10 @@
  * bundle and running activate() are mostly compilation on a cold start.
  *
  * - The cache lives in a folder of the caller's choosing (the extension's global storage), one file per bundle,
- *   named after the bundle's size and modification time, V8's version and the CPU architecture. The name carries
- *   the file's identity because V8 checks only the source's length before it trusts a cache.
+ *   named after the bundle's size, inode, modification and change times (read through the same descriptor as the
+ *   source), V8's version and the CPU architecture. The name carries the file's identity because V8 checks only the
+ *   source's length before it trusts a cache; the change time moves on any rewrite, even one that restores the
+ *   modification time. It is fsynced before it gets its name: a torn cache of the right length is never there.
  * - A missing, unreadable or rejected cache costs nothing but the ordinary compile; `saveCache()` then writes a
  *   fresh one (temporary file, then rename: a window starting meanwhile never reads half a file) and removes the
  *   bundle's older caches.
@@ -32,12 +34,17 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModule<T> {
   let source: string;
   let cacheFile: string;
+  let fd: number | undefined;
   try {
-    source = fs.readFileSync(file, 'utf8');
-    const stat = fs.statSync(file);
-    cacheFile = path.join(cacheDir, `${cachePrefix(file)}${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.versions.v8}-${process.arch}.bin`);
+    fd = fs.openSync(file, 'r');
+    const stat = fs.fstatSync(fd);
+    source = fs.readFileSync(fd, 'utf8');
+    const identity = [stat.size, stat.ino, Math.trunc(stat.mtimeMs), Math.trunc(stat.ctimeMs), process.versions.v8, process.arch].join('-');
+    cacheFile = path.join(cacheDir, `${cachePrefix(file)}${identity}.bin`);
   } catch {
     return plainRequire<T>(file);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   let cachedData: Buffer | undefined;
   try {
@@ -65,7 +72,13 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModu
         const data = script.createCachedData();
         await fs.promises.mkdir(cacheDir, { recursive: true });
         const temporary = `${cacheFile}.${process.pid}.tmp`;
-        await fs.promises.writeFile(temporary, data);
+        const handle = await fs.promises.open(temporary, 'w');
+        try {
+          await handle.writeFile(data);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
         await fs.promises.rename(temporary, cacheFile);
         const prefix = cachePrefix(file);
         for (const name of await fs.promises.readdir(cacheDir)) {

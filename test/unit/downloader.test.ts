@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
 import type { ContentRequest, ContentResponse, VideoApi } from '../../src/core/api/videoApi';
 import { createVideoApi } from '../../src/core/api/openRouterClient';
-import { downloadOutput, recheckSavedFile, type DownloadOptions, type DownloadResult } from '../../src/core/download/downloader';
+import { downloadOutput, keepAsPartial, recheckSavedFile, type DownloadOptions, type DownloadResult } from '../../src/core/download/downloader';
 import { partPathFor, reserveUniquePath } from '../../src/core/download/fileNames';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
 
@@ -179,7 +179,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** The result without its `durable` promise, once that has settled with a successful fsync. */
 async function whenDurable(result: DownloadResult): Promise<Omit<DownloadResult, 'durable'>> {
   const { durable, ...rest } = result;
-  assert.equal(await durable, true, 'the fsync succeeded');
+  assert.equal(await durable, 'synced', 'the fsync succeeded');
   return rest;
 }
 
@@ -267,7 +267,7 @@ describe('downloader', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         assert.equal(settled, false, '`durable` waits for the fsync');
         releaseSync();
-        assert.equal(await result.durable, true);
+        assert.equal(await result.durable, 'synced');
         assert.deepEqual(seenAtSync, [{ named: true, size: data.length }], 'one fsync, of the named, complete file');
       } finally {
         restore();
@@ -275,20 +275,22 @@ describe('downloader', () => {
       }
     });
 
-    it('a file system that cannot fsync: the file is saved all the same and `durable` says false', async () => {
-      const data = mp4Like(50_000);
-      const restore = await patchSync(dir, async () => {
-        throw Object.assign(new Error('EINVAL: invalid argument, fsync'), { code: 'EINVAL' });
+    for (const [code, outcome] of [['EINVAL', 'unsupported'], ['EIO', 'failed']] as const) {
+      it(`an fsync that fails with ${code}: the file is saved all the same and \`durable\` says ${outcome}`, async () => {
+        const data = mp4Like(50_000);
+        const restore = await patchSync(dir, async () => {
+          throw Object.assign(new Error(`${code}: fsync`), { code });
+        });
+        try {
+          const result = await run(new StubApi(data));
+          assert.equal(await result.durable, outcome);
+          assert.ok((await fs.promises.readFile(target)).equals(data));
+          assert.deepEqual(await listDir(dir), ['clip.mp4']);
+        } finally {
+          restore();
+        }
       });
-      try {
-        const result = await run(new StubApi(data));
-        assert.equal(await result.durable, false);
-        assert.ok((await fs.promises.readFile(target)).equals(data));
-        assert.deepEqual(await listDir(dir), ['clip.mp4']);
-      } finally {
-        restore();
-      }
-    });
+    }
 
     for (const type of ['video/mp4', 'video/webm', 'application/octet-stream', 'video/mp4; codecs="avc1.42E01E"', 'VIDEO/MP4']) {
       it(`accepts content type ${type}`, async () => {
@@ -845,12 +847,23 @@ describe('downloader', () => {
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
     });
 
-    it('a shorter file (what a system crash can leave) goes back to <file>.part, its bytes kept for a resume', async () => {
+    it('a shorter file (what a system crash can leave) is short; keepAsPartial moves it back to <file>.part, bytes kept', async () => {
       const data = mp4Like(5000);
       await fs.promises.writeFile(target, data.subarray(0, 1200));
       assert.equal(await recheckSavedFile(target, 5000), 'short');
+      assert.deepEqual(await listDir(dir), ['clip.mp4'], 'the check moves nothing');
+      await keepAsPartial(target);
       assert.deepEqual(await listDir(dir), ['clip.mp4.part']);
       assert.ok((await fs.promises.readFile(partPathFor(target))).equals(data.subarray(0, 1200)));
+    });
+
+    it('an empty file is short even when the size on record is unknown; a read-only whole file is complete', async () => {
+      await fs.promises.writeFile(target, Buffer.alloc(0));
+      assert.equal(await recheckSavedFile(target, undefined), 'short');
+      await fs.promises.writeFile(target, mp4Like(3000));
+      await fs.promises.chmod(target, 0o444);
+      assert.equal(await recheckSavedFile(target, 3000), 'complete');
+      assert.equal(await recheckSavedFile(target, undefined), 'complete');
     });
 
     it('only the .part there (the rename did not reach the disk) counts as short; nothing at all is missing', async () => {

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
@@ -112,6 +113,21 @@ function withBeforeSubmit(api: VideoApi, before: () => Promise<void>): VideoApi 
     openContent: (r) => api.openContent(r),
     getKeyInfo: (o) => api.getKeyInfo(o),
     dispose: () => api.dispose(),
+  };
+}
+
+/** Replaces FileHandle.prototype.sync for one test; returns the restore function. */
+async function patchFileSync(dir: string, replacement: (original: () => Promise<void>, handle: FileHandle) => Promise<void>): Promise<() => void> {
+  const probe = await fs.open(path.join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+  await probe.close();
+  await fs.rm(path.join(dir, 'probe'));
+  const original = proto.sync;
+  proto.sync = function (this: FileHandle) {
+    return replacement(() => original.call(this), this);
+  };
+  return () => {
+    proto.sync = original;
   };
 }
 
@@ -365,6 +381,59 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal((await onDisk(h.storePath))[0]?.outputs[0]?.unsynced, undefined);
   });
 
+  (process.platform === 'linux' ? it : it.skip)('a video whose fsync ends while its sidecar is being written stays plain saved (the sidecar does not bring the flag back) [needs /proc/self/fd: Linux]', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    const h = await harness();
+    let clientId = '';
+    let sidecarSyncing: () => void = () => undefined;
+    const sidecarSync = new Promise<void>((resolve) => (sidecarSyncing = resolve));
+    // The video's fsync waits for the sidecar's; the sidecar's waits until the video's has cleared the flag.
+    // Which file a handle is: Linux names it in /proc/self/fd.
+    const restore = await patchFileSync(h.dir, async (original, handle) => {
+      const file = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => '');
+      if (file.endsWith('.mp4')) {
+        await sidecarSync;
+      } else if (/\.mp4\.json\..*\.tmp$/.test(path.basename(file))) {
+        sidecarSyncing();
+        await until('the video fsync to clear the flag', () => clientId !== '' && h.store.get(clientId)?.outputs[0]?.unsynced === undefined);
+      }
+      return original();
+    });
+    try {
+      const record = await h.service.submit(veo, REQUEST, h.out);
+      clientId = record.clientId;
+      await h.service.waitForJob(clientId);
+      await h.service.settled();
+      await until('the sidecar to be recorded', () => h.store.get(clientId)?.outputs[0]?.sidecar !== undefined);
+    } finally {
+      restore();
+      sidecarSyncing();
+    }
+    const output = h.store.get(clientId)!.outputs[0]!;
+    assert.equal(output.unsynced, undefined);
+    assert.equal(output.sidecar, `${output.file}.json`);
+  });
+
+  it('a video whose writing out reports an error (EIO at fsync) stays `unsynced`, so the next start checks it; the log says so', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    const h = await harness();
+    const restore = await patchFileSync(h.dir, async (original, handle) => {
+      if ((await handle.stat()).size === sampleMp4().length) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      return original();
+    });
+    let record: JobRecord;
+    try {
+      record = await h.service.submit(veo, REQUEST, h.out);
+      await h.service.waitForJob(record.clientId);
+      await h.service.settled();
+    } finally {
+      restore();
+    }
+    assert.equal(h.store.get(record.clientId)?.state, 'saved');
+    assert.equal(h.store.get(record.clientId)?.outputs[0]?.unsynced, true);
+    assert.ok(h.logger.lines.some((l) => l.level === 'error' && /reported an error; it is checked again on the next start/.test(l.message)));
+  });
+
   describe('a video saved just before the system stopped (its fsync had not finished: `unsynced` on disk)', () => {
     /** Saves a job, then rewrites the store as a crash right after the rename would leave it. */
     async function savedThenCrashed(): Promise<{ first: Harness; clientId: string; file: string }> {
@@ -386,6 +455,8 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
 
       const second = await harness({ dir: first.dir });
       await second.service.resumeAll();
+      // The check runs in the background: wait for the second content request and the job saved again.
+      await until('the rest to be downloaded', () => fake.requestsTo('content').length > contentBefore && second.store.get(clientId)?.state === 'saved');
       const final = await second.service.waitForJob(clientId);
       assert.equal(final.state, 'saved');
       assert.equal(final.outputs[0]!.file, file, 'same name, no -2');
@@ -407,8 +478,8 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       const contentBefore = fake.requestsTo('content').length;
       const second = await harness({ dir: first.dir });
       await second.service.resumeAll();
+      await until('the flag to be cleared', () => second.store.get(clientId)?.outputs[0]?.unsynced === undefined);
       assert.equal(second.store.get(clientId)?.state, 'saved');
-      assert.equal(second.store.get(clientId)?.outputs[0]?.unsynced, undefined);
       await second.close();
 
       // Flag it again and move the file away: it is not fetched again on its own.
@@ -418,8 +489,8 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       await fs.rename(file, path.join(first.dir, 'moved.mp4'));
       const third = await harness({ dir: first.dir });
       await third.service.resumeAll();
+      await until('the flag to be cleared', () => third.store.get(clientId)?.outputs[0]?.unsynced === undefined);
       assert.equal(third.store.get(clientId)?.state, 'saved');
-      assert.equal(third.store.get(clientId)?.outputs[0]?.unsynced, undefined);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(fake.requestsTo('content').length, contentBefore, 'nothing downloaded');
       assert.ok(third.logger.lines.some((l) => /was moved or deleted since it was saved/.test(l.message)));

@@ -20,13 +20,15 @@
  *   on the disk. It used to come first and cost 15-20 % of a download's time on a local disk (bench/download). A
  *   process that exits meanwhile loses nothing (the bytes are in the OS's cache); a system crash in that window
  *   can leave the file shorter on disk, which is why JobService marks the output `unsynced` until `durable`
- *   settles and checks such outputs on the next start (and downloads them again when they are short).
+ *   settles and checks such outputs on the next start (and downloads them again when they are short). A write-back
+ *   error reported by the fsync or the close ('failed') keeps the flag, so that check runs too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRetryableRead, OpenRouterError, type ErrorKind } from '../api/errors';
 import type { ContentResponse, VideoApi } from '../api/videoApi';
 import { delay } from '../shared/clock';
+import { renameWithRetry } from '../shared/renameWithRetry';
 import { nullLogger, redact, type Logger } from '../shared/logger';
 import { diskError, partPathFor } from './fileNames';
 
@@ -65,10 +67,11 @@ export interface DownloadResult {
   /** How many times the download started again from zero after a broken transfer. */
   restarts: number;
   /**
-   * Settles once the file's bytes are on the disk (fsync after the rename). Never rejects: where the file system
-   * cannot fsync (some network shares) it resolves `false`, the bytes written all the same.
+   * Settles once the file's bytes are on the disk (fsync after the rename): 'synced'; 'unsupported' where the file
+   * system cannot fsync (the bytes are written all the same); 'failed' when writing them out reported an error.
+   * Never rejects.
    */
-  durable: Promise<boolean>;
+  durable: Promise<'synced' | 'unsupported' | 'failed'>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -231,54 +234,65 @@ async function writeFully(handle: fs.promises.FileHandle, buffer: Buffer, positi
   }
 }
 
-/** fsync, then close. Resolves whether the fsync succeeded; never rejects (failures are logged). */
-export async function syncAndClose(file: fs.promises.FileHandle, logger: Logger, what: string): Promise<boolean> {
-  let synced = true;
+/** fsync errors that only say the file system cannot fsync (some network shares): the bytes are written all the same. */
+const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EPERM', 'EBADF']);
+
+/**
+ * fsync, then close. Resolves 'synced'; 'unsupported' where the file system cannot fsync; 'failed' when the
+ * fsync or the close reported an error writing the bytes out (EIO, ENOSPC, EDQUOT…: on network file systems
+ * that is where a write-back failure shows). Never rejects; failures are logged.
+ */
+export async function syncAndClose(file: fs.promises.FileHandle, logger: Logger, what: string): Promise<'synced' | 'unsupported' | 'failed'> {
+  let outcome: 'synced' | 'unsupported' | 'failed' = 'synced';
   try {
     await file.sync();
   } catch (error) {
-    // Some file systems (network shares) cannot fsync; the data is written all the same.
-    synced = false;
-    logger.debug(`${what}: fsync failed: ${String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    outcome = FSYNC_UNSUPPORTED.has(code) ? 'unsupported' : 'failed';
+    if (outcome === 'failed') logger.error(`${what}: writing the file out failed: ${String(error)}`);
+    else logger.debug(`${what}: this file system cannot fsync: ${String(error)}`);
   }
   try {
     await file.close();
   } catch (error) {
-    logger.warn(`${what}: closing the file failed: ${String(error)}`);
+    outcome = 'failed';
+    logger.error(`${what}: closing the file failed: ${String(error)}`);
   }
-  return synced;
+  return outcome;
 }
 
 /**
  * Checks a file saved before its fsync had finished (a system crash can leave it shorter on disk):
- * - 'complete': it has at least `bytes` bytes (or `bytes` is unknown); it is fsynced now;
- * - 'short': it has fewer, and is moved back to `<file>.part` so that a resumed download continues after its
- *   bytes; also when only that `.part` is there (the rename itself did not reach the disk);
+ * - 'complete': it has at least `bytes` bytes (any, when `bytes` is unknown); it is fsynced now where the file
+ *   system and its permissions allow (best effort: a read-only file, or one another program holds, still counts);
+ * - 'short': fewer (or none), or only its `.part` is there (the rename itself did not reach the disk);
  * - 'missing': neither is there (moved or deleted since).
- * Throws on other disk errors (the caller leaves the output as it is).
+ * Throws when the file cannot even be looked at. Nothing is moved: see `keepAsPartial`.
  */
 export async function recheckSavedFile(file: string, bytes: number | undefined, logger: Logger = nullLogger): Promise<'complete' | 'short' | 'missing'> {
-  let handle: fs.promises.FileHandle;
+  let size: number;
   try {
-    handle = await fs.promises.open(file, 'r+');
+    size = (await fs.promises.stat(file)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return (await exists(partPathFor(file))) ? 'short' : 'missing';
   }
-  let size: number;
+  if (size === 0 || (bytes !== undefined && size < bytes)) return 'short';
   try {
-    size = (await handle.stat()).size;
+    await syncAndClose(await fs.promises.open(file, 'r'), logger, `check ${file}`);
   } catch (error) {
-    await handle.close().catch(() => undefined);
-    throw error;
+    logger.debug(`check ${file}: could not open it to fsync: ${String(error)}`);
   }
-  if (bytes === undefined || size >= bytes) {
-    await syncAndClose(handle, logger, `check ${file}`);
-    return 'complete';
+  return 'complete';
+}
+
+/** Moves a file a crash cut short back to `<file>.part`, so that a resumed download continues after its bytes. */
+export async function keepAsPartial(file: string): Promise<void> {
+  try {
+    await renameWithRetry(file, partPathFor(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await handle.close().catch(() => undefined);
-  await fs.promises.rename(file, partPathFor(file));
-  return 'short';
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -592,7 +606,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     let finalPath: string;
     try {
       finalPath = await freeFinalPath(targetPath);
-      await fs.promises.rename(partPath, finalPath);
+      await renameWithRetry(partPath, finalPath);
     } catch (error) {
       throw new DiskFailure(error);
     }

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { delay } from '../shared/clock';
+import { renameWithRetry } from '../shared/renameWithRetry';
 
 export interface JobStorage {
   /** The stored text, or `undefined` when nothing has been stored yet. Throws when it cannot be read. */
@@ -154,24 +154,6 @@ export class FileStorage implements JobStorage {
   }
 }
 
-/**
- * On Windows a rename over a file that another process (an antivirus, an indexer) has open fails for a
- * moment with EPERM/EACCES/EBUSY; a few short retries get through. Elsewhere the first attempt decides.
- */
-async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await fs.rename(from, to);
-      return;
-    } catch (error) {
-      const transient = isCode(error, 'EPERM') || isCode(error, 'EACCES') || isCode(error, 'EBUSY');
-      if (!transient || process.platform !== 'win32' || attempt >= 5) {
-        throw error;
-      }
-      await delay(20 * (attempt + 1));
-    }
-  }
-}
 
 /** Makes the rename durable where the platform allows it (not on Windows, where opening a folder fails). */
 async function syncDirectory(dir: string): Promise<void> {

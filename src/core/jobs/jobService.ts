@@ -10,7 +10,7 @@ import type { VideoJob, VideoModel } from '../api/schemas';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
-import { downloadOutput, recheckSavedFile } from '../download/downloader';
+import { downloadOutput, keepAsPartial, recheckSavedFile } from '../download/downloader';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar as writeSidecarFile } from '../download/sidecar';
 import { formatProblems, validateRequest, type Problem } from '../models/validateRequest';
@@ -351,7 +351,7 @@ export class JobService extends Disposable {
     this.assertOpen();
     this.poller.start();
     this.resumed = true;
-    await this.checkUnsynced();
+    this.checkUnsynced();
     for (const record of this.store.all()) {
       if (this.downloads.has(record.clientId)) {
         continue;
@@ -373,10 +373,19 @@ export class JobService extends Disposable {
     }
   }
 
-  /** Clears the output's `unsynced` once its fsync has finished. */
+  /**
+   * Clears the output's `unsynced` once its fsync has finished. When writing it out reported an error, the flag
+   * stays: the next start checks the file again (and downloads it again if it is short).
+   */
   private whenSynced(clientId: string, index: number, file: string, durable: Promise<unknown>): void {
     const done = durable
-      .then(() => (this.store.get(clientId) ? this.store.update(clientId, (r) => clearUnsynced(r, index, file)) : undefined))
+      .then((outcome) => {
+        if (outcome === 'failed') {
+          this.logger.error(`Writing ${file} out to the disk reported an error; it is checked again on the next start.`);
+          return undefined;
+        }
+        return this.store.get(clientId) ? this.store.update(clientId, (r) => clearUnsynced(r, index, file)) : undefined;
+      })
       .then(
         () => undefined,
         // The store closed first (the app is stopping): the output stays `unsynced` and the next start checks it.
@@ -388,36 +397,63 @@ export class JobService extends Disposable {
 
   /**
    * Outputs saved while their fsync was still running when the app stopped (`unsynced`): a system crash in that
-   * window can leave a file shorter on disk than it was written. Complete ones are fsynced and kept; short ones go
-   * back to `downloading` with their bytes as the `.part`, so the download continues after them (resumeAll starts
-   * it); missing ones (moved or deleted since) are left alone.
+   * window can leave a file shorter on disk than it was written. Checked in the background, job by job (a slow
+   * disk holds up nothing else): complete ones are fsynced and kept, missing ones (moved or deleted by the user)
+   * left alone, and short ones go back to `downloading` with their bytes as the `.part`, so the download continues
+   * after them, into the same name.
    */
-  private async checkUnsynced(): Promise<void> {
+  private checkUnsynced(): void {
     for (const record of this.store.all()) {
-      for (const output of record.outputs) {
-        const file = output.file;
-        if (output.unsynced !== true || file === undefined) continue;
-        try {
-          const outcome = await recheckSavedFile(file, output.bytes, this.logger);
-          if (outcome === 'short') {
-            this.logger.warn(
-              `${file} is shorter on disk than the ${output.bytes ?? '?'} bytes saved (the system stopped before it was written out); downloading the rest again.`,
-            );
-            await this.store.update(record.clientId, (r) => ({
-              state: 'downloading',
-              error: undefined,
-              errorKind: undefined,
-              outputs: mergeOutputs(r.outputs, { index: output.index, url: output.url, target: file }),
-            }));
-          } else {
-            if (outcome === 'missing') this.logger.info(`${file} was moved or deleted since it was saved; leaving it.`);
-            await this.store.update(record.clientId, (r) => clearUnsynced(r, output.index, file));
-          }
-        } catch (error) {
-          this.logger.warn(`Could not check ${file}, saved just before the app stopped: ${describe(error)}`);
-        }
-      }
+      if (!record.outputs.some((o) => o.unsynced === true && o.file !== undefined)) continue;
+      this.checkUnsyncedJob(record.clientId).catch((error: unknown) =>
+        this.logger.warn(`Could not check the videos of job ${record.clientId} saved just before the app stopped: ${describe(error)}`),
+      );
     }
+  }
+
+  private async checkUnsyncedJob(clientId: string): Promise<void> {
+    const record = this.store.get(clientId);
+    if (!record) return;
+    const short: JobOutput[] = [];
+    for (const output of record.outputs) {
+      const file = output.file;
+      if (output.unsynced !== true || file === undefined) continue;
+      let outcome: 'complete' | 'short' | 'missing' | undefined;
+      try {
+        outcome = await recheckSavedFile(file, output.bytes, this.logger);
+      } catch (error) {
+        // Not even readable now: the flag goes, or the resume marker would stay for good.
+        this.logger.warn(`Could not check ${file}, saved just before the app stopped: ${describe(error)}`);
+      }
+      if (outcome === 'short') {
+        short.push(output);
+        continue;
+      }
+      if (outcome === 'missing') this.logger.info(`${file} was moved or deleted since it was saved; leaving it.`);
+      await this.store.update(clientId, (r) => clearUnsynced(r, output.index, file));
+    }
+    if (short.length === 0 || this.downloads.has(clientId)) return; // a running download of this job decides
+    let taken: JobOutput[] = [];
+    await this.store.update(clientId, (r) => {
+      // Only outputs still as they were checked, and only while no download of this job runs.
+      taken = this.downloads.has(clientId)
+        ? []
+        : short.filter((o) => {
+            const now = r.outputs.find((x) => x.index === o.index);
+            return now?.unsynced === true && now.file === o.file;
+          });
+      if (taken.length === 0) return undefined;
+      let outputs = r.outputs;
+      for (const o of taken) outputs = mergeOutputs(outputs, { index: o.index, url: o.url, target: o.file });
+      return { state: 'downloading', error: undefined, errorKind: undefined, outputs };
+    });
+    for (const o of taken) {
+      this.logger.warn(
+        `${o.file} is shorter on disk than the ${o.bytes ?? '?'} bytes saved (the system stopped before it was written out); downloading the rest again.`,
+      );
+      await keepAsPartial(o.file!).catch((error: unknown) => this.logger.warn(`Could not keep the bytes of ${o.file}: ${describe(error)}`));
+    }
+    if (taken.length > 0) this.autoDownload(clientId);
   }
 
   /** Watches a `stale` or `stopped` job again. */
@@ -736,21 +772,28 @@ export class JobService extends Disposable {
   }
 
   private async writeSidecars(record: JobRecord, indexes: readonly number[]): Promise<JobRecord> {
-    let outputs = record.outputs;
+    const written = new Map<number, { file: string; sidecar: string }>();
     for (const index of indexes) {
-      const output = outputs.find((o) => o.index === index);
+      const output = record.outputs.find((o) => o.index === index);
       if (!output?.file) continue;
       try {
         const sidecar = await writeSidecarFile(output.file, buildSidecar(record, output, this.extensionVersion));
-        outputs = mergeOutputs(outputs, { ...output, sidecar });
+        written.set(index, { file: output.file, sidecar });
       } catch (error) {
         this.logger.warn(`Could not write the sidecar for ${output.file}: ${describe(error)}`);
       }
     }
-    if (outputs === record.outputs) {
+    if (written.size === 0) {
       return record;
     }
-    return this.store.update(record.clientId, { outputs }).catch((error: unknown) => {
+    // Merged into the outputs as they are now: an fsync that finished meanwhile has cleared `unsynced` on them.
+    const withSidecars = (r: JobRecord): JobPatch => ({
+      outputs: r.outputs.map((o) => {
+        const w = written.get(o.index);
+        return w && o.file === w.file ? { ...o, sidecar: w.sidecar } : o;
+      }),
+    });
+    return this.store.update(record.clientId, withSidecars).catch((error: unknown) => {
       this.logger.error(`Could not save job ${record.clientId}: ${describe(error)}`);
       return this.store.get(record.clientId) ?? record;
     });
