@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import Module from 'node:module';
 import * as path from 'node:path';
-import type * as vm from 'node:vm';
 import * as vscode from 'vscode';
+import { recordVmScripts } from '../lib/vmScripts';
 
 function hrWall(): number {
   return performance.timeOrigin + performance.now();
@@ -29,21 +29,8 @@ function vscodeMarks(id: string): Record<string, number> {
   return out;
 }
 
-/** Files compiled through node:vm (the extension loads dist/composition.js so, with its code cache). */
-const compiledByVm: string[] = [];
-function recordVmScripts(): void {
-  // The module object itself (an `import * as` namespace is read-only).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const vmModule = require('node:vm') as { Script: typeof vm.Script };
-  const original = vmModule.Script;
-  vmModule.Script = class extends original {
-    constructor(code: string, options?: vm.ScriptOptions | string) {
-      super(code, options);
-      const filename = typeof options === 'string' ? options : options?.filename;
-      if (filename) compiledByVm.push(filename);
-    }
-  };
-}
+/** Files compiled through node:vm, once `run()` starts recording them. */
+let compiledByVm: string[] = [];
 
 function loadedFrom(dir: string): { name: string; bytes: number }[] {
   const prefix = dir + path.sep;
@@ -144,7 +131,7 @@ export async function run(): Promise<void> {
     return wrapped;
   };
   M._load = hook;
-  recordVmScripts();
+  compiledByVm = recordVmScripts();
   const before = ext.isActive;
   // ORV_BENCH_CPU_PROFILE=<file>: a CPU profile of the activation (the host's thread, 50 µs samples).
   const profileTo = process.env.ORV_BENCH_CPU_PROFILE;

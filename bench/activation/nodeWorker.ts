@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { recordVmScripts } from '../lib/vmScripts';
 import { fakeExtensionContext, installVscodeStub, stubState } from '../lib/vscodeStub';
 
 async function main(): Promise<void> {
@@ -17,17 +18,8 @@ async function main(): Promise<void> {
   const context = fakeExtensionContext(storageDir, packageJSON);
   const main = path.join(extDir, 'dist', 'extension.js');
   // dist/composition.js is compiled through node:vm (with its code cache), not the CommonJS loader: record it.
-  const compiled: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const vmModule = require('node:vm') as { Script: typeof import('node:vm').Script };
-  const OriginalScript = vmModule.Script;
-  vmModule.Script = class extends OriginalScript {
-    constructor(code: string, options?: import('node:vm').ScriptOptions | string) {
-      super(code, options);
-      const filename = typeof options === 'string' ? options : options?.filename;
-      if (filename) compiled.push(filename);
-    }
-  };
+  const compiled = recordVmScripts();
+
 
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports

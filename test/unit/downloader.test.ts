@@ -9,6 +9,7 @@ import { createVideoApi } from '../../src/core/api/openRouterClient';
 import { downloadOutput, keepAsPartial, recheckSavedFile, type DownloadOptions, type DownloadResult } from '../../src/core/download/downloader';
 import { partPathFor, reserveUniquePath } from '../../src/core/download/fileNames';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
+import { patchFileSync } from './helpers/patchFileSync';
 
 // ---------------------------------------------------------------------------------------------
 // A hand-written VideoApi that serves a Buffer with scripted faults (edge cases the fake cannot script).
@@ -183,20 +184,6 @@ async function whenDurable(result: DownloadResult): Promise<Omit<DownloadResult,
   return rest;
 }
 
-/** Replaces FileHandle.prototype.sync for one test; returns the restore function. */
-async function patchSync(dir: string, replacement: (original: () => Promise<void>, handle: fs.promises.FileHandle) => Promise<void>): Promise<() => void> {
-  const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
-  await probe.close();
-  await fs.promises.rm(path.join(dir, 'probe'));
-  const original = proto.sync;
-  proto.sync = function (this: fs.promises.FileHandle) {
-    return replacement(() => original.call(this), this);
-  };
-  return () => {
-    proto.sync = original;
-  };
-}
 
 describe('downloader', () => {
   let dir: string;
@@ -251,7 +238,7 @@ describe('downloader', () => {
       let releaseSync: () => void = () => undefined;
       const syncHeld = new Promise<void>((resolve) => (releaseSync = resolve));
       const seenAtSync: { named: boolean; size: number }[] = [];
-      const restore = await patchSync(dir, async (original, handle) => {
+      const restore = await patchFileSync(dir, async (original, handle) => {
         seenAtSync.push({ named: fs.existsSync(target), size: (await handle.stat()).size });
         await syncHeld;
         return original();
@@ -278,7 +265,7 @@ describe('downloader', () => {
     for (const [code, outcome] of [['EINVAL', 'unsupported'], ['EIO', 'failed']] as const) {
       it(`an fsync that fails with ${code}: the file is saved all the same and \`durable\` says ${outcome}`, async () => {
         const data = mp4Like(50_000);
-        const restore = await patchSync(dir, async () => {
+        const restore = await patchFileSync(dir, async () => {
           throw Object.assign(new Error(`${code}: fsync`), { code });
         });
         try {
@@ -834,7 +821,7 @@ describe('downloader', () => {
     it('a file with all its bytes is complete (and fsynced)', async () => {
       await fs.promises.writeFile(target, mp4Like(5000));
       let synced = 0;
-      const restore = await patchSync(dir, async (original) => {
+      const restore = await patchFileSync(dir, async (original) => {
         synced++;
         return original();
       });

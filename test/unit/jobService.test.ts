@@ -4,7 +4,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
@@ -17,6 +16,7 @@ import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { JobService, JobSubmitError, RequestValidationError, type ReadImageFn } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { FakeOpenRouter, fixtureModels, sampleMp4, type Fault } from '../fake-openrouter/fakeOpenRouter';
+import { patchFileSync } from './helpers/patchFileSync';
 import { TestLogger } from './helpers/testLogger';
 import { listFiles, until } from './helpers/waiting';
 
@@ -116,20 +116,6 @@ function withBeforeSubmit(api: VideoApi, before: () => Promise<void>): VideoApi 
   };
 }
 
-/** Replaces FileHandle.prototype.sync for one test; returns the restore function. */
-async function patchFileSync(dir: string, replacement: (original: () => Promise<void>, handle: FileHandle) => Promise<void>): Promise<() => void> {
-  const probe = await fs.open(path.join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
-  await probe.close();
-  await fs.rm(path.join(dir, 'probe'));
-  const original = proto.sync;
-  proto.sync = function (this: FileHandle) {
-    return replacement(() => original.call(this), this);
-  };
-  return () => {
-    proto.sync = original;
-  };
-}
 
 async function onDisk(storePath: string): Promise<JobRecord[]> {
   return (JSON.parse(await fs.readFile(storePath, 'utf8')) as { jobs: JobRecord[] }).jobs;
