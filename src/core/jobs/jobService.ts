@@ -10,7 +10,7 @@ import type { VideoJob, VideoModel } from '../api/schemas';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
-import { downloadOutput, keepAsPartial, recheckSavedFile } from '../download/downloader';
+import { downloadOutput, keepAsPartial, recheckSavedFile, type DownloadResult } from '../download/downloader';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar as writeSidecarFile } from '../download/sidecar';
 import { formatProblems, validateRequest, type Problem } from '../models/validateRequest';
@@ -35,7 +35,7 @@ export interface DownloadRequest {
   resumeExisting?: boolean;
 }
 /** `durable` (downloadOutput has it) settles once the file is on the disk; until then the output is `unsynced`. */
-export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<{ path: string; bytes: number; durable?: Promise<unknown> }>;
+export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<{ path: string; bytes: number; durable?: DownloadResult['durable'] }>;
 
 /** Reads an input image for the wire body. The data URL lives only as long as the submit call. */
 export type ReadImageFn = (path: string, signal?: AbortSignal) => Promise<{ dataUrl: string; mimeType: string; bytes: number }>;
@@ -377,7 +377,7 @@ export class JobService extends Disposable {
    * Clears the output's `unsynced` once its fsync has finished. When writing it out reported an error, the flag
    * stays: the next start checks the file again (and downloads it again if it is short).
    */
-  private whenSynced(clientId: string, index: number, file: string, durable: Promise<unknown>): void {
+  private whenSynced(clientId: string, index: number, file: string, durable: DownloadResult['durable']): void {
     const done = durable
       .then((outcome) => {
         if (outcome === 'failed') {
