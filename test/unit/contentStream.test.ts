@@ -283,6 +283,143 @@ describe('contentStream.getStream', () => {
     assert.deepEqual(await res.body.next(), { value: undefined, done: true });
   });
 
+  describe('each(): chunks pushed from the read callback', () => {
+    /** Collects with each(); `delayEvery` > 0 returns a promise (a thread-pool write) every that many chunks. */
+    async function collect(body: Awaited<ReturnType<typeof getStream>>['body'], delayEvery = 0): Promise<{ bytes: Buffer; calls: number; overlapped: boolean }> {
+      const parts: Buffer[] = [];
+      let calls = 0;
+      let busy = false;
+      let overlapped = false;
+      await body.each((chunk) => {
+        if (busy) overlapped = true;
+        calls++;
+        if (delayEvery > 0 && calls % delayEvery === 0) {
+          busy = true;
+          return new Promise<void>((resolve) =>
+            setTimeout(() => {
+              // Copied only now: the buffer must still hold this chunk's bytes until the promise settles.
+              parts.push(Buffer.from(chunk));
+              busy = false;
+              resolve();
+            }, 1 + (calls % 5)),
+          );
+        }
+        parts.push(Buffer.from(chunk));
+        return undefined;
+      });
+      return { bytes: Buffer.concat(parts), calls, overlapped };
+    }
+
+    it('hands every byte over in order, taken at once or through a promise, one call at a time (small buffers, so they are reused)', async () => {
+      const size = 8 * 1024 * 1024 + 5;
+      for (const delayEvery of [0, 1, 3]) {
+        const res = await getStream(new URL(`${base}/len?size=${size}`), opts({ bufferBytes: 16 * 1024, buffers: 3 }));
+        const got = await collect(res.body, delayEvery);
+        assert.ok(got.bytes.equals(generatedBytes(size, 0, size)), `byte-exact with a promise every ${delayEvery} chunks`);
+        assert.equal(got.overlapped, false, 'a call never starts before the previous one settled');
+        assert.ok(got.calls > 1);
+      }
+      const chunked = await getStream(new URL(`${base}/chunked?size=${size}`), opts({ bufferBytes: 16 * 1024, buffers: 3 }));
+      assert.ok((await collect(chunked.body, 2)).bytes.equals(generatedBytes(size, 0, size)), 'chunked, byte-exact');
+    });
+
+    it('what the callback throws, or its promise rejects with, rejects each() as it is and closes the connection', async () => {
+      for (const how of ['throw', 'reject'] as const) {
+        const raw = await rawServer((socket) => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n');
+          const block = Buffer.alloc(64 * 1024, 1);
+          const pump = () => {
+            while (!socket.destroyed && socket.write(block));
+            if (!socket.destroyed) socket.once('drain', pump);
+          };
+          pump();
+        });
+        try {
+          const res = await getStream(new URL(raw.url), opts());
+          const disk = Object.assign(new Error('no space'), { code: 'ENOSPC' });
+          let calls = 0;
+          await assert.rejects(
+            res.body.each(() => {
+              if (++calls < 3) return undefined;
+              if (how === 'throw') throw disk;
+              return Promise.reject(disk);
+            }),
+            (e: unknown) => e === disk,
+          );
+          const after = calls;
+          await new Promise((r) => setTimeout(r, 50));
+          assert.equal(calls, after, 'no call after the error');
+        } finally {
+          await raw.close();
+        }
+      }
+    });
+
+    it('a connection that closes early, with the callback slower than the network: every byte that arrived is handed over, then each() rejects (ECONNRESET)', async () => {
+      const raw = await rawServer((socket) => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n');
+        socket.write(Buffer.alloc(300_000, 7));
+        setTimeout(() => socket.end(), 30);
+      });
+      try {
+        const res = await getStream(new URL(raw.url), opts({ bufferBytes: 16 * 1024, buffers: 3 }));
+        let received = 0;
+        await rejectsWithCode(
+          res.body.each((chunk) => {
+            // Slow: the close arrives while chunks wait in the reader's buffers.
+            return new Promise<void>((resolve) => setTimeout(() => ((received += chunk.length), resolve()), 2));
+          }),
+          'ECONNRESET',
+        );
+        assert.equal(received, 300_000);
+      } finally {
+        await raw.close();
+      }
+    });
+
+    it('destroy(error) or an abort during a pending write: each() rejects once that write has settled, and nothing more is handed over', async () => {
+      const controller = new AbortController();
+      const res = await getStream(new URL(`${base}/len?size=${16 * 1024 * 1024}`), opts({ signal: controller.signal, bufferBytes: 16 * 1024, buffers: 3 }));
+      let calls = 0;
+      let pendingSettled = false;
+      let settledBeforeReject = false;
+      const done = res.body.each(() => {
+        if (++calls === 3) {
+          controller.abort(new Error('stopped mid-body'));
+          return new Promise<void>((resolve) => setTimeout(() => ((pendingSettled = true), resolve()), 40));
+        }
+        return undefined;
+      });
+      await assert.rejects(
+        done.finally(() => (settledBeforeReject = pendingSettled)),
+        /stopped mid-body/,
+      );
+      assert.equal(settledBeforeReject, true, 'each() waited for the write in flight');
+      assert.equal(calls, 3);
+
+      const raw = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab'));
+      try {
+        const res2 = await getStream(new URL(raw.url), opts());
+        const pending = res2.body.each(() => undefined);
+        setTimeout(() => res2.body.destroy(new Error('cut')), 20);
+        await assert.rejects(pending, /cut/);
+      } finally {
+        await raw.close();
+      }
+    });
+
+    it('each() after next() continues where next() stopped; next() during each() is refused', async () => {
+      const size = 1024 * 1024;
+      const res = await getStream(new URL(`${base}/len?size=${size}`), opts({ bufferBytes: 16 * 1024, buffers: 3 }));
+      const first = await res.body.next();
+      const head = Buffer.from(first.value as Uint8Array);
+      const running = collect(res.body);
+      await assert.rejects(res.body.next(), /each\(\) is running/);
+      const rest = await running;
+      assert.ok(Buffer.concat([head, rest.bytes]).equals(generatedBytes(size, 0, size)));
+    });
+  });
+
   it('connection errors keep their code (nothing was sent)', async () => {
     const free = net.createServer();
     await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));

@@ -1,13 +1,24 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs'; // the module object itself, whose writeSync the write counter replaces
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
 import type { ContentRequest, ContentResponse, VideoApi } from '../../src/core/api/videoApi';
 import { createVideoApi } from '../../src/core/api/openRouterClient';
-import { downloadOutput, keepAsPartial, recheckSavedFile, type DownloadOptions, type DownloadResult } from '../../src/core/download/downloader';
+import {
+  downloadOutput,
+  forgetSlowFolders,
+  keepAsPartial,
+  PartWriter,
+  recheckSavedFile,
+  SLOW_WRITE_MS,
+  type DownloadOptions,
+  type DownloadResult,
+} from '../../src/core/download/downloader';
 import { partPathFor, reserveUniquePath } from '../../src/core/download/fileNames';
+import { nullLogger } from '../../src/core/shared/logger';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
 import { patchFileSync } from './helpers/patchFileSync';
 
@@ -194,6 +205,7 @@ describe('downloader', () => {
     target = path.join(dir, 'clip.mp4');
   });
   afterEach(async () => {
+    forgetSlowFolders();
     if (dir) {
       await fs.promises.chmod(dir, 0o755).catch(() => undefined);
       await fs.promises.rm(dir, { recursive: true, force: true });
@@ -719,6 +731,73 @@ describe('downloader', () => {
       assert.ok(saved.equals(generatedBytes(size, 0, size)));
     });
 
+    /** Counts writes made from the calling thread (fs.writeSync) and through the thread pool (FileHandle.write). */
+    async function countWrites<T>(body: () => Promise<T>): Promise<{ value: T; inline: number; pooled: number }> {
+      const probe = await fs.promises.open(path.join(dir, '.probe'), 'w');
+      const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+      await probe.close();
+      await fs.promises.rm(path.join(dir, '.probe'));
+      const originalSync = nodeFs.writeSync;
+      const originalWrite = proto.write;
+      let inline = 0;
+      let pooled = 0;
+      nodeFs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+        inline++;
+        return originalSync(...args);
+      }) as typeof fs.writeSync;
+      proto.write = function (this: unknown, ...args: unknown[]) {
+        pooled++;
+        return originalWrite.apply(this, args);
+      };
+      try {
+        return { value: await body(), inline, pooled };
+      } finally {
+        nodeFs.writeSync = originalSync;
+        proto.write = originalWrite;
+      }
+    }
+
+    it('writes each read from the read callback itself while the disk is quick; into a folder where a write was slow, through the thread pool; byte for byte both ways', async function () {
+      this.timeout(60_000);
+      const size = 8 * 1024 * 1024 + 3;
+      const job = completedJob({ body: { size } });
+      const debug: string[] = [];
+      const logger = { ...nullLogger, debug: (m: string) => debug.push(m) };
+      const quick = await countWrites(() => downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, logger }));
+      assert.equal(quick.value.bytes, size);
+      assert.ok(quick.inline > 0, JSON.stringify({ inline: quick.inline, pooled: quick.pooled }));
+      // On a busy machine a write can take longer than SLOW_WRITE_MS (the thread was preempted): then, and only
+      // then, the rest goes through the pool.
+      const switched = debug.some((m) => /writing through the thread pool/.test(m));
+      assert.equal(quick.pooled > 0, switched, JSON.stringify({ pooled: quick.pooled, debug: debug.filter((m) => /took/.test(m)) }));
+      assert.ok((await fs.promises.readFile(target)).equals(generatedBytes(size, 0, size)));
+      await quick.value.durable;
+
+      // A write in this folder took longer than SLOW_WRITE_MS (as on a network share): later downloads into it
+      // go through the thread pool (each() then waits on a promise per write).
+      const other = path.join(dir, 'slow.mp4');
+      const handle = await fs.promises.open(path.join(dir, 'marker'), 'w');
+      let clock = 0;
+      new PartWriter(handle, dir, nullLogger, () => (clock += SLOW_WRITE_MS + 1)).write(Buffer.from('x'), 0);
+      await handle.close();
+      const slow = await countWrites(() => downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: other }));
+      assert.equal(slow.value.bytes, size);
+      assert.ok(slow.inline === 0 && slow.pooled > 0, JSON.stringify({ inline: slow.inline, pooled: slow.pooled }));
+      assert.ok((await fs.promises.readFile(other)).equals(generatedBytes(size, 0, size)));
+      await slow.value.durable;
+    });
+
+    (fs.existsSync('/dev/full') ? it : it.skip)('a full disk while writing from the read callback is an io error, not retried, .part removed', async () => {
+      const job = completedJob({ body: { size: 2 * 1024 * 1024 } });
+      await fs.promises.symlink('/dev/full', partPathFor(target));
+      await assert.rejects(
+        downloadOutput(api, { url: api.contentUrl(job.id, 0), targetPath: target, sleep: noSleep }),
+        isKind('io', /disk .* is full \(ENOSPC\).*Download Again/),
+      );
+      assert.equal(contentRequests().length, 1);
+      assert.deepEqual(await listDir(dir), []);
+    });
+
     it('saves a 16 MiB sized body with the right length', async function () {
       this.timeout(60_000);
       const size = 16 * 1024 * 1024;
@@ -817,6 +896,34 @@ describe('downloader', () => {
       assert.deepEqual(await listDir(dir), []);
     });
   });
+  describe('PartWriter (writes from the calling thread while the disk is quick)', () => {
+    it('writes at the given positions from the calling thread; after one write slower than SLOW_WRITE_MS, the rest and later writers for that folder use the thread pool', async () => {
+      const file = await fs.promises.open(target, 'w');
+      try {
+        const times = [0, 1, 1, 1 + SLOW_WRITE_MS + 0.5];
+        let call = 0;
+        const log: string[] = [];
+        const logger = { ...nullLogger, debug: (m: string) => log.push(m) };
+        const writer = new PartWriter(file, dir, logger, () => times[call++] ?? 0);
+        assert.equal(writer.write(Buffer.from('abc'), 0), undefined, 'quick: done on return');
+        assert.equal(writer.writesInline, true);
+        assert.equal(writer.write(Buffer.from('def'), 3), undefined, 'the slow write itself is done on return');
+        assert.equal(writer.writesInline, false);
+        assert.match(log.join('\n'), /took .* ms; writing through the thread pool/);
+        const pooled = writer.write(Buffer.from('ghi'), 6);
+        assert.ok(pooled instanceof Promise, 'after a slow write: a promise');
+        await pooled;
+        assert.equal(await fs.promises.readFile(target, 'utf8'), 'abcdefghi');
+        assert.equal(new PartWriter(file, dir, logger).writesInline, false, 'the folder is remembered');
+        assert.equal(new PartWriter(file, path.join(dir, 'elsewhere'), logger).writesInline, true, 'other folders are not');
+        forgetSlowFolders();
+        assert.equal(new PartWriter(file, dir, logger).writesInline, true);
+      } finally {
+        await file.close();
+      }
+    });
+  });
+
   describe('recheckSavedFile (an output saved before its fsync finished, checked on the next start)', () => {
     it('a file with all its bytes is complete (and fsynced)', async () => {
       await fs.promises.writeFile(target, mp4Like(5000));

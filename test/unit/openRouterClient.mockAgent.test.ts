@@ -134,6 +134,37 @@ describe('openRouterClient (MockAgent edge cases)', () => {
     assert.equal(second['User-Agent'], 'test-ua/1');
   });
 
+  it('body.each() over undici (proxy, injected dispatcher): every chunk in order, sync or through a promise; what the callback throws passes through as it is', async () => {
+    const video = Buffer.concat([Buffer.from('0000ftypisom'), Buffer.alloc(300_000, 5)]);
+    for (let round = 0; round < 3; round++) {
+      agent
+        .get(ORIGIN)
+        .intercept({ path: '/api/v1/videos/abc/content?index=0', method: 'GET' })
+        .reply(200, video, { headers: { 'content-type': 'video/mp4', 'content-length': String(video.length) } });
+    }
+    const parts: Buffer[] = [];
+    const content = await api.openContent({ url: api.contentUrl('abc', 0) });
+    await content.body.each!((chunk) => {
+      parts.push(Buffer.from(chunk));
+      return parts.length % 2 === 0 ? new Promise<void>((resolve) => setTimeout(resolve, 1)) : undefined;
+    });
+    assert.ok(Buffer.concat(parts).equals(video));
+
+    const disk = Object.assign(new Error('no space'), { code: 'ENOSPC' });
+    const failing = await api.openContent({ url: api.contentUrl('abc', 0) });
+    await assert.rejects(
+      failing.body.each!(() => {
+        throw disk;
+      }),
+      (e: unknown) => e === disk,
+    );
+    const rejecting = await api.openContent({ url: api.contentUrl('abc', 0) });
+    await assert.rejects(
+      rejecting.body.each!(() => Promise.reject(disk)),
+      (e: unknown) => e === disk,
+    );
+  });
+
   it('reports where a 206 really starts (rangeStart), for the downloader to judge', async () => {
     agent
       .get(ORIGIN)

@@ -10,9 +10,15 @@
  * or 1 GiB) and a quarter to a third of curl's throughput; with `onread` no memory is allocated per read.
  *
  * Contract of the body: an async iterable of chunks, each valid only until the next chunk is asked for
- * (copy what you keep), plus `destroy(error?)`. Reading stops (the socket is paused) while the consumer
- * holds every buffer, so a slow disk slows the download instead of filling memory. Framing: Content-Length,
- * chunked, or until close; 1xx answers are skipped. One request per connection (`Connection: close`).
+ * (copy what you keep), plus `destroy(error?)`; or, instead of iterating, `each(onChunk)`: every chunk is
+ * handed to `onChunk` as soon as it is read, with no promise per chunk (see `StreamResponse.body.each`).
+ * Reading stops (the socket is paused) while the consumer holds every buffer, so a slow disk slows the
+ * download instead of filling memory. Framing: Content-Length, chunked, or until close; 1xx answers are
+ * skipped. One request per connection (`Connection: close`).
+ *
+ * When the connection breaks (reset, stall, malformed framing), the chunks that had arrived before are still
+ * handed out, then the error: a resumed download continues after them. When the consumer stops (destroy,
+ * abort), what was not handed out is dropped.
  */
 import { isIP } from 'node:net';
 import * as net from 'node:net';
@@ -38,11 +44,26 @@ export interface StreamRequestOptions {
   tlsOptions?: Pick<tls.ConnectionOptions, 'ca'>;
 }
 
+/**
+ * Takes one chunk, valid only during the call or, when a promise is returned, until it settles (its buffer is
+ * not read into again before). The next chunk comes after that. Throwing or rejecting stops the body.
+ */
+export type ChunkSink = (chunk: Buffer) => void | PromiseLike<void>;
+
 export interface StreamResponse {
   statusCode: number;
   /** Lower-case names; a repeated header is an array. */
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array> & { destroy(error?: Error): void };
+  body: AsyncIterable<Uint8Array> &
+    AsyncIterator<Uint8Array> & {
+      destroy(error?: Error): void;
+      /**
+       * Push mode, instead of iterating: calls `onChunk` for every chunk as it is read (from the socket's read
+       * callback, no promise per chunk: the cheapest way through for a large body). Resolves once the whole body
+       * was handed over and the last call settled; rejects with the transfer's error, or with what `onChunk` threw.
+       */
+      each(onChunk: ChunkSink): Promise<void>;
+    };
 }
 
 function codedError(message: string, code: string): Error {
@@ -86,6 +107,10 @@ class ResponseReader {
   private readonly queue: { view: Buffer; slot: number }[] = [];
   private heldSlot = -1;
   private waiter: { resolve(r: IteratorResult<Uint8Array>): void; reject(e: unknown): void } | undefined;
+  /** Push mode (`each`): the consumer, whether a call of it has not settled yet, and how to settle `each`. */
+  private sink: ChunkSink | undefined;
+  private sinkBusy = false;
+  private sinkResult: { resolve(): void; reject(e: unknown): void } | undefined;
 
   private socket!: net.Socket;
   private headParts: Buffer[] = [];
@@ -107,7 +132,7 @@ class ResponseReader {
   private get ended(): boolean {
     return this.state !== 'open';
   }
-  private readonly onAbort = () => this.fail(this.options.signal?.reason ?? codedError('The download was aborted.', 'ABORT_ERR'));
+  private readonly onAbort = () => this.stop(this.options.signal?.reason ?? codedError('The download was aborted.', 'ABORT_ERR'));
 
   constructor(
     private readonly url: URL,
@@ -415,7 +440,10 @@ class ResponseReader {
   private push(view: Buffer, slot: number): void {
     if (view.length === 0) return;
     this.outstanding[slot]!++;
-    if (this.waiter) {
+    if (this.sink) {
+      this.queue.push({ view, slot });
+      this.drainSink();
+    } else if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
       this.heldSlot = slot;
@@ -438,6 +466,7 @@ class ResponseReader {
   }
 
   private next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.sink) return Promise.reject(new Error('next() called while each() is running'));
     this.release();
     const item = this.queue.shift();
     if (item) {
@@ -450,17 +479,77 @@ class ResponseReader {
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
+  private each(onChunk: ChunkSink): Promise<void> {
+    if (this.sink || this.waiter) return Promise.reject(new Error('each() called while the body is being read'));
+    this.release();
+    return new Promise<void>((resolve, reject) => {
+      this.sink = onChunk;
+      this.sinkResult = { resolve, reject };
+      this.drainSink();
+    });
+  }
+
+  /** Push mode: hands queued chunks to the sink, one at a time, in order; settles `each` once all is handed over. */
+  private drainSink(): void {
+    const sink = this.sink;
+    if (!sink) return;
+    while (!this.sinkBusy) {
+      const item = this.queue.shift();
+      if (!item) break;
+      this.heldSlot = item.slot;
+      // Busy during the call too: an abort or destroy from inside it settles each() only after the call is done.
+      this.sinkBusy = true;
+      let result: void | PromiseLike<void>;
+      try {
+        result = sink(item.view);
+      } catch (error) {
+        this.sinkBusy = false;
+        this.release();
+        this.stop(error);
+        return;
+      }
+      if (result !== undefined && typeof result.then === 'function') {
+        result.then(
+          () => {
+            this.sinkBusy = false;
+            this.release();
+            this.drainSink();
+          },
+          (error: unknown) => {
+            this.sinkBusy = false;
+            this.release();
+            this.stop(error);
+          },
+        );
+        return;
+      }
+      this.sinkBusy = false;
+      this.release();
+    }
+    if (this.ended && this.queue.length === 0) this.settleSink();
+  }
+
+  private settleSink(): void {
+    const settle = this.sinkResult;
+    if (!settle || this.sinkBusy) return;
+    this.sinkResult = undefined;
+    this.sink = undefined;
+    if (this.state === 'failed') settle.reject(this.failure);
+    else settle.resolve();
+  }
+
   private body(): StreamResponse['body'] {
     const body: StreamResponse['body'] = {
       [Symbol.asyncIterator]: () => body,
       next: () => this.next(),
+      each: (onChunk: ChunkSink) => this.each(onChunk),
       return: async () => {
         this.close();
         return { value: undefined, done: true };
       },
       // The consumer stops the body: a pending next() rejects with `error` (or ends without one).
       destroy: (error?: Error) => {
-        if (error) this.failOrStop(error);
+        if (error) this.stop(error);
         else this.close();
       },
     };
@@ -495,6 +584,7 @@ class ResponseReader {
       this.waiter = undefined;
       waiter.resolve({ value: undefined, done: true });
     }
+    this.drainSink();
   }
 
   /** Stops without an error (the consumer let go). */
@@ -503,33 +593,58 @@ class ResponseReader {
       this.state = 'closed';
       this.cleanup();
     }
-    this.queue.length = 0;
+    this.dropQueue();
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
       waiter.resolve({ value: undefined, done: true });
     }
+    this.settleSink();
   }
 
-  /** A transfer error: only while open (after the last byte, a reset or a late timer changes nothing). */
+  /**
+   * A transfer error: only while open (after the last byte, a reset or a late timer changes nothing). What had
+   * arrived is still handed out first (a resume continues after it); then next() / each() reject with `error`.
+   */
   private fail(error: unknown): void {
     if (this.ended) return;
-    this.failOrStop(error);
-  }
-
-  /** Fails now, whatever the state: pending and later next() calls reject with `error`. */
-  private failOrStop(error: unknown): void {
-    if (this.state === 'failed') return;
     this.failure = error;
     this.state = 'failed';
-    this.queue.length = 0;
     this.cleanup();
+    if (!this.headDone) this.rejectHead(error);
+    if (this.waiter) {
+      // A waiter means nothing is queued.
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter.reject(error);
+    }
+    this.drainSink();
+  }
+
+  /**
+   * The consumer stops with `error` (destroy, abort, or its sink failed), whatever the state: what was not handed
+   * out is dropped, and pending and later next() / each() reject with `error`. A consumer's error replaces a
+   * transfer error that had not reached it yet (a disk error matters more than the reset it caused).
+   */
+  private stop(error: unknown): void {
+    if (this.state === 'failed' && this.failure === error) return;
+    const wasOpen = !this.ended;
+    this.failure = error;
+    this.state = 'failed';
+    this.dropQueue();
+    if (wasOpen) this.cleanup();
     if (!this.headDone) this.rejectHead(error);
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
       waiter.reject(error);
     }
+    this.settleSink();
+  }
+
+  private dropQueue(): void {
+    for (const item of this.queue) this.outstanding[item.slot]!--;
+    this.queue.length = 0;
   }
 
   private cleanup(): void {

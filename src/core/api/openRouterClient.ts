@@ -834,6 +834,42 @@ function wrapBody(
       raw.destroy(error);
       scope.dispose();
     },
+    async each(onChunk: (chunk: Uint8Array) => void | PromiseLike<void>): Promise<void> {
+      if (!('each' in raw)) {
+        // undici's body (proxy, injected dispatcher): the same through the iterator.
+        for await (const chunk of generator) {
+          const written = onChunk(chunk);
+          if (written !== undefined) await written;
+        }
+        return;
+      }
+      // contentStream: straight from its read callback, no generator in between. What onChunk throws is the
+      // consumer's own error (a disk error, a refused body) and passes through as it is.
+      let consumerError: { error: unknown } | undefined;
+      const guarded = (chunk: Buffer): void | PromiseLike<void> => {
+        let written: void | PromiseLike<void>;
+        try {
+          written = onChunk(chunk);
+        } catch (error) {
+          consumerError = { error };
+          throw error;
+        }
+        if (written === undefined) return undefined;
+        return Promise.resolve(written).catch((error: unknown) => {
+          consumerError = { error };
+          throw error;
+        });
+      };
+      try {
+        await raw.each(guarded);
+      } catch (error) {
+        if (consumerError) throw consumerError.error;
+        if (stoppedBy) throw stoppedBy.error ?? new OpenRouterError('cancelled', 'The download was stopped.', { cause: error });
+        throw mapError(error);
+      } finally {
+        scope.dispose();
+      }
+    },
   });
 }
 

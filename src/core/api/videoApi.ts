@@ -28,7 +28,16 @@ export interface ContentResponse {
   /** On a 206: the first byte this body starts at (from Content-Range). */
   rangeStart?: number;
   /** Each chunk is only valid until the next one is asked for (the client reads into reused memory): copy what you keep. */
-  body: AsyncIterable<Uint8Array> & { destroy?(error?: Error): void };
+  body: AsyncIterable<Uint8Array> & {
+    destroy?(error?: Error): void;
+    /**
+     * Instead of iterating: hands every chunk to `onChunk`, in order, one call at a time; a chunk is valid during
+     * the call or, when it returns a promise, until that settles. Resolves once all was handed over; rejects with
+     * the transfer's error or with what `onChunk` threw. For a large body this is the cheapest way through (the
+     * client's own reader calls it from its read callback).
+     */
+    each?(onChunk: (chunk: Uint8Array) => void | PromiseLike<void>): Promise<void>;
+  };
 }
 
 export interface VideoApi {

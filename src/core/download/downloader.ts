@@ -1,10 +1,15 @@
 /**
  * Saves one output of a completed job to disk, through `VideoApi.openContent` only.
  *
- * - Bytes go to `<target>.part` through one FileHandle, each write awaited before the next chunk is read
+ * - Bytes go to `<target>.part` through one FileHandle, each write done before the next chunk is taken
  *   (backpressure): memory stays flat whatever the size. A chunk of `DIRECT_WRITE_BYTES` or more (a plain
  *   socket's read) is written as it is, with no copy; smaller ones (TLS records) are gathered into one batch of
  *   `WRITE_BATCH_BYTES` first, so the disk is never asked for thousands of tiny writes.
+ * - Chunks are taken with the body's `each` (pushed from the client's read callback, no promise per chunk), and
+ *   written from that same thread while the disk takes each write in under `SLOW_WRITE_MS` (it is copying into
+ *   the OS's cache, as curl's writes do); from the first slower write on (a network share, a disk the OS is
+ *   holding writers back for), writes go through libuv's thread pool, for the rest of the download and for later
+ *   downloads into the same folder. See `PartWriter` and BENCHMARKS.md, section 1.
  * - The body is checked before anything is kept: the content type must be video/* or a generic binary type
  *   (JSON, HTML, text → `badContent`), the first bytes must not be JSON/HTML, it must not be empty, and the
  *   byte count must match the advertised total.
@@ -82,6 +87,14 @@ const WRITE_BATCH_BYTES = 256 * 1024;
  * 1 GiB download (BENCHMARKS.md, section 1).
  */
 const DIRECT_WRITE_BYTES = 64 * 1024;
+/**
+ * A write into the `.part` that takes longer than this, done from the extension host's thread, moves the rest of
+ * the download to the thread pool. A write of up to 1 MiB into the OS's cache takes 0.1-0.5 ms here.
+ */
+export const SLOW_WRITE_MS = 4;
+/** Folders where a write was slow: later downloads there write through the thread pool from the start. */
+const slowFolders = new Set<string>();
+const MAX_SLOW_FOLDERS = 64;
 /** Bytes looked at before the first write to recognise a JSON/HTML body. */
 const SNIFF_BYTES = 64;
 const MAX_BACKOFF_MS = 8_000;
@@ -234,6 +247,57 @@ async function writeFully(handle: fs.promises.FileHandle, buffer: Buffer, positi
   }
 }
 
+/**
+ * Writes into the `.part` at a position. While the disk answers quickly, each write is made right away from the
+ * calling thread, as curl makes them: a hand-off to libuv's thread pool and back per write cost 10-15 % of a
+ * 64 MiB download's time on 2 cores (BENCHMARKS.md, section 1). The first write that takes longer than
+ * `SLOW_WRITE_MS` (a network share, a USB stick the OS is holding writers back for) moves this download, and later
+ * ones into the same folder, to the thread pool, so the extension host is never held up by a slow disk for more
+ * than that one write.
+ */
+export class PartWriter {
+  private inline: boolean;
+
+  constructor(
+    private readonly file: fs.promises.FileHandle,
+    private readonly folder: string,
+    private readonly logger: Logger,
+    /** Tests: the clock used to time each write. */
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.inline = !slowFolders.has(folder);
+  }
+
+  /** Whether writes are still made from the calling thread. */
+  get writesInline(): boolean {
+    return this.inline;
+  }
+
+  /** Writes all of `buffer` at `position`: done when it returns undefined, else when the promise resolves. */
+  write(buffer: Buffer, position: number): void | Promise<void> {
+    if (!this.inline) return writeFully(this.file, buffer, position);
+    const started = this.now();
+    for (let offset = 0; offset < buffer.length; ) {
+      const written = fs.writeSync(this.file.fd, buffer, offset, buffer.length - offset, position + offset);
+      if (written <= 0) throw Object.assign(new Error('The disk accepted no bytes.'), { code: 'EIO' });
+      offset += written;
+    }
+    const took = this.now() - started;
+    if (took > SLOW_WRITE_MS) {
+      this.inline = false;
+      if (slowFolders.size >= MAX_SLOW_FOLDERS) slowFolders.clear();
+      slowFolders.add(this.folder);
+      this.logger.debug(`download: a write of ${buffer.length} bytes took ${took.toFixed(1)} ms; writing through the thread pool from now on`);
+    }
+    return undefined;
+  }
+}
+
+/** Tests: forgets which folders had slow writes. */
+export function forgetSlowFolders(): void {
+  slowFolders.clear();
+}
+
 /** fsync errors that only say the file system cannot fsync (some network shares): the bytes are written all the same. */
 const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EPERM', 'EBADF']);
 
@@ -379,6 +443,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   let lastFailure: OpenRouterError | undefined;
   /** Write batch, reused for the whole download: memory stays flat whatever the size. */
   const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+  const writer = new PartWriter(file, folder, logger);
 
   const progress = () => {
     try {
@@ -503,8 +568,8 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     );
 
     let fill = 0; // bytes waiting in `batch`
-    /** Checks and writes `data` at the end of the .part. */
-    const commit = async (data: Buffer) => {
+    /** Checks and writes `data` at the end of the .part; done when it returns undefined, else when the promise resolves. */
+    const commit = (data: Buffer): void | Promise<void> => {
       if (!sniffed) {
         sniffed = true;
         const nonVideo = sniffNonVideo(data.subarray(0, SNIFF_BYTES));
@@ -522,40 +587,58 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
           `The download sent more bytes than announced (${received + data.length} of ${expectedTotal}); the file would be corrupt.`,
         );
       }
+      let writing: void | Promise<void>;
       try {
-        await writeFully(file, data, received);
+        writing = writer.write(data, received);
       } catch (error) {
         throw new DiskFailure(error);
       }
-      received += data.length;
-      progress();
+      if (writing === undefined) {
+        received += data.length;
+        progress();
+        return undefined;
+      }
+      return writing.then(
+        () => {
+          received += data.length;
+          progress();
+        },
+        (error: unknown) => {
+          throw new DiskFailure(error);
+        },
+      );
     };
-    const flush = async () => {
-      if (fill === 0) return;
+    const flush = (): void | Promise<void> => {
+      if (fill === 0) return undefined;
       const data = batch.subarray(0, fill);
       fill = 0;
-      await commit(data);
+      return commit(data);
+    };
+    /** Takes one chunk: valid until this returns, or until the promise it returns settles. */
+    const take = (chunk: Uint8Array): void | Promise<void> => {
+      if (chunk.length >= DIRECT_WRITE_BYTES) {
+        // Written as it is, no copy.
+        const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+        const flushing = flush();
+        return flushing === undefined ? commit(data) : flushing.then(() => commit(data));
+      }
+      // Copied into the one batch buffer: no allocation per chunk, and a producer may reuse its chunk.
+      for (let at = 0; at < chunk.length; ) {
+        const n = Math.min(chunk.length - at, batch.length - fill);
+        batch.set(chunk.subarray(at, at + n), fill);
+        fill += n;
+        at += n;
+        if (fill === batch.length) {
+          const flushing = flush();
+          if (flushing !== undefined && at < chunk.length) return flushing.then(() => take(chunk.subarray(at)));
+          if (flushing !== undefined) return flushing;
+        }
+      }
+      return undefined;
     };
 
     try {
-      for await (const chunk of withStallAndAbort(response, stallTimeoutMs, signal)) {
-        if (chunk.length >= DIRECT_WRITE_BYTES) {
-          // Written as it is: it stays valid until the next chunk is asked for, which waits for this write.
-          await flush();
-          await commit(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-          continue;
-        }
-        // Copied into the one batch buffer: no allocation per chunk, and a producer may reuse its chunk.
-        for (let at = 0; at < chunk.length; ) {
-          const n = Math.min(chunk.length - at, batch.length - fill);
-          batch.set(chunk.subarray(at, at + n), fill);
-          fill += n;
-          at += n;
-          if (fill === batch.length) {
-            await flush();
-          }
-        }
-      }
+      await consumeBody(response, stallTimeoutMs, signal, take);
     } catch (error) {
       if (error instanceof AttemptFailure || error instanceof DiskFailure) throw error;
       // A broken transfer: keep what did arrive, so a resume starts after it.
@@ -651,55 +734,69 @@ async function readHead(response: ContentResponse, limit: number): Promise<Buffe
 }
 
 /**
- * Iterates the body, failing with a `timeout` error when no chunk arrives for `stallMs`, and with the abort
- * reason when `signal` aborts - even if the underlying iterator never settles.
+ * Hands every chunk of the body to `take` (through the body's `each` when it has one, else its iterator), one at a
+ * time. Rejects with a `timeout` error when no chunk arrives for `stallMs`, and with the abort reason when
+ * `signal` aborts, even if the body never settles; but never while a write that `take` started is still running
+ * (the next attempt writes from the byte count that write leaves).
  */
-async function* withStallAndAbort(
+function consumeBody(
   response: ContentResponse,
   stallMs: number,
   signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array> {
-  const iterator = response.body[Symbol.asyncIterator]();
-  // One fresh promise per chunk, rejected directly on stall/abort. (Racing every next() against one
-  // long-lived promise would pile up a reaction per chunk on it: memory growing with the file size.)
-  let rejectCurrent: ((error: Error) => void) | undefined;
-  let interruption: Error | undefined;
-  const interrupt = (error: Error) => {
-    interruption ??= error;
-    rejectCurrent?.(error);
-    destroyBody(response, error);
-  };
-  const stall = () => interrupt(new OpenRouterError('timeout', `The download stalled: no data for ${Math.round(stallMs / 1000)} s.`));
-  const onAbort = () => interrupt(cancelledError(signal?.reason));
-  const timer = stallMs > 0 && Number.isFinite(stallMs) ? setTimeout(stall, stallMs) : undefined;
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  let done = false;
-  try {
-    for (;;) {
+  take: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let interruption: Error | undefined;
+    let writing: Promise<void> | undefined;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const interrupt = (error: Error) => {
+      if (interruption) return;
+      interruption = error;
+      destroyBody(response, error);
+      void Promise.resolve(writing).then(
+        () => settle(error),
+        () => settle(error),
+      );
+    };
+    const onAbort = () => interrupt(cancelledError(signal?.reason));
+    const guarded = (chunk: Uint8Array): void | Promise<void> => {
       if (interruption) throw interruption;
-      const next = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
-        rejectCurrent = reject;
-        iterator.next().then(resolve, reject);
-      });
-      rejectCurrent = undefined;
-      if (interruption) throw interruption;
-      if (next.done) {
-        done = true;
-        return;
-      }
       timer?.refresh();
-      yield next.value;
+      const written = take(chunk);
+      if (written !== undefined) writing = written;
+      return written;
+    };
+    if (stallMs > 0 && Number.isFinite(stallMs)) {
+      timer = setTimeout(() => interrupt(new OpenRouterError('timeout', `The download stalled: no data for ${Math.round(stallMs / 1000)} s.`)), stallMs);
     }
-  } finally {
-    if (timer) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-    if (!done) {
-      // Do not await: a stuck iterator may never answer.
-      void Promise.resolve()
-        .then(() => iterator.return?.())
-        .catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) {
+      onAbort();
+      return;
     }
+    const body = response.body;
+    const done = body.each ? body.each(guarded) : eachOf(body, guarded);
+    done.then(
+      () => settle(interruption),
+      (error: unknown) => settle(interruption ?? error),
+    );
+  });
+}
+
+/** `each` for a body that only iterates. */
+async function eachOf(body: AsyncIterable<Uint8Array>, take: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+  for await (const chunk of body) {
+    const written = take(chunk);
+    if (written !== undefined) await written;
   }
 }
 
