@@ -180,8 +180,9 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
         }),
       );
       const lastByte = summarise(list.map((s) => s.lastByteMs ?? NaN));
-      // Durable: curl + sync against the ext's fsync done (the old ext fsynced before it resolved: its `ms`).
-      const durableOf = (s: Sample) => (s.mode === 'curl-sync' ? s.ms : s.mode === 'ext-base' ? s.ms : (s.durableMs ?? NaN));
+      // Durable: curl + sync against the ext's fsync done. A baseline from before `durable` existed (b138f4a and
+      // older) fsynced before it resolved: its `ms`.
+      const durableOf = (s: Sample) => (s.mode === 'curl-sync' ? s.ms : (s.durableMs ?? (s.mode === 'ext-base' ? s.ms : NaN)));
       const durable = summarise(list.map(durableOf));
       const ratioSync = summarise(
         list.map((s) => {

@@ -339,11 +339,14 @@ describe('contentStream.getStream', () => {
           const disk = Object.assign(new Error('no space'), { code: 'ENOSPC' });
           let calls = 0;
           await assert.rejects(
-            res.body.each(() => {
-              if (++calls < 3) return undefined;
-              if (how === 'throw') throw disk;
-              return Promise.reject(disk);
-            }),
+            res.body.each(
+              () => {
+                if (++calls < 3) return undefined;
+                if (how === 'throw') throw disk;
+                return Promise.reject(disk);
+              },
+              () => new Error('mapError is for transfer errors only'),
+            ),
             (e: unknown) => e === disk,
           );
           const after = calls;
@@ -372,6 +375,24 @@ describe('contentStream.getStream', () => {
           'ECONNRESET',
         );
         assert.equal(received, 300_000);
+      } finally {
+        await raw.close();
+      }
+    });
+
+    it('mapError turns a transfer error (here a stall) into the caller\'s own', async () => {
+      const raw = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc'));
+      try {
+        const res = await getStream(new URL(raw.url), opts({ bodyTimeoutMs: 100 }));
+        let got = '';
+        await assert.rejects(
+          res.body.each(
+            (chunk) => void (got += chunk.toString()),
+            (error) => Object.assign(new Error('mapped'), { cause: error }),
+          ),
+          (e: unknown) => e instanceof Error && e.message === 'mapped' && (e.cause as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT',
+        );
+        assert.equal(got, 'abc');
       } finally {
         await raw.close();
       }

@@ -60,9 +60,10 @@ export interface StreamResponse {
       /**
        * Push mode, instead of iterating: calls `onChunk` for every chunk as it is read (from the socket's read
        * callback, no promise per chunk: the cheapest way through for a large body). Resolves once the whole body
-       * was handed over and the last call settled; rejects with the transfer's error, or with what `onChunk` threw.
+       * was handed over and the last call settled; rejects with what `onChunk` threw, as it is, or with the
+       * transfer's error (reset, stall, abort, destroy), passed through `mapError` when given.
        */
-      each(onChunk: ChunkSink): Promise<void>;
+      each(onChunk: ChunkSink, mapError?: (error: unknown) => unknown): Promise<void>;
     };
 }
 
@@ -110,7 +111,9 @@ class ResponseReader {
   /** Push mode (`each`): the consumer, whether a call of it has not settled yet, and how to settle `each`. */
   private sink: ChunkSink | undefined;
   private sinkBusy = false;
-  private sinkResult: { resolve(): void; reject(e: unknown): void } | undefined;
+  private sinkResult: { resolve(): void; reject(e: unknown): void; mapError?: (error: unknown) => unknown } | undefined;
+  /** What the sink threw (each() rejects with it as it is). */
+  private sinkFailure: { error: unknown } | undefined;
 
   private socket!: net.Socket;
   private headParts: Buffer[] = [];
@@ -479,12 +482,12 @@ class ResponseReader {
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
-  private each(onChunk: ChunkSink): Promise<void> {
+  private each(onChunk: ChunkSink, mapError?: (error: unknown) => unknown): Promise<void> {
     if (this.sink || this.waiter) return Promise.reject(new Error('each() called while the body is being read'));
     this.release();
     return new Promise<void>((resolve, reject) => {
       this.sink = onChunk;
-      this.sinkResult = { resolve, reject };
+      this.sinkResult = { resolve, reject, mapError };
       this.drainSink();
     });
   }
@@ -505,7 +508,7 @@ class ResponseReader {
       } catch (error) {
         this.sinkBusy = false;
         this.release();
-        this.stop(error);
+        this.sinkFailed(error);
         return;
       }
       if (result !== undefined && typeof result.then === 'function') {
@@ -518,7 +521,7 @@ class ResponseReader {
           (error: unknown) => {
             this.sinkBusy = false;
             this.release();
-            this.stop(error);
+            this.sinkFailed(error);
           },
         );
         return;
@@ -529,20 +532,36 @@ class ResponseReader {
     if (this.ended && this.queue.length === 0) this.settleSink();
   }
 
+  private sinkFailed(error: unknown): void {
+    this.sinkFailure = { error };
+    this.stop(error);
+  }
+
   private settleSink(): void {
     const settle = this.sinkResult;
     if (!settle || this.sinkBusy) return;
     this.sinkResult = undefined;
     this.sink = undefined;
-    if (this.state === 'failed') settle.reject(this.failure);
-    else settle.resolve();
+    if (this.state !== 'failed') {
+      settle.resolve();
+    } else if (this.sinkFailure?.error === this.failure || !settle.mapError) {
+      settle.reject(this.failure);
+    } else {
+      let mapped: unknown;
+      try {
+        mapped = settle.mapError(this.failure);
+      } catch (error) {
+        mapped = error;
+      }
+      settle.reject(mapped);
+    }
   }
 
   private body(): StreamResponse['body'] {
     const body: StreamResponse['body'] = {
       [Symbol.asyncIterator]: () => body,
       next: () => this.next(),
-      each: (onChunk: ChunkSink) => this.each(onChunk),
+      each: (onChunk: ChunkSink, mapError?: (error: unknown) => unknown) => this.each(onChunk, mapError),
       return: async () => {
         this.close();
         return { value: undefined, done: true };

@@ -843,29 +843,12 @@ function wrapBody(
         }
         return;
       }
-      // contentStream: straight from its read callback, no generator in between. What onChunk throws is the
-      // consumer's own error (a disk error, a refused body) and passes through as it is.
-      let consumerError: { error: unknown } | undefined;
-      const guarded = (chunk: Buffer): void | PromiseLike<void> => {
-        let written: void | PromiseLike<void>;
-        try {
-          written = onChunk(chunk);
-        } catch (error) {
-          consumerError = { error };
-          throw error;
-        }
-        if (written === undefined) return undefined;
-        return Promise.resolve(written).catch((error: unknown) => {
-          consumerError = { error };
-          throw error;
-        });
-      };
+      // contentStream: straight from its read callback, no generator in between. What onChunk throws (a disk
+      // error, a refused body) comes back as it is; transfer errors are mapped like the iterator's.
       try {
-        await raw.each(guarded);
-      } catch (error) {
-        if (consumerError) throw consumerError.error;
-        if (stoppedBy) throw stoppedBy.error ?? new OpenRouterError('cancelled', 'The download was stopped.', { cause: error });
-        throw mapError(error);
+        await raw.each(onChunk, (error) =>
+          stoppedBy ? (stoppedBy.error ?? new OpenRouterError('cancelled', 'The download was stopped.', { cause: error })) : mapError(error),
+        );
       } finally {
         scope.dispose();
       }
