@@ -13,10 +13,10 @@
  *   bundle's older caches.
  * - If the file cannot be compiled this way at all, plain `require` loads it.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import Module from 'node:module';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import path = require('node:path');
+import vm = require('node:vm');
 
 export interface LoadedModule<T> {
   readonly exports: T;

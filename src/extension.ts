@@ -5,7 +5,7 @@
  * cache kept in the extension's global storage (src/codeCache.ts): from the second start on, neither loading it
  * nor running activate() pays for parsing and compiling the code again.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type * as vscode from 'vscode';
 import { loadWithCodeCache, type LoadedModule } from './codeCache';
 import type { Composed, OpenRouterVideoApi } from './composition';

@@ -84,6 +84,9 @@ export async function run(): Promise<void> {
   const client = path.join(extDir, 'dist', 'client.js');
   let wrapped: unknown;
   const hook = function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
+    // VS Code's API and Node's modules are neither of the files watched here: not resolved a second time (through
+    // VS Code's patched resolver), which would add the probe's own cost to what it measures.
+    if (request === 'vscode' || request.startsWith('node:')) return originalLoad.call(this, request, parent, isMain);
     let resolved: string | undefined;
     try {
       resolved = M._resolveFilename(request, parent);
@@ -149,7 +152,8 @@ export async function run(): Promise<void> {
   const resolved = hrWall();
   if (session && profileTo) {
     const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    fs.writeFileSync(profileTo, JSON.stringify(profile));
+    // The first start of a round writes <file>, the later start (same folders) <file>.later.
+    fs.writeFileSync(fs.existsSync(profileTo) ? `${profileTo}.later` : profileTo, JSON.stringify(profile));
     session.disconnect();
   }
   const loadedAtActivation = loadedFrom(extDir);

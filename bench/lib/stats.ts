@@ -60,7 +60,6 @@ export function writeResult(name: string, value: unknown): string {
 
 /** A description of the machine, for the report. */
 export function machine(): Record<string, string | number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('node:os') as typeof import('node:os');
   const cpus = os.cpus();
   let distro = '';

@@ -5,7 +5,6 @@
 export function recordVmScripts(): string[] {
   const compiled: string[] = [];
   // The module object itself: an `import * as` namespace is read-only.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vmModule = require('node:vm') as { Script: typeof import('node:vm').Script };
   const Original = vmModule.Script;
   vmModule.Script = class extends Original {

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import fs = require('node:fs/promises');
+import path = require('node:path');
 import vscode = require('vscode');
 import { OpenRouterError } from '../core/api/errors';
 import type { VideoModel } from '../core/api/schemas';

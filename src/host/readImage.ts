@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import fs = require('node:fs/promises');
 import { OpenRouterError } from '../core/api/errors';
 import { imageMimeType } from '../core/models/validateRequest';
 

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import fs = require('node:fs/promises');
+import path = require('node:path');
 import vscode = require('vscode');
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { isActive } from '../core/jobs/jobRecord';

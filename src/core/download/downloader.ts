@@ -28,8 +28,8 @@
  *   settles and checks such outputs on the next start (and downloads them again when they are short). A write-back
  *   error reported by the fsync or the close ('failed') keeps the flag, so that check runs too.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { isRetryableRead, OpenRouterError, type ErrorKind } from '../api/errors';
 import type { ContentResponse, VideoApi } from '../api/videoApi';
 import { delay } from '../shared/clock';

@@ -2,9 +2,11 @@
  * Where the job store keeps its text. `FileStorage` writes atomically (temporary file, fsync,
  * rename), so a crash mid-write leaves either the old file or the new one, never a torn one.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import nodeFs = require('node:fs');
+import path = require('node:path');
 import { renameWithRetry } from '../shared/renameWithRetry';
+
+const fs = nodeFs.promises;
 
 export interface JobStorage {
   /** The stored text, or `undefined` when nothing has been stored yet. Throws when it cannot be read. */
@@ -110,7 +112,7 @@ export class FileStorage implements JobStorage {
     const dir = path.dirname(this.filePath);
     await fs.mkdir(dir, { recursive: true });
     const tmp = `${this.filePath}.tmp-${process.pid}-${++this.tmpCounter}`;
-    let handle: fs.FileHandle | undefined;
+    let handle: nodeFs.promises.FileHandle | undefined;
     try {
       handle = await fs.open(tmp, 'w');
       await handle.writeFile(text, 'utf8');
@@ -157,7 +159,7 @@ export class FileStorage implements JobStorage {
 
 /** Makes the rename durable where the platform allows it (not on Windows, where opening a folder fails). */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+  let handle: nodeFs.promises.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
     await handle.sync();

@@ -27,7 +27,6 @@ const MAX_HISTORY = 100;
  * process it costs ~4 ms to load, and activation never needs it.
  */
 function newClientId(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('node:crypto') as typeof import('node:crypto')).randomUUID();
 }
 

@@ -1,5 +1,7 @@
-import { promises as fs } from 'node:fs';
+import nodeFs = require('node:fs');
 import { delay } from './clock';
+
+const fs = nodeFs.promises;
 
 /**
  * On Windows a rename over a file that another process (an antivirus, an indexer) has open fails for a
