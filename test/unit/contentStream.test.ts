@@ -429,6 +429,23 @@ describe('contentStream.getStream', () => {
       }
     });
 
+    it('a callback that aborts the signal and then throws the abort reason itself: each() still settles, with that reason', async () => {
+      const controller = new AbortController();
+      const reason = new Error('stopped by the callback');
+      const res = await getStream(new URL(`${base}/len?size=${4 * 1024 * 1024}`), opts({ signal: controller.signal, bufferBytes: 16 * 1024, buffers: 3 }));
+      let calls = 0;
+      const settled = res.body.each(() => {
+        if (++calls === 2) {
+          controller.abort(reason);
+          throw reason;
+        }
+        return undefined;
+      });
+      const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 2_000).unref());
+      const outcome = await Promise.race([settled.then(() => 'resolved', (e: unknown) => e), timeout]);
+      assert.equal(outcome, reason);
+    });
+
     it('each() after next() continues where next() stopped; next() during each() is refused', async () => {
       const size = 1024 * 1024;
       const res = await getStream(new URL(`${base}/len?size=${size}`), opts({ bufferBytes: 16 * 1024, buffers: 3 }));

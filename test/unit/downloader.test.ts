@@ -13,6 +13,7 @@ import {
   keepAsPartial,
   PartWriter,
   recheckSavedFile,
+  SLOW_WRITE_BYTES_PER_MS,
   SLOW_WRITE_MS,
   type DownloadOptions,
   type DownloadResult,
@@ -922,6 +923,57 @@ describe('downloader', () => {
         await file.close();
       }
     });
+
+    it('writes each a little under SLOW_WRITE_MS, but slower than SLOW_WRITE_BYTES_PER_MS over 16 MiB, move to the thread pool too', async () => {
+      const file = await fs.promises.open(target, 'w');
+      try {
+        const mib = Buffer.alloc(1024 * 1024, 3);
+        const msPerWrite = SLOW_WRITE_MS - 1;
+        assert.ok(mib.length / msPerWrite < SLOW_WRITE_BYTES_PER_MS, 'the pace under test is below the threshold');
+        let clock = 0;
+        let call = 0;
+        // Each write: started at clock, done msPerWrite later.
+        const writer = new PartWriter(file, dir, nullLogger, () => (call++ % 2 === 0 ? clock : (clock += msPerWrite)));
+        for (let i = 0; i < 15; i++) assert.equal(writer.write(mib, i * mib.length), undefined);
+        assert.equal(writer.writesInline, true, 'under 16 MiB: still from the calling thread');
+        assert.equal(writer.write(mib, 15 * mib.length), undefined);
+        assert.equal(writer.writesInline, false, 'at 16 MiB, at about 333 MiB/s: through the thread pool');
+        assert.ok(writer.write(mib, 16 * mib.length) instanceof Promise);
+        await (writer.write(mib, 16 * mib.length) as Promise<void>);
+        assert.equal((await fs.promises.stat(target)).size, 17 * mib.length);
+      } finally {
+        await file.close();
+      }
+    });
+  });
+
+  it('a write through the thread pool that hangs past the stall timeout and then fails: the disk error is reported, not a stall, and nothing is retried', async () => {
+    // This folder's writes go through the thread pool (as after a slow write on a network share).
+    const marker = await fs.promises.open(path.join(dir, 'marker'), 'w');
+    let clock = 0;
+    new PartWriter(marker, dir, nullLogger, () => (clock += SLOW_WRITE_MS + 1)).write(Buffer.from('x'), 0);
+    await marker.close();
+    await fs.promises.rm(path.join(dir, 'marker'));
+    const probe = await fs.promises.open(path.join(dir, '.probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    await fs.promises.rm(path.join(dir, '.probe'));
+    const original = proto.write;
+    let writes = 0;
+    proto.write = function (this: unknown, ...args: unknown[]) {
+      if (++writes === 2) {
+        return new Promise((_resolve, reject) => setTimeout(() => reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })), 250));
+      }
+      return original.apply(this, args);
+    };
+    const api = new StubApi(mp4Like(600_000), [], { chunkSize: 128 * 1024 });
+    try {
+      await assert.rejects(run(api, { stallTimeoutMs: 60 }), isKind('io', /EIO|could not be written|disk/i));
+    } finally {
+      proto.write = original;
+    }
+    assert.equal(api.calls.length, 1, 'a disk error is not retried');
+    assert.deepEqual(await listDir(dir), []);
   });
 
   describe('recheckSavedFile (an output saved before its fsync finished, checked on the next start)', () => {

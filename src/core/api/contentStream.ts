@@ -215,8 +215,8 @@ class ResponseReader {
     const slot = this.readSlot;
     if (buf !== this.slots[slot] || this.outstanding[slot]! > 0) {
       // Never happens by design (reading pauses before a buffer in use comes round); if it did, bytes the
-      // consumer has not taken yet were overwritten: fail rather than hand out wrong bytes.
-      this.fail(codedError('Internal error: a read landed in a buffer still in use.', 'ERR_INTERNAL_ASSERTION'));
+      // consumer has not taken yet were overwritten: stop (dropping what is queued) rather than hand out wrong bytes.
+      this.stop(codedError('Internal error: a read landed in a buffer still in use.', 'ERR_INTERNAL_ASSERTION'));
       return false;
     }
     this.stallTimer?.refresh();
@@ -507,8 +507,8 @@ class ResponseReader {
         result = sink(item.view);
       } catch (error) {
         this.sinkBusy = false;
-        this.release();
         this.sinkFailed(error);
+        this.release();
         return;
       }
       if (result !== undefined && typeof result.then === 'function') {
@@ -520,8 +520,8 @@ class ResponseReader {
           },
           (error: unknown) => {
             this.sinkBusy = false;
-            this.release();
             this.sinkFailed(error);
+            this.release();
           },
         );
         return;
@@ -630,13 +630,8 @@ class ResponseReader {
     this.failure = error;
     this.state = 'failed';
     this.cleanup();
-    if (!this.headDone) this.rejectHead(error);
-    if (this.waiter) {
-      // A waiter means nothing is queued.
-      const waiter = this.waiter;
-      this.waiter = undefined;
-      waiter.reject(error);
-    }
+    // A waiter means nothing is queued.
+    this.rejectPending(error);
     this.drainSink();
   }
 
@@ -646,19 +641,27 @@ class ResponseReader {
    * transfer error that had not reached it yet (a disk error matters more than the reset it caused).
    */
   private stop(error: unknown): void {
-    if (this.state === 'failed' && this.failure === error) return;
+    if (this.state === 'failed' && this.failure === error) {
+      this.settleSink();
+      return;
+    }
     const wasOpen = !this.ended;
     this.failure = error;
     this.state = 'failed';
     this.dropQueue();
     if (wasOpen) this.cleanup();
+    this.rejectPending(error);
+    this.settleSink();
+  }
+
+  /** Rejects the wait for the head (if not in yet) and a pending next(). */
+  private rejectPending(error: unknown): void {
     if (!this.headDone) this.rejectHead(error);
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
       waiter.reject(error);
     }
-    this.settleSink();
   }
 
   private dropQueue(): void {

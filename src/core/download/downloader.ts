@@ -92,6 +92,13 @@ const DIRECT_WRITE_BYTES = 64 * 1024;
  * the download to the thread pool. A write of up to 1 MiB into the OS's cache takes 0.1-0.5 ms here.
  */
 export const SLOW_WRITE_MS = 4;
+/**
+ * So do writes from that thread that, over at least `SLOW_RATE_AFTER_BYTES`, went slower than this many bytes per
+ * millisecond (512 MiB/s): a disk a little under `SLOW_WRITE_MS` per write, every write, would otherwise hold the
+ * thread for a large part of a fast download. Copies into the OS's cache run at several GiB/s here.
+ */
+export const SLOW_WRITE_BYTES_PER_MS = (512 * 1024 * 1024) / 1000;
+const SLOW_RATE_AFTER_BYTES = 16 * 1024 * 1024;
 /** Folders where a write was slow: later downloads there write through the thread pool from the start. */
 const slowFolders = new Set<string>();
 const MAX_SLOW_FOLDERS = 64;
@@ -251,12 +258,16 @@ async function writeFully(handle: fs.promises.FileHandle, buffer: Buffer, positi
  * Writes into the `.part` at a position. While the disk answers quickly, each write is made right away from the
  * calling thread, as curl makes them: a hand-off to libuv's thread pool and back per write cost 10-15 % of a
  * 64 MiB download's time on 2 cores (BENCHMARKS.md, section 1). The first write that takes longer than
- * `SLOW_WRITE_MS` (a network share, a USB stick the OS is holding writers back for) moves this download, and later
- * ones into the same folder, to the thread pool, so the extension host is never held up by a slow disk for more
- * than that one write.
+ * `SLOW_WRITE_MS` (a network share, a USB stick the OS is holding writers back for), or writes that keep going
+ * slower than `SLOW_WRITE_BYTES_PER_MS`, move this download, and later ones into the same folder in this session, to
+ * the thread pool. So a slow disk holds the extension host up for one write per folder and session (that write
+ * itself cannot be interrupted: a share that hangs holds it until the share answers).
  */
 export class PartWriter {
   private inline: boolean;
+  /** Bytes written from the calling thread, and the milliseconds that took. */
+  private inlineBytes = 0;
+  private inlineMs = 0;
 
   constructor(
     private readonly file: fs.promises.FileHandle,
@@ -283,13 +294,22 @@ export class PartWriter {
       offset += written;
     }
     const took = this.now() - started;
+    this.inlineBytes += buffer.length;
+    this.inlineMs += took;
     if (took > SLOW_WRITE_MS) {
-      this.inline = false;
-      if (slowFolders.size >= MAX_SLOW_FOLDERS) slowFolders.clear();
-      slowFolders.add(this.folder);
-      this.logger.debug(`download: a write of ${buffer.length} bytes took ${took.toFixed(1)} ms; writing through the thread pool from now on`);
+      this.toThreadPool(`a write of ${buffer.length} bytes took ${took.toFixed(1)} ms`);
+    } else if (this.inlineBytes >= SLOW_RATE_AFTER_BYTES && this.inlineBytes < this.inlineMs * SLOW_WRITE_BYTES_PER_MS) {
+      const mibPerSecond = ((this.inlineBytes / this.inlineMs) * 1000) / (1024 * 1024);
+      this.toThreadPool(`writes ran at ${mibPerSecond.toFixed(0)} MiB/s`);
     }
     return undefined;
+  }
+
+  private toThreadPool(why: string): void {
+    this.inline = false;
+    if (slowFolders.size >= MAX_SLOW_FOLDERS) slowFolders.clear();
+    slowFolders.add(this.folder);
+    this.logger.debug(`download: ${why}; writing through the thread pool from now on`);
   }
 }
 
@@ -762,9 +782,10 @@ function consumeBody(
       if (interruption) return;
       interruption = error;
       destroyBody(response, error);
+      // A disk error or a refused body met by the write in flight wins over the stall or abort: it is not retried.
       void Promise.resolve(writing).then(
         () => settle(error),
-        () => settle(error),
+        (writeError: unknown) => settle(isOwnFailure(writeError) ? writeError : error),
       );
     };
     const onAbort = () => interrupt(cancelledError(signal?.reason));
@@ -787,9 +808,14 @@ function consumeBody(
     const done = body.each ? body.each(guarded) : eachOf(body, guarded);
     done.then(
       () => settle(interruption),
-      (error: unknown) => settle(interruption ?? error),
+      (error: unknown) => settle(isOwnFailure(error) ? error : (interruption ?? error)),
     );
   });
+}
+
+/** An error the downloader raised itself (the disk, or a body it refused): never mistaken for a broken transfer. */
+function isOwnFailure(error: unknown): boolean {
+  return error instanceof DiskFailure || error instanceof AttemptFailure;
 }
 
 /** `each` for a body that only iterates. */
