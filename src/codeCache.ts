@@ -12,6 +12,8 @@
  *   fresh one (temporary file, then rename: a window starting meanwhile never reads half a file) and removes the
  *   bundle's older caches.
  * - If the file cannot be compiled this way at all, plain `require` loads it.
+ * - Bundles the file requires by a name listed in `alsoCached` (the HTTP client, loaded on the first network call)
+ *   are loaded the same way, each with a cache of its own; `onLoaded` gets each of them, to save its cache later.
  */
 import fs = require('node:fs');
 import Module from 'node:module';
@@ -31,7 +33,14 @@ export interface LoadedModule<T> {
 
 type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
 
-export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModule<T> {
+export interface CodeCacheOptions {
+  /** Requests (as the file writes them, e.g. './client.js') loaded through a code cache too, when first required. */
+  alsoCached?: readonly string[];
+  /** Called once for each of those when it has been loaded (e.g. to call its `saveCache()` a little later). */
+  onLoaded?: (loaded: LoadedModule<unknown>, request: string) => void;
+}
+
+export function loadWithCodeCache<T>(file: string, cacheDir: string, options: CodeCacheOptions = {}): LoadedModule<T> {
   let source: string;
   let cacheFile: string;
   let fd: number | undefined;
@@ -61,7 +70,7 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModu
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as CommonJsWrapper;
   // A require of the file's own: VS Code hands each extension its own `vscode` API by the requiring file's path.
-  wrapper.call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  wrapper.call(module.exports, module.exports, requireFor(file, cacheDir, options), module, file, path.dirname(file));
   const usedCache = cachedData !== undefined && script.cachedDataRejected !== true;
   return {
     exports: module.exports as T,
@@ -90,6 +99,24 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string): LoadedModu
       }
     },
   };
+}
+
+/** `file`'s own require, except that the requests in `alsoCached` are loaded through their own code cache (once). */
+function requireFor(file: string, cacheDir: string, options: CodeCacheOptions): NodeJS.Require {
+  const base = Module.createRequire(file);
+  const cached = options.alsoCached ?? [];
+  if (cached.length === 0) return base;
+  const loaded = new Map<string, unknown>();
+  const wrapped = ((request: string): unknown => {
+    if (!cached.includes(request)) return base(request);
+    if (!loaded.has(request)) {
+      const dependency = loadWithCodeCache<unknown>(base.resolve(request), cacheDir);
+      loaded.set(request, dependency.exports);
+      options.onLoaded?.(dependency, request);
+    }
+    return loaded.get(request);
+  }) as NodeJS.Require;
+  return Object.assign(wrapped, { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: base.main });
 }
 
 function cachePrefix(file: string): string {

@@ -3,7 +3,8 @@
  *
  * The rest of the extension is a second bundle (dist/composition.js), loaded by activate() through a V8 code
  * cache kept in the extension's global storage (src/codeCache.ts): from the second start on, neither loading it
- * nor running activate() pays for parsing and compiling the code again.
+ * nor running activate() pays for parsing and compiling the code again. The HTTP client (dist/client.js), which
+ * composition.js loads on the first network call, gets a code cache of its own the same way.
  */
 import path = require('node:path');
 import type * as vscode from 'vscode';
@@ -19,7 +20,15 @@ let composition: LoadedModule<CompositionModule> | undefined;
 let root: Composed | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<OpenRouterVideoApi> {
-  composition ??= loadWithCodeCache<CompositionModule>(path.join(__dirname, 'composition.js'), path.join(context.globalStorageUri.fsPath, 'code-cache'));
+  composition ??= loadWithCodeCache<CompositionModule>(path.join(__dirname, 'composition.js'), path.join(context.globalStorageUri.fsPath, 'code-cache'), {
+    // The HTTP client (undici), loaded on the first network call: ~14 ms of compiling in every session without it.
+    alsoCached: ['./client.js'],
+    onLoaded: (client) => {
+      const saveClient = setTimeout(() => void client.saveCache(), SAVE_CACHE_AFTER_MS);
+      saveClient.unref();
+      context.subscriptions.push({ dispose: () => clearTimeout(saveClient) });
+    },
+  });
   const loaded = composition;
   root = await loaded.exports.compose(context);
   context.subscriptions.push(root.disposable);

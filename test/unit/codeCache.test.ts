@@ -66,6 +66,32 @@ describe('loadWithCodeCache (the composition bundle, compiled with a V8 code cac
     assert.equal(cacheFiles().length, 1);
   });
 
+  it('a bundle it requires by a name in alsoCached (the HTTP client) is loaded through a cache of its own, used by the next process; required twice, it is one module', () => {
+    fs.writeFileSync(path.join(dir, 'dep.js'), '"use strict";\nmodule.exports = { made: Math.random() };\n');
+    fs.writeFileSync(
+      file,
+      '"use strict";\nconst a = require("./dep.js");\nconst b = require("./dep.js");\nconst sibling = require("./sibling.js");\n' +
+        'module.exports = { answer() { return String(a === b) + " / " + sibling; } };\n',
+    );
+    const script = `
+      const { loadWithCodeCache } = require(${JSON.stringify(require.resolve('../../src/codeCache'))});
+      const deps = [];
+      const loaded = loadWithCodeCache(process.argv[1], process.argv[2], { alsoCached: ['./dep.js'], onLoaded: (d, request) => deps.push([request, d]) });
+      Promise.all([loaded.saveCache(), ...deps.map(([, d]) => d.saveCache())]).then(() =>
+        process.stdout.write(JSON.stringify({ answer: loaded.exports.answer(), deps: deps.map(([request, d]) => [request, d.compiledWith]) })));`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ['-e', script, file, cacheDir], { encoding: 'utf8' })) as { answer: string; deps: string[][] };
+    const first = run();
+    assert.equal(first.answer, 'true / next to it', 'one module object for both requires; other requires as usual');
+    assert.deepEqual(first.deps, [['./dep.js', 'source']]);
+    assert.deepEqual(
+      cacheFiles().map((f) => f.replace(/\..*$/, '')),
+      ['bundle', 'dep'],
+    );
+    const second = run();
+    assert.equal(second.answer, 'true / next to it');
+    assert.deepEqual(second.deps, [['./dep.js', 'cache']]);
+  });
+
   it('never runs stale code: a changed file of the same length gets a new cache, and the old one is removed', () => {
     loadInFreshProcess(file, cacheDir);
     const old = cacheFiles();
