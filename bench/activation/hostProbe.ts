@@ -83,6 +83,19 @@ export async function run(): Promise<void> {
   let clientLoadedAt: number | undefined;
   const client = path.join(extDir, 'dist', 'client.js');
   let wrapped: unknown;
+  // client.js comes through the CommonJS loader (a baseline without its code cache) or through node:vm (with it).
+  const noteClientLoad = () => {
+    if (clientLoadedBy !== undefined) return;
+    // Who asked for undici: the first few frames outside node internals and this probe.
+    clientLoadedAt = hrWall();
+    clientLoadedBy = (new Error().stack ?? '')
+      .split('\n')
+      .slice(1)
+      .filter((l) => !l.includes('node:internal') && !l.includes('hostProbe') && !l.includes('vmScripts'))
+      .slice(0, 8)
+      .map((l) => l.trim().replace(extDir, '<ext>'))
+      .join(' | ');
+  };
   const hook = function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
     // VS Code's API and Node's modules are neither of the files watched here: not resolved a second time (through
     // VS Code's patched resolver), which would add the probe's own cost to what it measures.
@@ -93,17 +106,7 @@ export async function run(): Promise<void> {
     } catch {
       resolved = undefined;
     }
-    if (resolved === client && clientLoadedBy === undefined) {
-      // Who asked for undici: the first few frames outside node internals.
-      clientLoadedAt = hrWall();
-      clientLoadedBy = (new Error().stack ?? '')
-        .split('\n')
-        .slice(1)
-        .filter((l) => !l.includes('node:internal') && !l.includes('hostProbe'))
-        .slice(0, 8)
-        .map((l) => l.trim().replace(extDir, '<ext>'))
-        .join(' | ');
-    }
+    if (resolved === client) noteClientLoad();
     if (resolved !== main || wrapped) return originalLoad.call(this, request, parent, isMain);
     t.requireStart = hrWall();
     const exports = originalLoad.call(this, request, parent, isMain) as { activate(ctx: unknown): unknown; deactivate?(): unknown };
@@ -134,7 +137,9 @@ export async function run(): Promise<void> {
     return wrapped;
   };
   M._load = hook;
-  compiledByVm = recordVmScripts();
+  compiledByVm = recordVmScripts((filename) => {
+    if (filename === client) noteClientLoad();
+  });
   const before = ext.isActive;
   // ORV_BENCH_CPU_PROFILE=<file>: a CPU profile of the activation (the host's thread, 50 µs samples).
   const profileTo = process.env.ORV_BENCH_CPU_PROFILE;
