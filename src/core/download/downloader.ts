@@ -6,10 +6,11 @@
  *   socket's read) is written as it is, with no copy; smaller ones (TLS records) are gathered into one batch of
  *   `WRITE_BATCH_BYTES` first, so the disk is never asked for thousands of tiny writes.
  * - Chunks are taken with the body's `each` (pushed from the client's read callback, no promise per chunk), and
- *   written from that same thread while the disk takes each write in under `SLOW_WRITE_MS` (it is copying into
- *   the OS's cache, as curl's writes do); from the first slower write on (a network share, a disk the OS is
- *   holding writers back for), writes go through libuv's thread pool, for the rest of the download and for later
- *   downloads into the same folder. See `PartWriter` and BENCHMARKS.md, section 1.
+ *   written from that same thread while the disk takes each write in under `SLOW_WRITE_MS` and keeps up
+ *   `SLOW_WRITE_BYTES_PER_MS` on average (it is copying into the OS's cache, as curl's writes do); from the first
+ *   slower write or slower average on (a network share, a disk the OS is holding writers back for), writes go
+ *   through libuv's thread pool, for the rest of the download and for later downloads into the same folder. See
+ *   `PartWriter` and BENCHMARKS.md, section 1.
  * - The body is checked before anything is kept: the content type must be video/* or a generic binary type
  *   (JSON, HTML, text → `badContent`), the first bytes must not be JSON/HTML, it must not be empty, and the
  *   byte count must match the advertised total.
@@ -660,7 +661,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     try {
       await consumeBody(response, stallTimeoutMs, signal, take);
     } catch (error) {
-      if (error instanceof AttemptFailure || error instanceof DiskFailure) throw error;
+      if (isOwnFailure(error)) throw error;
       // A broken transfer: keep what did arrive, so a resume starts after it.
       const failure = transferError(error, signal);
       if (failure.retry) await flush();
