@@ -5,17 +5,15 @@ import { FileStorage } from './core/jobs/fileStorage';
 import { JobPoller, type JobPollerSettings } from './core/jobs/jobPoller';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
-import { downloadOutput } from './core/download/downloader';
 import { ApiProvider } from './host/apiProvider';
 import { registerCommands } from './host/commands/commandTable';
 import { Credentials } from './host/credentials';
-import { resolveOutputFolder } from './host/generateFlow';
 import type { HostContext } from './host/hostContext';
 import { JobNotifications } from './host/jobProgress';
 import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
 import type { OpenRouterVideoApi } from './host/publicApi';
-import { readImageAsDataUrl } from './host/readImage';
+import { resolveOutputFolder } from './host/outputFolder';
 import { ResumeMarker } from './host/resumeMarker';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
@@ -90,10 +88,10 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     store,
     poller,
     logger,
-    download: downloadOutput,
     writeSidecar: () => readSettings().writeSidecar,
     extensionVersion: version,
-    readImage: readImageAsDataUrl,
+    // In dist/work.js, loaded on first use (src/work.ts); the downloader comes from there too (JobService's default).
+    readImage: async (file) => (await import('./work.js')).readImageAsDataUrl(file),
   });
   own(jobs);
 

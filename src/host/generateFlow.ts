@@ -4,14 +4,14 @@ import vscode = require('vscode');
 import { OpenRouterError } from '../core/api/errors';
 import type { VideoModel } from '../core/api/schemas';
 import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
-import { validateOutputDirectory } from '../core/download/fileNames';
 import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { formatProblems, imageMimeType, validateRequest } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
-import { Commands, Settings, StateKeys } from '../ids';
+import { Commands, StateKeys } from '../ids';
 import type { HostContext } from './hostContext';
+import { resolveOutputFolder } from './outputFolder';
 import { readSettings } from './settings';
 
 /**
@@ -51,23 +51,6 @@ export function parseGenerateArgs(value: unknown): GenerateArgs | undefined {
 
 function workspaceFolderFor(hint?: vscode.Uri): vscode.WorkspaceFolder | undefined {
   return (hint && vscode.workspace.getWorkspaceFolder(hint)) ?? vscode.workspace.workspaceFolders?.[0];
-}
-
-/** The folder videos go into, checked to stay inside the workspace folder. */
-export function resolveOutputFolder(folder: vscode.WorkspaceFolder | undefined, override?: string): string {
-  if (!folder || folder.uri.scheme !== 'file') {
-    throw new OpenRouterError('io', vscode.l10n.t('Open a folder first: videos are saved into the workspace folder on disk.'));
-  }
-  let setting = override;
-  if (setting === undefined) {
-    const inspected = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<string>(Settings.outputDirectory);
-    setting = vscode.workspace.isTrusted ? readSettings().outputDirectory : (inspected?.globalValue ?? inspected?.defaultValue ?? 'videos');
-  }
-  const result = validateOutputDirectory(folder.uri.fsPath, setting);
-  if (!result.ok) {
-    throw new OpenRouterError('io', result.message);
-  }
-  return result.path;
 }
 
 async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.WorkspaceFolder | undefined): Promise<FrameImageInput> {

@@ -6,12 +6,12 @@ import { FileStorage } from '../../src/core/jobs/fileStorage';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import {
   DOWNLOAD_INTERRUPTED_MESSAGE,
-  jobRecordSchema,
   JobStore,
   type JobStoreChange,
   looksLikeRecord,
   SUBMIT_INTERRUPTED_MESSAGE,
 } from '../../src/core/jobs/jobStore';
+import { jobRecordSchema } from '../../src/core/jobs/recordSchema';
 import { FakeClock } from './helpers/fakeClock';
 import { MemoryStorage } from './helpers/memoryStorage';
 import { TestLogger } from './helpers/testLogger';

@@ -14,10 +14,10 @@ describe('packaging (.vscodeignore allow-list)', function () {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '');
-    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/(extension|composition|client)\.js$/, /^media\/.+\.(png|svg|md)$/];
+    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/(extension|composition|client|work)\.js$/, /^media\/.+\.(png|svg|md)$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], `files outside the allow-list would ship: ${unexpected.join(', ')}`);
-    for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/activity-bar.svg', 'media/icon.png']) {
+    for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/activity-bar.svg', 'media/icon.png', ...['extension', 'composition', 'client', 'work'].map((b) => `dist/${b}.js`)]) {
       assert.ok(files.includes(required), `${required} ships`);
     }
     assert.ok(!files.some((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')));

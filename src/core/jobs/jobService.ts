@@ -10,10 +10,9 @@ import type { VideoJob, VideoModel } from '../api/schemas';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
-import { downloadOutput, keepAsPartial, recheckSavedFile, type DownloadResult } from '../download/downloader';
+import type { DownloadResult } from '../download/downloader';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
-import { buildSidecar, writeSidecar as writeSidecarFile } from '../download/sidecar';
-import { formatProblems, validateRequest, type Problem } from '../models/validateRequest';
+import { formatProblems, type Problem } from '../models/problems';
 import { estimateCost } from '../pricing/estimateCost';
 import { type Clock, systemClock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
@@ -22,6 +21,7 @@ import { type Logger, nullLogger } from '../shared/logger';
 import { isTerminalStatus, JobPoller, remoteFailurePatch, remotePatch, type JobPollerSettings } from './jobPoller';
 import { isActive, type JobOutput, type JobRecord, type JobState } from './jobRecord';
 import { FINAL_STATES } from './jobStates';
+import type * as JobWorkModule from './jobWork';
 import type { JobPatch, JobStore, JobStoreChange } from './jobStore';
 
 /** What the service needs from a downloader; `downloadOutput` fits. */
@@ -165,6 +165,7 @@ export class JobService extends Disposable {
   private readonly waiters = new Set<Waiter>();
   /** resumeAll() has run: from then on an interrupted download that was not picked up is an outcome. */
   private resumed = false;
+  private workLoading: Promise<typeof JobWorkModule> | undefined;
 
   private readonly finishEmitter = this._register(new Emitter<JobRecord>());
   /** A job reached an outcome worth telling the user about (saved, downloadFailed, failed, cancelled, expired, stale). */
@@ -182,7 +183,7 @@ export class JobService extends Disposable {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? nullLogger;
-    this.downloadFn = options.download ?? downloadOutput;
+    this.downloadFn = options.download ?? (async (api, request) => (await this.work()).downloadOutput(api, request));
     this.sidecarSetting = options.writeSidecar ?? true;
     this.extensionVersion = options.extensionVersion;
     this.readImage = options.readImage;
@@ -222,6 +223,7 @@ export class JobService extends Disposable {
    */
   async submit(model: VideoModel, request: VideoRequest, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
     this.assertOpen();
+    const { validateRequest } = await this.work();
     const validation = validateRequest(model, request);
     if (!validation.ok) {
       throw new RequestValidationError(validation.problems);
@@ -350,6 +352,10 @@ export class JobService extends Disposable {
   async resumeAll(): Promise<void> {
     this.assertOpen();
     this.poller.start();
+    if (this.store.all().some((r) => isActive(r) || r.state === 'downloading' || r.outputs.some((o) => o.unsynced === true))) {
+      // A job in flight will be downloaded: load that code now, in the background, rather than when it completes.
+      this.work().catch((error: unknown) => this.logger.error(`Could not load the downloader: ${describe(error)}`));
+    }
     this.resumed = true;
     this.checkUnsynced();
     for (const record of this.store.all()) {
@@ -420,7 +426,7 @@ export class JobService extends Disposable {
       if (output.unsynced !== true || file === undefined) continue;
       let outcome: 'complete' | 'short' | 'missing' | undefined;
       try {
-        outcome = await recheckSavedFile(file, output.bytes, this.logger);
+        outcome = await (await this.work()).recheckSavedFile(file, output.bytes, this.logger);
       } catch (error) {
         // Not even readable now: the flag goes, or the resume marker would stay for good.
         this.logger.warn(`Could not check ${file}, saved just before the app stopped: ${describe(error)}`);
@@ -451,7 +457,9 @@ export class JobService extends Disposable {
       this.logger.warn(
         `${o.file} is shorter on disk than the ${o.bytes ?? '?'} bytes saved (the system stopped before it was written out); downloading the rest again.`,
       );
-      await keepAsPartial(o.file!).catch((error: unknown) => this.logger.warn(`Could not keep the bytes of ${o.file}: ${describe(error)}`));
+      await this.work()
+        .then((work) => work.keepAsPartial(o.file!))
+        .catch((error: unknown) => this.logger.warn(`Could not keep the bytes of ${o.file}: ${describe(error)}`));
     }
     if (taken.length > 0) this.autoDownload(clientId);
   }
@@ -771,13 +779,20 @@ export class JobService extends Disposable {
       .catch((error: unknown) => this.logger.error(`Could not save job ${clientId}: ${describe(error)}`));
   }
 
+  /** Validation, the downloader and sidecars (./jobWork), loaded on first use: activation does not compile them. */
+  private work(): Promise<typeof JobWorkModule> {
+    this.workLoading ??= import('./jobWork.js');
+    return this.workLoading;
+  }
+
   private async writeSidecars(record: JobRecord, indexes: readonly number[]): Promise<JobRecord> {
     const written = new Map<number, { file: string; sidecar: string }>();
     for (const index of indexes) {
       const output = record.outputs.find((o) => o.index === index);
       if (!output?.file) continue;
       try {
-        const sidecar = await writeSidecarFile(output.file, buildSidecar(record, output, this.extensionVersion));
+        const { buildSidecar, writeSidecar } = await this.work();
+        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.extensionVersion));
         written.set(index, { file: output.file, sidecar });
       } catch (error) {
         this.logger.warn(`Could not write the sidecar for ${output.file}: ${describe(error)}`);

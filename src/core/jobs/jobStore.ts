@@ -8,7 +8,6 @@
  * id). So loading at activation, and every write, costs the same with 50 jobs on record or 5,000
  * (bench/history: 5,000 records took 130-180 ms to load from one file).
  */
-import * as z from 'zod/mini';
 import type { ErrorKind } from '../api/errors';
 import { type Clock, type TimerHandle, systemClock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
@@ -16,6 +15,8 @@ import { Emitter, type Event } from '../shared/emitter';
 import { type Logger, nullLogger } from '../shared/logger';
 import type { JobStorage } from './fileStorage';
 import type { JobRecord, JobState, StatusEntry } from './jobRecord';
+import { JOB_STATES } from './jobStates';
+import type { ParsedRecord } from './recordSchema';
 
 export const STORE_VERSION = 1;
 
@@ -92,21 +93,6 @@ export const DOWNLOAD_INTERRUPTED_MESSAGE =
 
 // ---- Persisted shape (validated leniently, per record) --------------------------------------------
 
-const JOB_STATES = [
-  'submitting',
-  'submitUnknown',
-  'rejected',
-  'pending',
-  'in_progress',
-  'downloading',
-  'saved',
-  'downloadFailed',
-  'failed',
-  'cancelled',
-  'expired',
-  'stale',
-  'stopped',
-] as const satisfies readonly JobState[];
 
 const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'auth',
@@ -124,91 +110,6 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'cancelled',
 ]);
 
-// The zod schema is built on first use only: records that pass `looksLikeRecord` (all of them, normally) never
-// need it. Building it at module load, with the wire schemas (see api/status.ts), cost activation ~3 ms.
-function buildRecordSchema() {
-  const optString = z.optional(z.string());
-  const optNumber = z.optional(z.number());
-
-  const frameSchema = z.object({
-    frameType: z.enum(['first_frame', 'last_frame']),
-    path: z.string(),
-    mimeType: optString,
-    byteLength: optNumber,
-  });
-
-  const requestSchema = z.object({
-    model: z.string(),
-    prompt: optString,
-    duration: optNumber,
-    resolution: optString,
-    aspectRatio: optString,
-    size: optString,
-    generateAudio: z.optional(z.boolean()),
-    seed: optNumber,
-    frames: z.optional(z.array(frameSchema)),
-    providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-    callbackUrl: optString,
-  });
-
-  return z.object({
-    clientId: z.string().check(z.minLength(1)),
-    jobId: optString,
-    generationId: optString,
-    pollingUrl: optString,
-    request: requestSchema,
-    modelName: optString,
-    state: z.enum(JOB_STATES),
-    remoteStatus: optString,
-    history: z.array(
-      z.object({ status: z.string(), at: z.number(), source: z.optional(z.enum(['local', 'remote'])) }),
-    ),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-    submittedAt: optNumber,
-    completedAt: optNumber,
-    error: optString,
-    // Checked against the known kinds below, so an unknown kind costs the field, not the record.
-    errorKind: optString,
-    estimatedCostUsd: optNumber,
-    costUsd: optNumber,
-    targetFolder: z.string(),
-    unsignedUrls: z.optional(z.array(z.string())),
-    outputs: z.array(
-      z.object({
-        index: z.number(),
-        url: optString,
-        target: optString,
-        file: optString,
-        bytes: optNumber,
-        savedAt: optNumber,
-        sidecar: optString,
-        unsynced: z.optional(z.boolean()),
-      }),
-    ),
-    downloadAttempts: z.number(),
-    opened: z.optional(z.boolean()),
-    pollCount: optNumber,
-    watchedSince: optNumber,
-  });
-}
-
-let recordSchema: ReturnType<typeof buildRecordSchema> | undefined;
-
-/** The lenient per-record schema (zod/mini), built on first use. */
-export const jobRecordSchema = {
-  safeParse: (value: unknown) => (recordSchema ??= buildRecordSchema()).safeParse(value),
-};
-
-type ParsedRecord = z.infer<ReturnType<typeof buildRecordSchema>>;
-// Compile-time guard: the schema must describe every field of JobRecord (apart from errorKind's type).
-type _SchemaCoversRecord = Omit<ParsedRecord, 'errorKind'> extends Omit<JobRecord, 'errorKind'>
-  ? Omit<JobRecord, 'errorKind'> extends Omit<ParsedRecord, 'errorKind'>
-    ? true
-    : never
-  : never;
-const _schemaCoversRecord: _SchemaCoversRecord = true;
-void _schemaCoversRecord;
 
 const STATE_SET: ReadonlySet<string> = new Set(JOB_STATES);
 
@@ -817,6 +718,8 @@ export class JobStore extends Disposable {
         // Fast path: a plain check that accepts only what the schema accepts (see looksLikeRecord).
         record = raw;
       } else {
+        // Rare (a file another version wrote, or edited by hand): the schema is loaded on first use (dist/work.js).
+        const { jobRecordSchema } = await import('./jobWork.js');
         const result = jobRecordSchema.safeParse(raw);
         if (!result.success) {
           dropped++;

@@ -5,26 +5,10 @@
  */
 import type { VideoModel } from '../api/schemas';
 import { toWireRequest, type FrameImageInput, type VideoRequest } from '../api/videoRequest';
+import type { Problem, ProblemField } from './problems';
 import { audioControl, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo } from './modelCapabilities';
 
-export type ProblemField =
-  | 'prompt'
-  | 'duration'
-  | 'resolution'
-  | 'aspectRatio'
-  | 'size'
-  | 'frames'
-  | 'seed'
-  | 'generateAudio'
-  | 'providerOptions'
-  | 'body'
-  | 'model'
-  | 'callbackUrl';
-
-export interface Problem {
-  field: ProblemField;
-  message: string;
-}
+export { formatProblems, type Problem, type ProblemField } from './problems';
 
 export interface ValidationResult {
   ok: boolean;
@@ -281,14 +265,4 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   }
 
   return { ok: problems.length === 0, problems, omitAudioFlag };
-}
-
-/** All problems as one readable paragraph ('' when there are none). */
-export function formatProblems(problems: readonly Problem[]): string {
-  const sentences = problems.map((p) => {
-    const text = p.message.trim();
-    return /[.!?]$/.test(text) ? text : `${text}.`;
-  });
-  if (sentences.length <= 1) return sentences[0] ?? '';
-  return `${sentences.length} problems: ${sentences.join(' ')}`;
 }

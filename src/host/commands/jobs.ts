@@ -4,7 +4,7 @@ import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { jobTitle } from '../views/jobPresenter';
-import { resolveOutputFolder } from '../generateFlow';
+import { resolveOutputFolder } from '../outputFolder';
 
 /** Tree commands receive the node (a client id); palette use may pass a job id instead. */
 function recordFor(ctx: HostContext, arg: unknown): JobRecord {
