@@ -117,7 +117,6 @@ class ResponseReader {
 
   private socket!: net.Socket;
   private headParts: Buffer[] = [];
-  private headBytes = 0;
   private framing: Framing | undefined;
   private chunkState = Chunk.Size;
   private chunkSize = 0;
@@ -265,14 +264,14 @@ class ResponseReader {
   }
 
   private onHeadBytes(bytes: Buffer, slot: number): void {
-    this.headParts.push(Buffer.from(bytes));
-    this.headBytes += bytes.length;
-    let text = Buffer.concat(this.headParts);
+    // Usually the whole head (and the body's first bytes) arrive in the first read: searched where it lies, not
+    // copied. Only a head split across reads is kept, as a copy (the read buffer is reused).
+    let text = this.headParts.length === 0 ? bytes : Buffer.concat([...this.headParts, bytes]);
     for (;;) {
       const end = text.indexOf('\r\n\r\n');
       if (end < 0) {
         if (text.length > this.maxHeadBytes) this.fail(codedError(`The answer's head is larger than ${this.maxHeadBytes} bytes.`, 'UND_ERR_HEADERS_OVERFLOW'));
-        this.headParts = [text];
+        else this.headParts = [Buffer.from(text)];
         return;
       }
       const parsed = this.parseHead(text.toString('latin1', 0, end));
