@@ -779,9 +779,17 @@ export class JobService extends Disposable {
       .catch((error: unknown) => this.logger.error(`Could not save job ${clientId}: ${describe(error)}`));
   }
 
-  /** Validation, the downloader and sidecars (./jobWork), loaded on first use: activation does not compile them. */
+  /**
+   * Validation, the downloader and sidecars (./jobWork), loaded on first use: activation does not compile them. A
+   * failed load (files of the extension missing or damaged) is not kept: the next call tries again.
+   */
   private work(): Promise<typeof JobWorkModule> {
-    this.workLoading ??= import('./jobWork.js');
+    this.workLoading ??= import('./jobWork.js').catch((error: unknown) => {
+      this.workLoading = undefined;
+      throw new OpenRouterError('io', `Part of the extension could not be loaded (${describe(error)}). Reinstall OpenRouter Video and try again.`, {
+        cause: error,
+      });
+    });
     return this.workLoading;
   }
 
