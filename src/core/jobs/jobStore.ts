@@ -91,8 +91,7 @@ export const SUBMIT_INTERRUPTED_MESSAGE =
 export const DOWNLOAD_INTERRUPTED_MESSAGE =
   'The app stopped while the video was being saved. It will be downloaded again; nothing was resubmitted.';
 
-// ---- Persisted shape (validated leniently, per record) --------------------------------------------
-
+// ---- Persisted shape (validated leniently, per record; the zod schema is in recordSchema.ts) ---------
 
 const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'auth',

@@ -50,7 +50,7 @@ function buildRecordSchema() {
     submittedAt: optNumber,
     completedAt: optNumber,
     error: optString,
-    // Checked against the known kinds below, so an unknown kind costs the field, not the record.
+    // Checked against the known kinds in jobStore.ts, so an unknown kind costs the field, not the record.
     errorKind: optString,
     estimatedCostUsd: optNumber,
     costUsd: optNumber,
