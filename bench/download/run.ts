@@ -10,6 +10,9 @@
  *
  * --baseline adds the mode `ext-base`: the same worker from another (compiled) checkout, e.g. the commit
  * before a change, alternating with the others.
+ *
+ * Diagnostics of the machine (not in the default modes): `ext-freed`, `ext-freed-1s`, `ext-kept` (see worker.ts) and
+ * `curl-1s` (curl started 1 s after the previous run's file was deleted, instead of at once).
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,7 +46,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
-const NODE_MODES = new Set(['ext', 'ext-warm', 'ext-base', 'guide', 'pipeline']);
+const NODE_MODES = new Set(['ext', 'ext-warm', 'ext-base', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
 const BASELINE = arg('baseline', '');
 const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench', 'download', 'worker.js') : '';
 
@@ -74,11 +77,12 @@ function settleDisk(target: string): void {
   if (synced.status !== 0) throw new Error(`sync failed: ${String(synced.stderr)}`);
 }
 
-async function runOne(mode: string, url: string, key: string, target: string): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
+async function runOne(mode: string, url: string, key: string, target: string, bytes: number): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
   fs.rmSync(target, { force: true });
   fs.rmSync(`${target}.part`, { force: true });
   let sample: Omit<Sample, 'sizeMiB' | 'round'>;
-  if (mode === 'curl' || mode === 'curl-sync') {
+  if (mode === 'curl-1s') await new Promise((r) => setTimeout(r, 1000));
+  if (mode === 'curl' || mode === 'curl-sync' || mode === 'curl-1s') {
     const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download}', url]);
     if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr}`);
     const [seconds, size] = r.stdout.trim().split(' ').map(Number);
@@ -93,7 +97,7 @@ async function runOne(mode: string, url: string, key: string, target: string): P
     }
   } else {
     const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, mode];
-    const r = await timed(process.execPath, ['--expose-gc', worker, workerMode, url, key, target]);
+    const r = await timed(process.execPath, ['--expose-gc', worker, workerMode, url, key, target, String(bytes)]);
     if (r.code !== 0) throw new Error(`${mode} worker failed (${r.code}): ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
       bytes: number;
@@ -115,7 +119,7 @@ async function runOne(mode: string, url: string, key: string, target: string): P
 async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
   const modes = arg('modes', 'ext,ext-warm,curl,curl-sync,guide,pipeline').split(',');
-  for (const m of modes) if (!NODE_MODES.has(m) && m !== 'curl' && m !== 'curl-sync') throw new Error(`unknown mode ${m}`);
+  for (const m of modes) if (!NODE_MODES.has(m) && !['curl', 'curl-sync', 'curl-1s'].includes(m)) throw new Error(`unknown mode ${m}`);
   if (BASELINE) {
     if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
     if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
@@ -129,18 +133,18 @@ async function main(): Promise<void> {
     const small = await fake.createJobs([{ script: { body: { size: 4096 } }, completed: true }]);
     const baselines: Record<string, number> = {};
     for (const mode of modes) {
-      baselines[mode] = (await runOne(mode, small[0]!.contentUrl, fake.info.apiKey, path.join(dir, 'small.mp4'))).maxRssKiB;
+      baselines[mode] = (await runOne(mode, small[0]!.contentUrl, fake.info.apiKey, path.join(dir, 'small.mp4'), 4096)).maxRssKiB;
     }
     for (const sizeMiB of sizes) {
       const [job] = await fake.createJobs([{ script: { body: { size: sizeMiB * MiB } }, completed: true }]);
       const target = path.join(dir, `video-${sizeMiB}.mp4`);
       // One untimed warm-up of each, so the page cache and the fake's JIT are in the same state for all.
-      for (const mode of modes) await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
+      for (const mode of modes) await runOne(mode, job!.contentUrl, fake.info.apiKey, target, sizeMiB * MiB);
       for (let round = 1; round <= runsFor(sizeMiB); round++) {
         // The order turns by one each round, so no candidate always runs first or after the same one.
         const order = modes.map((_, i) => modes[(i + round - 1) % modes.length]!);
         for (const mode of order) {
-          const s = await runOne(mode, job!.contentUrl, fake.info.apiKey, target);
+          const s = await runOne(mode, job!.contentUrl, fake.info.apiKey, target, sizeMiB * MiB);
           samples.push({ ...s, sizeMiB, round });
           process.stderr.write(
             `  ${sizeMiB} MiB #${round} ${mode.padEnd(8)} ${s.ms.toFixed(0).padStart(6)} ms  ${((s.bytes / MiB / s.ms) * 1000).toFixed(0).padStart(5)} MiB/s  ` +

@@ -1,6 +1,6 @@
 /**
  * One download in a fresh process, for a fair peak RSS. Usage:
- *   node out/bench/download/worker.js <ext|guide|pipeline> <url> <apiKey> <targetPath>
+ *   node out/bench/download/worker.js <ext|guide|pipeline|…> <url> <apiKey> <targetPath> [<body bytes>]
  * Prints one JSON line: { mode, bytes, ms, lastByteMs, durableMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
  *   ext       the extension's downloader (src/core/download/downloader.ts) over its client, the first download in
  *             the process, as the first video of a session: the downloader's code is cold, but, as in the extension
@@ -9,6 +9,11 @@
  *             when its fsync has finished (`DownloadResult.durable`)
  *   ext-warm  the same after one untimed download of the same URL in the same process (as any later video: the
  *             extension host is a long-lived process)
+ *   ext-freed, ext-freed-1s, ext-kept
+ *             diagnostics of the machine, not of the extension: ext, after the process wrote a file of the download's
+ *             size into the same folder and deleted it, 50 ms (ext-freed) or 1 s (ext-freed-1s) before the download
+ *             starts, or kept it until after (ext-kept). The same code in the same state, but for what the kernel
+ *             has just freed (BENCHMARKS.md, "What the first download's shortfall is made of")
  *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
  *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
  * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
@@ -19,14 +24,17 @@ import { pipeline } from 'node:stream/promises';
 import { procMemory, resetPeakRss } from '../lib/stats';
 
 async function main(): Promise<void> {
-  const [mode, url, apiKey, target] = process.argv.slice(2);
-  if (!mode || !url || !apiKey || !target) throw new Error('usage: worker.js <ext|guide|pipeline> <url> <apiKey> <target>');
+  const [mode, url, apiKey, target, sizeArg] = process.argv.slice(2);
+  const scratchBytes = Number(sizeArg);
+  if (!mode || !url || !apiKey || !target) throw new Error('usage: worker.js <mode> <url> <apiKey> <target> [<body bytes>]');
   const headers = { Authorization: `Bearer ${apiKey}`, 'User-Agent': 'bench' };
 
   // Load everything the mode needs before the baseline.
   let run: (onLastByte: () => void) => Promise<{ bytes: number; durable?: Promise<unknown> }>;
   let cleanup: () => Promise<void> | void = () => undefined;
-  if (mode === 'ext' || mode === 'ext-warm') {
+  const extModes = ['ext', 'ext-warm', 'ext-freed', 'ext-freed-1s', 'ext-kept'];
+  let idleMs = 50;
+  if (extModes.includes(mode)) {
     const { createVideoApi } = await import('../../src/core/api/openRouterClient.js');
     const { downloadOutput } = await import('../../src/core/download/downloader.js');
     const baseUrl = new URL('/api/v1', url).toString();
@@ -57,6 +65,20 @@ async function main(): Promise<void> {
       await warm.durable;
       await fs.promises.rm(target, { force: true });
     }
+    if (mode === 'ext-freed' || mode === 'ext-freed-1s' || mode === 'ext-kept') {
+      if (!(scratchBytes > 0)) throw new Error(`${mode} needs the body's size (the fifth argument)`);
+      writeScratch(`${target}.scratch`, scratchBytes);
+      if (mode === 'ext-kept') {
+        const previous = cleanup;
+        cleanup = async () => {
+          await previous();
+          await fs.promises.rm(`${target}.scratch`, { force: true });
+        };
+      } else {
+        await fs.promises.rm(`${target}.scratch`);
+      }
+      if (mode === 'ext-freed-1s') idleMs = 1000;
+    }
   } else if (mode === 'guide') {
     void globalThis.fetch; // Node loads its bundled undici on first touch
     run = async (onLastByte) => {
@@ -82,7 +104,7 @@ async function main(): Promise<void> {
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, idleMs));
   const baseline = procMemory().rssKiB;
   const canReset = resetPeakRss();
   const cpu0 = process.cpuUsage();
@@ -110,6 +132,17 @@ async function main(): Promise<void> {
       cpuMs: (cpu.user + cpu.system) / 1000,
     }) + '\n',
   );
+}
+
+/** Writes `bytes` into a new file, 1 MiB at a time, and closes it (no fsync): as a download would, minus the network. */
+function writeScratch(file: string, bytes: number): void {
+  const block = Buffer.alloc(1024 * 1024, 0x5a);
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let at = 0; at < bytes; at += block.length) fs.writeSync(fd, block, 0, Math.min(block.length, bytes - at), at);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 main().catch((error: unknown) => {
