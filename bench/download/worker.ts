@@ -12,8 +12,8 @@
  *   ext-freed, ext-freed-1s, ext-kept
  *             diagnostics of the machine, not of the extension: ext, after the process wrote a file of the download's
  *             size into the same folder and deleted it, 50 ms (ext-freed) or 1 s (ext-freed-1s) before the download
- *             starts, or kept it until after (ext-kept). The same code in the same state, but for what the kernel
- *             has just freed (BENCHMARKS.md, "What the first download's shortfall is made of")
+ *             starts, or kept it until after (ext-kept). All three make the same writes first; what differs is what
+ *             the kernel has just freed (BENCHMARKS.md, "What the first download's shortfall is made of")
  *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
  *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
  * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
