@@ -11,8 +11,15 @@
  * --baseline adds the mode `ext-base`: the same worker from another (compiled) checkout, e.g. the commit
  * before a change, alternating with the others.
  *
- * Diagnostics of the machine (not in the default modes): `ext-freed`, `ext-freed-1s`, `ext-kept` (see worker.ts) and
- * `curl-1s` (curl started 1 s after the previous run's file was deleted, instead of at once).
+ * Every run starts by deleting the previous run's file and syncing (`freePrevious`). curl starts right after that;
+ * a Node worker starts its process after it, so that by its download that process's own start-up has run in
+ * between. The go modes take the start-up out: `ext-go` is `ext` whose worker is started first and waits, idle, until
+ * the previous file is freed, then starts at once, as curl does (the extension host is a long-lived process: no
+ * download follows its start-up by a few milliseconds).
+ *
+ * Diagnostics of the machine (not in the default modes): `ext-freed`, `ext-freed-1s`, `ext-kept` (see worker.ts),
+ * `curl-1s` (curl started 1 s after the previous run's file was freed, instead of at once) and `ext-go-1s` (the
+ * same for `ext-go`).
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,18 +53,48 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
-const NODE_MODES = new Set(['ext', 'ext-warm', 'ext-base', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
+const NODE_MODES = new Set(['ext', 'ext-go', 'ext-go-1s', 'ext-warm', 'ext-base', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
+const CURL_MODES = new Set(['curl', 'curl-sync', 'curl-1s']);
+/** Modes whose worker waits for go (see worker.ts): the worker's mode, and the wait between freeing and go. */
+const GO_MODES: Record<string, { workerMode: string; waitMs: number }> = {
+  'ext-go': { workerMode: 'ext', waitMs: 0 },
+  'ext-go-1s': { workerMode: 'ext', waitMs: 1000 },
+};
 const BASELINE = arg('baseline', '');
 const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench', 'download', 'worker.js') : '';
 
-function timed(command: string, args: string[]): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
+/**
+ * Runs a command under GNU time. With `onReady`, the command is a worker in go mode: once it prints "ready",
+ * `onReady` runs and then the worker is told to go.
+ */
+function timed(
+  command: string,
+  args: string[],
+  onReady?: () => Promise<void>,
+): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
   return new Promise((resolve, reject) => {
     // GNU time writes "%M" (max RSS, KiB) as the last line of stderr.
-    const child = cp.spawn('/usr/bin/time', ['-f', '__MAXRSS__ %M', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = cp.spawn('/usr/bin/time', ['-f', '__MAXRSS__ %M', command, ...args], {
+      stdio: [onReady ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      env: onReady ? { ...process.env, BENCH_WAIT_FOR_GO: '1' } : process.env,
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let told = false;
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (onReady && !told && stdout.includes('ready\n')) {
+        told = true;
+        onReady().then(
+          () => child.stdin!.end('go\n'),
+          (error: unknown) => {
+            child.kill();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const m = /__MAXRSS__ (\d+)/.exec(stderr);
@@ -67,22 +104,23 @@ function timed(command: string, args: string[]): Promise<{ stdout: string; stder
 }
 
 /**
- * Deletes the file and lets the disk settle before the next run: freeing a written GiB (this disk is mounted with
- * `discard`) and the page cache's leftovers otherwise land on whichever candidate runs next (measured: the one
- * after a deletion ran up to 2× slower, whichever it was).
+ * Deletes the previous run's file and lets the disk settle, then waits `waitMs`: freeing a written GiB (this disk
+ * is mounted with `discard`) and the page cache's leftovers otherwise land on whichever candidate runs next
+ * (measured: the one after a deletion ran up to 2× slower, whichever it was).
  */
-function settleDisk(target: string): void {
-  fs.rmSync(target, { force: true });
-  const synced = cp.spawnSync('sync');
-  if (synced.status !== 0) throw new Error(`sync failed: ${String(synced.stderr)}`);
-}
-
-async function runOne(mode: string, url: string, key: string, target: string, bytes: number): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
+async function freePrevious(target: string, waitMs: number): Promise<void> {
   fs.rmSync(target, { force: true });
   fs.rmSync(`${target}.part`, { force: true });
+  const synced = cp.spawnSync('sync');
+  if (synced.status !== 0) throw new Error(`sync failed: ${String(synced.stderr)}`);
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+}
+
+/** One run. The previous run's file is still there: it is freed right before this run's transfer starts. */
+async function runOne(mode: string, url: string, key: string, target: string, bytes: number): Promise<Omit<Sample, 'sizeMiB' | 'round'>> {
   let sample: Omit<Sample, 'sizeMiB' | 'round'>;
-  if (mode === 'curl-1s') await new Promise((r) => setTimeout(r, 1000));
-  if (mode === 'curl' || mode === 'curl-sync' || mode === 'curl-1s') {
+  if (CURL_MODES.has(mode)) {
+    await freePrevious(target, mode === 'curl-1s' ? 1000 : 0);
     const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download}', url]);
     if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr}`);
     const [seconds, size] = r.stdout.trim().split(' ').map(Number);
@@ -96,8 +134,16 @@ async function runOne(mode: string, url: string, key: string, target: string, by
       sample.ms += performance.now() - t;
     }
   } else {
-    const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, mode];
-    const r = await timed(process.execPath, ['--expose-gc', worker, workerMode, url, key, target, String(bytes)]);
+    const go = GO_MODES[mode];
+    const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, go?.workerMode ?? mode];
+    const args = ['--expose-gc', worker, workerMode, url, key, target, String(bytes)];
+    let r: Awaited<ReturnType<typeof timed>>;
+    if (go) {
+      r = await timed(process.execPath, args, () => freePrevious(target, go.waitMs));
+    } else {
+      await freePrevious(target, 0);
+      r = await timed(process.execPath, args);
+    }
     if (r.code !== 0) throw new Error(`${mode} worker failed (${r.code}): ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
       bytes: number;
@@ -112,14 +158,13 @@ async function runOne(mode: string, url: string, key: string, target: string, by
   }
   const size = fs.statSync(target).size;
   if (size !== sample.bytes) throw new Error(`${mode}: ${size} bytes on disk, reported ${sample.bytes}`);
-  settleDisk(target);
   return sample;
 }
 
 async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
-  const modes = arg('modes', 'ext,ext-warm,curl,curl-sync,guide,pipeline').split(',');
-  for (const m of modes) if (!NODE_MODES.has(m) && !['curl', 'curl-sync', 'curl-1s'].includes(m)) throw new Error(`unknown mode ${m}`);
+  const modes = arg('modes', 'ext,ext-go,ext-warm,curl,curl-sync,guide,pipeline').split(',');
+  for (const m of modes) if (!NODE_MODES.has(m) && !CURL_MODES.has(m)) throw new Error(`unknown mode ${m}`);
   if (BASELINE) {
     if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
     if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
@@ -135,6 +180,7 @@ async function main(): Promise<void> {
     for (const mode of modes) {
       baselines[mode] = (await runOne(mode, small[0]!.contentUrl, fake.info.apiKey, path.join(dir, 'small.mp4'), 4096)).maxRssKiB;
     }
+    await freePrevious(path.join(dir, 'small.mp4'), 0);
     for (const sizeMiB of sizes) {
       const [job] = await fake.createJobs([{ script: { body: { size: sizeMiB * MiB } }, completed: true }]);
       const target = path.join(dir, `video-${sizeMiB}.mp4`);
@@ -147,11 +193,12 @@ async function main(): Promise<void> {
           const s = await runOne(mode, job!.contentUrl, fake.info.apiKey, target, sizeMiB * MiB);
           samples.push({ ...s, sizeMiB, round });
           process.stderr.write(
-            `  ${sizeMiB} MiB #${round} ${mode.padEnd(8)} ${s.ms.toFixed(0).padStart(6)} ms  ${((s.bytes / MiB / s.ms) * 1000).toFixed(0).padStart(5)} MiB/s  ` +
+            `  ${sizeMiB} MiB #${round} ${mode.padEnd(10)} ${s.ms.toFixed(0).padStart(6)} ms  ${((s.bytes / MiB / s.ms) * 1000).toFixed(0).padStart(5)} MiB/s  ` +
               `maxRSS ${(s.maxRssKiB / 1024).toFixed(1)} MiB${s.growthKiB !== undefined ? `  growth ${(s.growthKiB / 1024).toFixed(1)} MiB` : ''}\n`,
           );
         }
       }
+      await freePrevious(target, 0);
     }
     const report = summariseSamples(samples, sizes, modes, baselines);
     const file = writeResult('download', { machine: machine(), baselines, samples, report });

@@ -16,6 +16,8 @@
  *             the kernel has just freed (BENCHMARKS.md, "What the first download's shortfall is made of")
  *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
  *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
+ * With BENCH_WAIT_FOR_GO=1 in the environment, the worker prints "ready" once it is set up and idle and starts the
+ * download when a line arrives on stdin (run.ts's `ext-go` modes).
  * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
  * reset to the baseline just before the download starts.
  */
@@ -100,6 +102,13 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   await new Promise((r) => setTimeout(r, idleMs));
+  if (process.env.BENCH_WAIT_FOR_GO === '1') {
+    // run.ts's go modes: the process is up and idle; the bench frees the previous run's file now, as it does right
+    // before curl starts, and then says go.
+    process.stdout.write('ready\n');
+    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+    process.stdin.pause();
+  }
   const baseline = procMemory().rssKiB;
   const canReset = resetPeakRss();
   const cpu0 = process.cpuUsage();
