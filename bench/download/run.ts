@@ -9,7 +9,8 @@
  *                                  [--baseline <checkout>]
  *
  * --baseline adds the mode `ext-base`: the same worker from another (compiled) checkout, e.g. the commit
- * before a change, alternating with the others.
+ * before a change, alternating with the others; `ext-base-go` and `ext-base-go-1s` are its go modes (the baseline's
+ * worker must know BENCH_WAIT_FOR_GO, i.e. be from this commit or later).
  *
  * Every run starts by deleting the previous run's file and syncing (`freePrevious`). curl starts right after that;
  * a Node worker starts its process after it, so that by its download that process's own start-up has run in
@@ -18,8 +19,9 @@
  * download follows its start-up by a few milliseconds).
  *
  * Diagnostics of the machine (not in the default modes): `ext-freed`, `ext-freed-1s`, `ext-kept` (see worker.ts),
- * `curl-1s` (curl started 1 s after the previous run's file was freed, instead of at once) and `ext-go-1s` (the
- * same for `ext-go`).
+ * `curl-1s` (curl started 1 s after the previous run's file was freed, instead of at once), `ext-go-1s` (the
+ * same for `ext-go`) and `ext-go-1s-busy` (`ext-go-1s` with 10 ms of CPU work right before the transfer, as curl's
+ * own start-up comes right before curl's timer).
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -53,12 +55,15 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
-const NODE_MODES = new Set(['ext', 'ext-go', 'ext-go-1s', 'ext-warm', 'ext-base', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
+const NODE_MODES = new Set(['ext', 'ext-go', 'ext-go-1s', 'ext-warm', 'ext-base', 'ext-base-go', 'ext-base-go-1s', 'ext-go-1s-busy', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
 const CURL_MODES = new Set(['curl', 'curl-sync', 'curl-1s']);
 /** Modes whose worker waits for go (see worker.ts): the worker's mode, and the wait between freeing and go. */
-const GO_MODES: Record<string, { workerMode: string; waitMs: number }> = {
+const GO_MODES: Record<string, { workerMode: string; waitMs: number; busyMs?: number }> = {
   'ext-go': { workerMode: 'ext', waitMs: 0 },
   'ext-go-1s': { workerMode: 'ext', waitMs: 1000 },
+  'ext-go-1s-busy': { workerMode: 'ext', waitMs: 1000, busyMs: 10 },
+  'ext-base-go': { workerMode: 'ext', waitMs: 0 },
+  'ext-base-go-1s': { workerMode: 'ext', waitMs: 1000 },
 };
 const BASELINE = arg('baseline', '');
 const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench', 'download', 'worker.js') : '';
@@ -70,13 +75,14 @@ const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench',
 function timed(
   command: string,
   args: string[],
-  onReady?: () => Promise<void>,
+  go?: { onReady: () => Promise<void>; busyMs?: number },
 ): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
+  const onReady = go?.onReady;
   return new Promise((resolve, reject) => {
     // GNU time writes "%M" (max RSS, KiB) as the last line of stderr.
     const child = cp.spawn('/usr/bin/time', ['-f', '__MAXRSS__ %M', command, ...args], {
       stdio: [onReady ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      env: onReady ? { ...process.env, BENCH_WAIT_FOR_GO: '1' } : process.env,
+      env: onReady ? { ...process.env, BENCH_WAIT_FOR_GO: '1', BENCH_BUSY_MS: String(go.busyMs ?? 0) } : process.env,
     });
     let stdout = '';
     let stderr = '';
@@ -135,11 +141,12 @@ async function runOne(mode: string, url: string, key: string, target: string, by
     }
   } else {
     const go = GO_MODES[mode];
-    const [worker, workerMode] = mode === 'ext-base' ? [BASE_WORKER, 'ext'] : [WORKER, go?.workerMode ?? mode];
+    const worker = mode.startsWith('ext-base') ? BASE_WORKER : WORKER;
+    const workerMode = mode === 'ext-base' ? 'ext' : (go?.workerMode ?? mode);
     const args = ['--expose-gc', worker, workerMode, url, key, target, String(bytes)];
     let r: Awaited<ReturnType<typeof timed>>;
     if (go) {
-      r = await timed(process.execPath, args, () => freePrevious(target, go.waitMs));
+      r = await timed(process.execPath, args, { onReady: () => freePrevious(target, go.waitMs), busyMs: go.busyMs });
     } else {
       await freePrevious(target, 0);
       r = await timed(process.execPath, args);
@@ -165,9 +172,10 @@ async function main(): Promise<void> {
   const sizes = arg('sizes', '64,1024').split(',').map(Number);
   const modes = arg('modes', 'ext,ext-go,ext-warm,curl,curl-sync,guide,pipeline').split(',');
   for (const m of modes) if (!NODE_MODES.has(m) && !CURL_MODES.has(m)) throw new Error(`unknown mode ${m}`);
+  if (!BASELINE && modes.some((m) => m.startsWith('ext-base'))) throw new Error('the ext-base modes need --baseline <checkout>');
   if (BASELINE) {
     if (!fs.existsSync(BASE_WORKER)) throw new Error(`${BASE_WORKER} is missing: compile the baseline checkout (npx tsc -p .)`);
-    if (!modes.includes('ext-base')) modes.splice(1, 0, 'ext-base');
+    if (!modes.some((m) => m.startsWith('ext-base'))) modes.splice(1, 0, 'ext-base');
   }
   const runsFor = (sizeMiB: number) => Number(arg(`runs${sizeMiB}`, sizeMiB >= 1024 ? '3' : '7'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-bench-download-'));

@@ -17,7 +17,8 @@
  *   guide     the OpenRouter guide: fetch → Buffer.from(await res.arrayBuffer()) → fs.writeFile
  *   pipeline  undici request() piped into fs.createWriteStream with stream.pipeline (the obvious streaming one-liner)
  * With BENCH_WAIT_FOR_GO=1 in the environment, the worker prints "ready" once it is set up and idle and starts the
- * download when a line arrives on stdin (run.ts's `ext-go` modes).
+ * download when a line arrives on stdin (run.ts's `ext-go` modes); with BENCH_BUSY_MS=n it then keeps the CPU busy
+ * for n ms before the download starts (`ext-go-1s-busy`).
  * Baseline RSS is taken after the modules are loaded (and a GC when --expose-gc is given); the peak is VmHWM,
  * reset to the baseline just before the download starts.
  */
@@ -108,6 +109,13 @@ async function main(): Promise<void> {
     process.stdout.write('ready\n');
     await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
     process.stdin.pause();
+  }
+  const busyMs = Number(process.env.BENCH_BUSY_MS ?? 0);
+  if (busyMs > 0) {
+    // run.ts's `ext-go-1s-busy`: this many ms of CPU right before the transfer, as curl's own start-up runs right
+    // before curl's timer starts.
+    const until = performance.now() + busyMs;
+    while (performance.now() < until);
   }
   const baseline = procMemory().rssKiB;
   const canReset = resetPeakRss();

@@ -323,6 +323,29 @@ describe('contentStream.getStream', () => {
       assert.ok((await collect(chunked.body, 2)).bytes.equals(generatedBytes(size, 0, size)), 'chunked, byte-exact');
     });
 
+    it('a callback done with each chunk before the next read gets the chunks in one buffer, read into again and again; one that holds chunks gets others', async () => {
+      const size = 4 * 1024 * 1024;
+      /** The buffers of the chunks from the second on (the first may wait in its own buffer until each() starts). */
+      const buffersAfterFirst = async (hold: boolean) => {
+        const res = await getStream(new URL(`${base}/len?size=${size}`), opts({ bufferBytes: 16 * 1024, buffers: 3 }));
+        const seen: ArrayBufferLike[] = [];
+        const parts: Buffer[] = [];
+        await res.body.each((chunk) => {
+          seen.push(chunk.buffer);
+          if (!hold) {
+            parts.push(Buffer.from(chunk));
+            return undefined;
+          }
+          return new Promise<void>((resolve) => setImmediate(() => (parts.push(Buffer.from(chunk)), resolve())));
+        });
+        assert.ok(Buffer.concat(parts).equals(generatedBytes(size, 0, size)), `byte-exact (${hold ? 'held' : 'taken at once'})`);
+        assert.ok(seen.length > 10, `enough reads to tell (${seen.length})`);
+        return new Set(seen.slice(1)).size;
+      };
+      assert.equal(await buffersAfterFirst(false), 1, 'taken at once: one buffer');
+      assert.ok((await buffersAfterFirst(true)) >= 2, 'held across a read: the next read goes into another buffer');
+    });
+
     it('what the callback throws, or its promise rejects with, rejects each() as it is and closes the connection', async () => {
       for (const how of ['throw', 'reject'] as const) {
         const raw = await rawServer((socket) => {

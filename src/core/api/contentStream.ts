@@ -248,9 +248,13 @@ class ResponseReader {
     return true;
   }
 
-  /** A buffer no view points into, starting after the current one (round robin); -1 if none. */
+  /**
+   * A buffer no view points into, the current one first; -1 if none. A consumer that is done with each chunk before
+   * the next read (the downloader writing from the read callback) so keeps reading into one buffer, as curl does:
+   * its pages are faulted in once and stay in the CPU's cache, where going round all of them touched 4 MiB.
+   */
   private freeSlot(): number {
-    for (let k = 1; k <= this.slots.length; k++) {
+    for (let k = 0; k < this.slots.length; k++) {
       const i = (this.readSlot + k) % this.slots.length;
       if (this.outstanding[i] === 0) return i;
     }
