@@ -20,8 +20,9 @@
  *
  * Diagnostics of the machine (not in the default modes): `ext-freed`, `ext-freed-1s`, `ext-kept` (see worker.ts),
  * `curl-1s` (curl started 1 s after the previous run's file was freed, instead of at once), `ext-go-1s` (the
- * same for `ext-go`) and `ext-go-1s-busy` (`ext-go-1s` with 10 ms of CPU work right before the transfer, as curl's
- * own start-up comes right before curl's timer).
+ * same for `ext-go`), `ext-go-1s-busy` (`ext-go-1s` with 10 ms of CPU work right before the transfer, as curl's
+ * own start-up comes right before curl's timer) and `ext-go-1s-poll` (`ext-go-1s` that polls and writes the store
+ * after the go, right before the transfer, as the extension host does).
  */
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,13 +56,14 @@ function arg(name: string, fallback: string): string {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
-const NODE_MODES = new Set(['ext', 'ext-go', 'ext-go-1s', 'ext-warm', 'ext-base', 'ext-base-go', 'ext-base-go-1s', 'ext-go-1s-busy', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
+const NODE_MODES = new Set(['ext', 'ext-go', 'ext-go-1s', 'ext-warm', 'ext-base', 'ext-base-go', 'ext-base-go-1s', 'ext-go-1s-busy', 'ext-go-1s-poll', 'ext-freed', 'ext-freed-1s', 'ext-kept', 'guide', 'pipeline']);
 const CURL_MODES = new Set(['curl', 'curl-sync', 'curl-1s']);
 /** Modes whose worker waits for go (see worker.ts): the worker's mode, and the wait between freeing and go. */
-const GO_MODES: Record<string, { workerMode: string; waitMs: number; busyMs?: number }> = {
+const GO_MODES: Record<string, { workerMode: string; waitMs: number; busyMs?: number; pollAfterGo?: boolean }> = {
   'ext-go': { workerMode: 'ext', waitMs: 0 },
   'ext-go-1s': { workerMode: 'ext', waitMs: 1000 },
   'ext-go-1s-busy': { workerMode: 'ext', waitMs: 1000, busyMs: 10 },
+  'ext-go-1s-poll': { workerMode: 'ext', waitMs: 1000, pollAfterGo: true },
   'ext-base-go': { workerMode: 'ext', waitMs: 0 },
   'ext-base-go-1s': { workerMode: 'ext', waitMs: 1000 },
 };
@@ -75,14 +77,16 @@ const BASE_WORKER = BASELINE ? path.join(path.resolve(BASELINE), 'out', 'bench',
 function timed(
   command: string,
   args: string[],
-  go?: { onReady: () => Promise<void>; busyMs?: number },
+  go?: { onReady: () => Promise<void>; busyMs?: number; pollAfterGo?: boolean },
 ): Promise<{ stdout: string; stderr: string; maxRssKiB: number; code: number }> {
   const onReady = go?.onReady;
   return new Promise((resolve, reject) => {
     // GNU time writes "%M" (max RSS, KiB) as the last line of stderr.
     const child = cp.spawn('/usr/bin/time', ['-f', '__MAXRSS__ %M', command, ...args], {
       stdio: [onReady ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      env: onReady ? { ...process.env, BENCH_WAIT_FOR_GO: '1', BENCH_BUSY_MS: String(go.busyMs ?? 0) } : process.env,
+      env: onReady
+        ? { ...process.env, BENCH_WAIT_FOR_GO: '1', BENCH_BUSY_MS: String(go.busyMs ?? 0), BENCH_POLL_AFTER_GO: go.pollAfterGo ? '1' : '0' }
+        : process.env,
     });
     let stdout = '';
     let stderr = '';
@@ -146,7 +150,7 @@ async function runOne(mode: string, url: string, key: string, target: string, by
     const args = ['--expose-gc', worker, workerMode, url, key, target, String(bytes)];
     let r: Awaited<ReturnType<typeof timed>>;
     if (go) {
-      r = await timed(process.execPath, args, { onReady: () => freePrevious(target, go.waitMs), busyMs: go.busyMs });
+      r = await timed(process.execPath, args, { onReady: () => freePrevious(target, go.waitMs), busyMs: go.busyMs, pollAfterGo: go.pollAfterGo });
     } else {
       await freePrevious(target, 0);
       r = await timed(process.execPath, args);
