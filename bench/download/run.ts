@@ -98,6 +98,7 @@ function timed(
         onReady().then(
           () => child.stdin!.end('go\n'),
           (error: unknown) => {
+            child.stdin!.end(); // the worker exits when its stdin ends without a go
             child.kill();
             reject(error instanceof Error ? error : new Error(String(error)));
           },

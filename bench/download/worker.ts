@@ -116,7 +116,11 @@ async function main(): Promise<void> {
     // run.ts's go modes: the process is up and idle; the bench frees the previous run's file now, as it does right
     // before curl starts, and then says go.
     process.stdout.write('ready\n');
-    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+    await new Promise<void>((resolve) => {
+      process.stdin.once('data', () => resolve());
+      // The bench gave up (it could not free the previous file): no go will come.
+      process.stdin.once('end', () => process.exit(2));
+    });
     process.stdin.pause();
   }
   const busyMs = Number(process.env.BENCH_BUSY_MS ?? 0);
