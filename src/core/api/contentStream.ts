@@ -251,7 +251,7 @@ class ResponseReader {
   /**
    * A buffer no view points into, the current one first; -1 if none. A consumer that is done with each chunk before
    * the next read (the downloader writing from the read callback) so keeps reading into one buffer, as curl does:
-   * its pages are faulted in once, where going round all of them touched 4 MiB of new memory per download.
+   * its pages are faulted in once, where going round all of them touched new memory in each (up to 4 MiB).
    */
   private freeSlot(): number {
     for (let k = 0; k < this.slots.length; k++) {
