@@ -38,6 +38,8 @@ interface Sample {
   bytes: number;
   /** Wall time of the transfer as the tool measures it (curl: time_total; node: around the call). */
   ms: number;
+  /** curl: its first byte received (time_starttransfer); ext modes: the first byte written into the `.part`. */
+  firstByteMs?: number;
   /** Node modes: when the last byte was written (the ext renames after this). */
   lastByteMs?: number;
   /** ext modes: when the file's fsync had finished (`DownloadResult.durable`), the durability of curl + sync. */
@@ -132,10 +134,10 @@ async function runOne(mode: string, url: string, key: string, target: string, by
   let sample: Omit<Sample, 'sizeMiB' | 'round'>;
   if (CURL_MODES.has(mode)) {
     await freePrevious(target, mode === 'curl-1s' ? 1000 : 0);
-    const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download}', url]);
+    const r = await timed('curl', ['-s', '-S', '-f', '-o', target, '-H', `Authorization: Bearer ${key}`, '-w', '%{time_total} %{size_download} %{time_starttransfer}', url]);
     if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr}`);
-    const [seconds, size] = r.stdout.trim().split(' ').map(Number);
-    sample = { mode, bytes: size!, ms: seconds! * 1000, maxRssKiB: r.maxRssKiB };
+    const [seconds, size, firstByte] = r.stdout.trim().split(' ').map(Number);
+    sample = { mode, bytes: size!, ms: seconds! * 1000, firstByteMs: firstByte! * 1000, maxRssKiB: r.maxRssKiB };
     if (mode === 'curl-sync') {
       // The same durability as the extension (it fsyncs before giving the file its name): coreutils `sync FILE`.
       sample.lastByteMs = sample.ms;
@@ -160,13 +162,14 @@ async function runOne(mode: string, url: string, key: string, target: string, by
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
       bytes: number;
       ms: number;
+      firstByteMs?: number;
       lastByteMs: number;
       durableMs?: number;
       baselineKiB: number;
       growthKiB: number;
       cpuMs: number;
     };
-    sample = { mode, bytes: out.bytes, ms: out.ms, lastByteMs: out.lastByteMs, durableMs: out.durableMs, maxRssKiB: r.maxRssKiB, baselineKiB: out.baselineKiB, growthKiB: out.growthKiB, cpuMs: out.cpuMs };
+    sample = { mode, bytes: out.bytes, ms: out.ms, firstByteMs: out.firstByteMs, lastByteMs: out.lastByteMs, durableMs: out.durableMs, maxRssKiB: r.maxRssKiB, baselineKiB: out.baselineKiB, growthKiB: out.growthKiB, cpuMs: out.cpuMs };
   }
   const size = fs.statSync(target).size;
   if (size !== sample.bytes) throw new Error(`${mode}: ${size} bytes on disk, reported ${sample.bytes}`);
@@ -231,9 +234,9 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
     const syncByRound = new Map(of('curl-sync').map((s) => [s.round, s]));
     lines.push(`\n### ${sizeMiB} MiB (${of(modes[0]!).length} runs each, alternating)\n`);
     lines.push(
-      '| | throughput MiB/s (start → file complete under its name) | × curl (per round) | to last byte written, ms | × curl, to last byte | to fsync done, ms | × curl + sync, to fsync done | peak RSS MiB | RSS growth MiB | CPU ms |',
+      '| | throughput MiB/s (start → file complete under its name) | × curl (per round) | to first byte, ms | to last byte written, ms | × curl, to last byte | to fsync done, ms | × curl + sync, to fsync done | peak RSS MiB | RSS growth MiB | CPU ms |',
     );
-    lines.push('|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const mode of modes) {
       const list = of(mode);
       const tput = summarise(list.map((s) => (s.bytes / MiB / s.ms) * 1000));
@@ -243,6 +246,7 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
           return c ? c.ms / s.ms : NaN;
         }),
       );
+      const firstByte = summarise(list.map((s) => s.firstByteMs ?? NaN));
       const lastByte = summarise(list.map((s) => s.lastByteMs ?? NaN));
       // Durable: curl + sync against the ext's fsync done. A baseline from before `durable` existed (b138f4a and
       // older) fsynced before it resolved: its `ms`.
@@ -263,9 +267,9 @@ function summariseSamples(samples: Sample[], sizes: number[], modes: string[], b
       const peak = summarise(list.map((s) => s.maxRssKiB / 1024));
       const growth = summarise(list.map((s) => (s.growthKiB ?? NaN) / 1024));
       const cpu = summarise(list.map((s) => s.cpuMs ?? NaN));
-      table.push({ sizeMiB, mode, tput, ratio, ratioSync, lastByte, ratioLastByte, durable, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
+      table.push({ sizeMiB, mode, tput, ratio, ratioSync, firstByte, lastByte, ratioLastByte, durable, peak, growth, cpu, smallBodyMaxRssMiB: (baselines[mode] ?? NaN) / 1024 });
       lines.push(
-        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${fmt(lastByte, 0)} | ${fmt(ratioLastByte, 2)} | ${fmt(durable, 0)} | ${mode === 'curl-sync' ? '1' : fmt(ratioSync, 2)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
+        `| ${mode} | ${fmt(tput, 0)} | ${mode === 'curl' ? '1' : fmt(ratio, 2)} | ${fmt(firstByte, 1)} | ${fmt(lastByte, 0)} | ${fmt(ratioLastByte, 2)} | ${fmt(durable, 0)} | ${mode === 'curl-sync' ? '1' : fmt(ratioSync, 2)} | ${fmt(peak, 1)} | ${fmt(growth, 1)} | ${fmt(cpu, 0)} |`,
       );
     }
   }

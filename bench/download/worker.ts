@@ -1,7 +1,7 @@
 /**
  * One download in a fresh process, for a fair peak RSS. Usage:
  *   node out/bench/download/worker.js <ext|guide|pipeline|…> <url> <apiKey> <targetPath> [<body bytes>]
- * Prints one JSON line: { mode, bytes, ms, lastByteMs, durableMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
+ * Prints one JSON line: { mode, bytes, ms, firstByteMs, lastByteMs, durableMs, baselineKiB, peakKiB, growthKiB, cpuMs }.
  *   ext       the extension's downloader (src/core/download/downloader.ts) over its client, the first download in
  *             the process, as the first video of a session: the downloader's code is cold, but, as in the extension
  *             host, the client has just polled the job (the poll that saw it completed) and the process has written
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const headers = { Authorization: `Bearer ${apiKey}`, 'User-Agent': 'bench' };
 
   // Load everything the mode needs before the baseline.
-  let run: (onLastByte: () => void) => Promise<{ bytes: number; durable?: Promise<unknown> }>;
+  /** `onFirstByte` is called by the ext modes, after the first write into the `.part`. */
+  let run: (onLastByte: () => void, onFirstByte?: () => void) => Promise<{ bytes: number; durable?: Promise<unknown> }>;
   let cleanup: () => Promise<void> | void = () => undefined;
   const extModes = ['ext', 'ext-warm', 'ext-freed', 'ext-freed-1s', 'ext-kept'];
   let idleMs = 50;
@@ -64,11 +65,16 @@ async function main(): Promise<void> {
     // The go modes with a poll: the poll above stands for the job's earlier polls; this one, after the go, is the
     // poll that saw it completed, as the extension host makes it right before a download.
     if (process.env.BENCH_POLL_AFTER_GO === '1') beforeDownload = pollAndStore;
-    run = async (onLastByte) => {
+    run = async (onLastByte, onFirstByte) => {
+      let first = true;
       const result = await downloadOutput(api, {
         url,
         targetPath: target,
         onProgress: (received, total) => {
+          if (first && received > 0) {
+            first = false;
+            onFirstByte?.();
+          }
           if (total !== undefined && received === total) onLastByte();
         },
       });
@@ -136,7 +142,11 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let lastByte = NaN;
-  const { bytes, durable } = await run(() => (lastByte = performance.now() - t0));
+  let firstByte: number | undefined;
+  const { bytes, durable } = await run(
+    () => (lastByte = performance.now() - t0),
+    () => (firstByte = performance.now() - t0),
+  );
   const ms = performance.now() - t0;
   await durable;
   const durableMs = performance.now() - t0;
@@ -150,6 +160,7 @@ async function main(): Promise<void> {
       mode,
       bytes,
       ms,
+      firstByteMs: firstByte,
       lastByteMs: lastByte,
       durableMs: durable ? durableMs : undefined,
       baselineKiB: baseline,
