@@ -411,6 +411,26 @@ describe('downloader', () => {
       assert.deepEqual(sleeps, [100, 200]);
     });
 
+    it('an openContent that throws instead of rejecting counts as a failed first attempt (the first request is sent while the .part opens)', async () => {
+      const data = mp4Like(10_000);
+      const api = new StubApi(data);
+      const openContent = api.openContent.bind(api);
+      let thrown = 0;
+      api.openContent = (request) => {
+        if (thrown++ === 0) throw new Error('synchronous failure');
+        return openContent(request);
+      };
+      const result = await run(api);
+      assert.equal(thrown, 2);
+      assert.equal(api.calls.length, 1, 'the second call reached the stub');
+      assert.ok((await fs.promises.readFile(result.path)).equals(data));
+
+      thrown = 0;
+      await fs.promises.rm(result.path);
+      await assert.rejects(run(api, { maxAttempts: 1 }), isKind('network', /synchronous failure.*Download Again/));
+      assert.deepEqual(await listDir(dir), [], 'no .part left');
+    });
+
     it('gives up after maxAttempts with a network error, leaving no .part and no file', async () => {
       const data = mp4Like(300_000);
       const plans = Array.from({ length: 10 }, () => ({ resetAfter: 1000 }));

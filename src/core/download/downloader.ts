@@ -426,7 +426,7 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   // The .part's open is started first (one trip through libuv's thread pool: the folder is made only when missing),
   // and the first request is prepared and sent while it runs; the answer waits in the socket meanwhile. Before, the
   // folder's mkdir and the open came first and the request's own first-time code after them: bench/download saw the
-  // first byte written 1.3 ms later after an idle second (BENCHMARKS.md, section 1). Not when continuing a .part,
+  // first byte written 0.8-1.3 ms later after an idle second (BENCHMARKS.md, section 1). Not when continuing a .part,
   // whose length decides where the request starts. When the disk fails instead, the request is called off.
   const opening = options.resumeExisting ? undefined : createPart(partPath, folder);
   opening?.catch(() => undefined); // awaited below, after the request is on its way
@@ -766,7 +766,13 @@ async function createPart(partPath: string, folder: string): Promise<fs.promises
  */
 function sendEarly(api: VideoApi, url: string, signal: AbortSignal | undefined): { response: Promise<ContentResponse>; callOff(): void } {
   const own = new AbortController();
-  const response = api.openContent({ url, signal: signal ? AbortSignal.any([signal, own.signal]) : own.signal });
+  let response: Promise<ContentResponse>;
+  try {
+    response = api.openContent({ url, signal: signal ? AbortSignal.any([signal, own.signal]) : own.signal });
+  } catch (error) {
+    // A VideoApi that throws instead of rejecting: a failed first attempt, as when the call was made in `attempt`.
+    response = Promise.reject(error);
+  }
   response.catch(() => undefined);
   return {
     response,
