@@ -424,10 +424,12 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   }
 
   // The .part's open is started first (one trip through libuv's thread pool: the folder is made only when missing),
-  // and the first request is prepared and sent while it runs; the answer waits in the socket meanwhile. Before, the
-  // folder's mkdir and the open came first and the request's own first-time code after them: bench/download saw the
-  // first byte written 0.8-1.3 ms later after an idle second (BENCHMARKS.md, section 1). Not when continuing a .part,
-  // whose length decides where the request starts. When the disk fails instead, the request is called off.
+  // and the first request is prepared and sent while it runs; the answer waits in the socket meanwhile (a share slow
+  // to open the file only delays the reading; a connection that breaks meanwhile is a failed attempt, retried).
+  // Before, the folder's mkdir and the open came first and the request's own first-time code after them:
+  // bench/download saw the first byte written about 0.7-0.8 ms later after an idle second (BENCHMARKS.md, section 1).
+  // Not when continuing a .part, whose length decides where the request starts. When the disk fails instead, the
+  // request is called off.
   const opening = options.resumeExisting ? undefined : createPart(partPath, folder);
   opening?.catch(() => undefined); // awaited below, after the request is on its way
   const early = opening ? sendEarly(api, url, signal) : undefined;
