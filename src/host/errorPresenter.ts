@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import { OpenRouterError } from '../core/api/errors';
+import { errorMessage } from './errorMessages';
 import { Commands } from '../ids';
 import type { Logger } from '../core/shared/logger';
 
@@ -22,7 +23,7 @@ export async function showError(error: unknown, logger: Logger, context: string,
     return;
   }
   logger.error(`${context} failed`, error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(vscode.l10n, error);
   const setKey = vscode.l10n.t('Set API Key');
   const addCredits = vscode.l10n.t('Add Credits');
   const retry = vscode.l10n.t('Retry');

@@ -1,7 +1,10 @@
 /**
- * Typed errors. Code checks `kind`, never the message text.
- * Messages are one sentence that says what happened and what to do next; OpenRouter's own
- * message is kept verbatim in `serverMessage` where there is one.
+ * Typed errors. Code checks `kind` and `reason`, never the message text.
+ *
+ * Core never words an error for a person: an error carries a `kind` (what sort of failure, which decides
+ * retries and actions), a `reason` code (what exactly happened) and `params` (the facts to put in the
+ * sentence). `src/host/errorMessages.ts` turns them into one localised sentence. The `message` is a
+ * technical line for logs (`reason` plus params), not for people.
  */
 export type ErrorKind =
   | 'auth' // 401/403: missing, invalid or revoked key
@@ -18,8 +21,58 @@ export type ErrorKind =
   | 'io' // the local disk refused a write
   | 'cancelled'; // the caller aborted
 
+export const ERROR_KINDS = [
+  'auth',
+  'payment',
+  'rateLimited',
+  'badRequest',
+  'notFound',
+  'server',
+  'network',
+  'timeout',
+  'responseShape',
+  'badContent',
+  'insecure',
+  'io',
+  'cancelled',
+] as const satisfies readonly ErrorKind[];
+
+/**
+ * Every reason code, one section per area. Adding one: add it here and its sentence in
+ * `src/host/errorMessages.ts` (the compiler asks for it there, and the table test words every code).
+ */
+export const REASONS = [
+  // ---- Shared
+  'cancelled', // the caller stopped it
+  'recorded', // a sentence stored by an older version of the extension: params.text
+  'worded', // a sentence the host has already worded (host code only): params.text
+  // ---- HTTP answers (api/)
+  'keyRejected', // 401
+  'keyForbidden', // 403
+  'noCredits', // 402
+  'rateLimited', // 429; params.seconds when the server said
+  'requestRefused', // 400, 413, 422
+  'notFound', // 404
+  'requestTimeout', // 408
+  'serverError', // 5xx
+  'unexpectedStatus', // any other status
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** The facts a sentence needs. Strings are shown as they are (they may come from OpenRouter). */
+export type ErrorParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** An error as a job record keeps it: enough to word it again later, in any language. */
+export interface ErrorInfo {
+  kind: ErrorKind;
+  reason: Reason;
+  params?: ErrorParams;
+}
+
 export interface OpenRouterErrorInit {
+  /** HTTP status of the answer, when there was one. */
   status?: number;
+  /** OpenRouter's own message, verbatim. */
   serverMessage?: string;
   retryAfterMs?: number;
   /** For network errors: whether the request provably never reached the server (connection refused). */
@@ -38,15 +91,21 @@ export class OpenRouterError extends Error {
 
   constructor(
     readonly kind: ErrorKind,
-    message: string,
+    readonly reason: Reason,
+    readonly params: ErrorParams = {},
     init: OpenRouterErrorInit = {},
   ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(technicalMessage(kind, reason, params, init), init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.serverMessage = init.serverMessage;
     this.retryAfterMs = init.retryAfterMs;
     this.notSent = init.notSent ?? false;
     this.field = init.field;
+  }
+
+  /** What a job record keeps of it. */
+  get info(): ErrorInfo {
+    return { kind: this.kind, reason: this.reason, params: { ...this.params } };
   }
 
   static is(value: unknown, kind?: ErrorKind): value is OpenRouterError {
@@ -60,6 +119,14 @@ export class OpenRouterError extends Error {
   }
 }
 
+/** `kind/reason key=value …`: one line for the log. */
+function technicalMessage(kind: ErrorKind, reason: Reason, params: ErrorParams, init: OpenRouterErrorInit): string {
+  const facts = Object.entries({ ...params, status: init.status ?? params['status'], said: init.serverMessage ?? params['said'] })
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  return [`${kind}/${reason}`, ...facts].join(' ');
+}
+
 /** Whether a read (GET) that failed this way is worth retrying. */
 export function isRetryableRead(error: OpenRouterError): boolean {
   return (
@@ -71,50 +138,52 @@ export function isRetryableRead(error: OpenRouterError): boolean {
 }
 
 /** Parses a Retry-After header (seconds or HTTP date) into milliseconds, or undefined. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw.trim() === '') {
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined || value === null || value.trim() === '') {
     return undefined;
   }
-  const seconds = Number(raw.trim());
+  const seconds = Number(value.trim());
   if (Number.isFinite(seconds) && seconds >= 0) {
     return Math.round(seconds * 1000);
   }
-  const date = Date.parse(raw);
+  const date = Date.parse(value);
   if (Number.isFinite(date)) {
     return Math.max(0, date - now);
   }
   return undefined;
 }
 
-/** Maps an HTTP error status and OpenRouter's message to a typed error with an actionable sentence. */
+/** Maps an HTTP error status and OpenRouter's message to a typed error. */
 export function errorFromStatus(status: number, serverMessage: string | undefined, retryAfterMs?: number): OpenRouterError {
-  const said = serverMessage ? `OpenRouter said: "${serverMessage}".` : `OpenRouter answered HTTP ${status}.`;
   const init: OpenRouterErrorInit = { status, serverMessage, retryAfterMs };
-  if (status === 401) {
-    return new OpenRouterError('auth', `${said} Check your API key: run "OpenRouter Video: Set API Key".`, init);
-  }
-  if (status === 403) {
-    return new OpenRouterError('auth', `${said} This key is not allowed to do that; check its permissions at https://openrouter.ai/keys.`, init);
-  }
-  if (status === 402) {
-    return new OpenRouterError('payment', `${said} Add credits at https://openrouter.ai/credits, then try again.`, init);
-  }
+  const params: ErrorParams = { status, said: serverMessage };
+  if (status === 401) return new OpenRouterError('auth', 'keyRejected', params, init);
+  if (status === 403) return new OpenRouterError('auth', 'keyForbidden', params, init);
+  if (status === 402) return new OpenRouterError('payment', 'noCredits', params, init);
   if (status === 429) {
-    const wait = retryAfterMs !== undefined ? ` Wait ${Math.ceil(retryAfterMs / 1000)} s and try again.` : ' Wait a moment and try again.';
-    return new OpenRouterError('rateLimited', `${said}${wait}`, init);
+    const seconds = retryAfterMs !== undefined ? Math.ceil(retryAfterMs / 1000) : undefined;
+    return new OpenRouterError('rateLimited', 'rateLimited', { ...params, seconds }, init);
   }
-  if (status === 400 || status === 413 || status === 422) {
-    return new OpenRouterError('badRequest', `${said} Change the request and try again.`, init);
+  if (status === 400 || status === 413 || status === 422) return new OpenRouterError('badRequest', 'requestRefused', params, init);
+  if (status === 404) return new OpenRouterError('notFound', 'notFound', params, init);
+  if (status === 408) return new OpenRouterError('timeout', 'requestTimeout', params, init);
+  if (status >= 500) return new OpenRouterError('server', 'serverError', params, init);
+  return new OpenRouterError('badRequest', 'unexpectedStatus', params, init);
+}
+
+/** The stopped-by-the-caller error. */
+export function cancelledError(cause?: unknown): OpenRouterError {
+  return new OpenRouterError('cancelled', 'cancelled', {}, { cause });
+}
+
+/** Throws `cancelledError` when `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw cancelledError(signal.reason);
   }
-  if (status === 404) {
-    return new OpenRouterError('notFound', `${said} The model or job does not exist (any more); refresh the models list or check the job id.`, init);
-  }
-  if (status === 408) {
-    return new OpenRouterError('timeout', `${said} Try again in a moment.`, init);
-  }
-  if (status >= 500) {
-    return new OpenRouterError('server', `${said} OpenRouter or the provider is having trouble; try again in a moment.`, init);
-  }
-  return new OpenRouterError('badRequest', `${said} Unexpected status; see the log for details.`, init);
+}
+
+/** An error's message for a log line, whatever was thrown. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

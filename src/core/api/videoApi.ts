@@ -1,9 +1,18 @@
 /**
- * The contract between the core and the HTTP client. Jobs, poller and downloader depend on this
- * interface only, so the client module (undici) can be loaded lazily on first use.
+ * The contract between the core and the HTTP client. Jobs, poller and downloader depend on this interface
+ * only; tests may script it.
  */
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { RateLimitGate } from './retry';
 import type { KeyInfo, VideoJob, VideoModel } from './schemas';
 import type { WireVideoRequest } from './videoRequest';
+
+/**
+ * A fetch-shaped function. The extension passes the host's `globalThis.fetch`, which carries VS Code's network
+ * stack (proxies, PAC, certificates, Kerberos); plain-Node tests pass Node's or undici's fetch.
+ */
+export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -27,17 +36,11 @@ export interface ContentResponse {
   acceptRanges: boolean;
   /** On a 206: the first byte this body starts at (from Content-Range). */
   rangeStart?: number;
-  /** Each chunk is only valid until the next one is asked for (the client reads into reused memory): copy what you keep. */
-  body: AsyncIterable<Uint8Array> & {
-    destroy?(error?: Error): void;
-    /**
-     * Instead of iterating: hands every chunk to `onChunk`, in order, one call at a time; a chunk is valid during
-     * the call or, when it returns a promise, until that settles. Resolves once all was handed over; rejects with
-     * the transfer's error or with what `onChunk` threw. For a large body this is the cheapest way through (the
-     * client's own reader calls it from its read callback).
-     */
-    each?(onChunk: (chunk: Uint8Array) => void | PromiseLike<void>): Promise<void>;
-  };
+  /**
+   * The body's bytes. Read it to the end or cancel it (`body.cancel()`); errors while reading are the transport's
+   * own (the downloader classifies them). No stall timer here: the downloader owns the one stall timer.
+   */
+  body: ReadableStream<Uint8Array>;
 }
 
 export interface VideoApi {
@@ -49,7 +52,10 @@ export interface VideoApi {
   getJob(jobId: string, options?: CallOptions & { pollingUrl?: string }): Promise<VideoJob>;
   /** URL of output `index` for a job: its `unsigned_urls[index]` if given, else the content endpoint. */
   contentUrl(jobId: string, index: number, unsignedUrls?: readonly string[]): string;
-  /** Opens the content stream. Sends the bearer only when `url` is on the API origin. */
+  /**
+   * Opens the content stream (retrying until the response headers arrive; a body that breaks later is the
+   * downloader's to resume). Sends the bearer only when `url` is on the API origin.
+   */
   openContent(request: ContentRequest): Promise<ContentResponse>;
   getKeyInfo(options?: CallOptions): Promise<KeyInfo>;
   dispose(): Promise<void> | void;
@@ -61,30 +67,24 @@ export type KeyProvider = () => Promise<string | undefined> | string | undefined
 export interface VideoApiOptions {
   baseUrl?: string;
   keyProvider: KeyProvider;
+  /** The transport: the host's `globalThis.fetch` in the extension. */
+  fetch: FetchFn;
   /** e.g. "openrouter-video-vscode/0.1.0 vscode/1.100.3" */
   userAgent: string;
   /** HTTP-Referer attribution. */
   referer?: string;
   title?: string;
-  /** Per-attempt timeout for JSON calls, ms. */
+  /** Per-attempt deadline for an answer (JSON calls: the whole body; content: the headers), ms. */
   timeoutMs?: number;
-  /** Time without progress on a content stream before it counts as stalled, ms. */
-  bodyTimeoutMs?: number;
-  /** Retries for reads. */
+  /** Retries after the first attempt. */
   maxRetries?: number;
   /** Models cache TTL, ms. */
   modelsTtlMs?: number;
-  logger?: import('../shared/logger').Logger;
-  /** undici Dispatcher override (tests: MockAgent). */
-  dispatcher?: unknown;
-  /**
-   * HTTP(S) proxy for every call, video content included (e.g. "http://proxy:8080", credentials allowed in the
-   * URL: they go to the proxy as Proxy-Authorization and are redacted from logs). https targets (and http ones)
-   * are reached through a CONNECT tunnel, so the API key is never readable by the proxy over https.
-   */
-  proxyUrl?: string;
-  /** NO_PROXY-style list (comma or space separated hosts, "host:port", ".suffix") that bypasses `proxyUrl`. */
-  noProxy?: string;
+  logger?: Logger;
+  /** Time for back-off waits and the rate-limit gate. */
+  clock?: Clock;
+  /** The account-wide Retry-After gate, shared with the poller. Default: one of the client's own. */
+  gate?: RateLimitGate;
 }
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
