@@ -1,38 +1,9 @@
 /** A generation job as the extension keeps it: persisted, resumable, never holding the key. */
-import type { ErrorKind } from '../api/errors';
+import type { ErrorInfo } from '../api/errors';
+import { stateIs, type JobState } from './jobStates';
 import type { VideoRequest } from '../api/videoRequest';
 
-/**
- * Local lifecycle of a job.
- * - submitting: written before POST /videos; if found on start-up, the submit's outcome is unknown
- *   (the app stopped in between) and it becomes `submitUnknown` - never resubmitted on its own.
- * - rejected: the submit was refused (nothing was billed).
- * - pending / in_progress: accepted by OpenRouter, being watched.
- * - downloading: OpenRouter completed it, bytes are being saved.
- * - saved: every output is on disk.
- * - downloadFailed: completed remotely, the download failed; it stays downloadable.
- * - failed / cancelled / expired: OpenRouter's terminal failures (error text verbatim).
- * - stale: outlived the watch limit without finishing; still resumable.
- * - stopped: the user stopped watching; still resumable.
- */
-export type JobState =
-  | 'submitting'
-  | 'submitUnknown'
-  | 'rejected'
-  | 'pending'
-  | 'in_progress'
-  | 'downloading'
-  | 'saved'
-  | 'downloadFailed'
-  | 'failed'
-  | 'cancelled'
-  | 'expired'
-  | 'stale'
-  | 'stopped';
-
-export const ACTIVE_STATES: ReadonlySet<JobState> = new Set(['pending', 'in_progress']);
-export const RESUMABLE_STATES: ReadonlySet<JobState> = new Set(['stale', 'stopped']);
-export const REMOTE_FAILURE_STATES: ReadonlySet<JobState> = new Set(['failed', 'cancelled', 'expired']);
+export type { JobState } from './jobStates';
 
 export interface StatusEntry {
   /** Local state or OpenRouter's raw status string. */
@@ -81,8 +52,8 @@ export interface JobRecord {
   updatedAt: number;
   submittedAt?: number;
   completedAt?: number;
-  error?: string;
-  errorKind?: ErrorKind;
+  /** Why the job is where it is (a failed submit, download or generation), as a reason code the host words. */
+  error?: ErrorInfo;
   estimatedCostUsd?: number;
   costUsd?: number;
   /** Absolute folder the outputs are saved into. */
@@ -100,6 +71,7 @@ export interface JobRecord {
   watchedSince?: number;
 }
 
+/** OpenRouter is working on it and the poller checks it (see jobStates.ts). */
 export function isActive(record: Pick<JobRecord, 'state'>): boolean {
-  return ACTIVE_STATES.has(record.state);
+  return stateIs(record.state, 'watched');
 }
