@@ -7,9 +7,10 @@ import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/video
 import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
-import { formatProblems, imageMimeType, validateRequest } from '../core/models/validateRequest';
+import { imageMimeType, validateRequest } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, StateKeys } from '../ids';
+import { hostError, wordProblems } from './errorMessages';
 import type { HostContext } from './hostContext';
 import { resolveOutputFolder } from './outputFolder';
 import { readSettings } from './settings';
@@ -308,7 +309,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
 
   const validation = validateRequest(model, request);
   if (!validation.ok) {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('Nothing was submitted: {0}', formatProblems(validation.problems)));
+    throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, validation.problems) }));
   }
 
   const estimate = estimateCost(model, request);

@@ -56,6 +56,8 @@ export const REASONS = [
   'requestTimeout', // 408
   'serverError', // 5xx
   'unexpectedStatus', // any other status
+  // ---- Validation (models/)
+  'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

@@ -1,14 +1,12 @@
 /**
  * Checks a request against a model's advertised capabilities before anything is sent (OpenRouter answers
- * out-of-set values with a 400, after the user has waited). Returns every problem at once, each in words
- * that say what is wrong and what to do.
+ * out-of-set values with a 400, after the user has waited). Returns every problem at once, each as a code
+ * with the facts its sentence needs (the host words them).
  */
 import type { VideoModel } from '../api/schemas';
 import { toWireRequest, type FrameImageInput, type VideoRequest } from '../api/videoRequest';
-import type { Problem, ProblemField } from './problems';
+import type { Problem, ProblemCode, ProblemField, ProblemParams } from './problems';
 import { audioControl, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo } from './modelCapabilities';
-
-export { formatProblems, type Problem, type ProblemField } from './problems';
 
 export interface ValidationResult {
   ok: boolean;
@@ -35,30 +33,6 @@ const EXTENSION_MIME_TYPES: Readonly<Record<string, string>> = {
   jpe: 'image/jpeg',
   webp: 'image/webp',
 };
-const FRAME_LABELS: Readonly<Record<string, string>> = { first_frame: 'first-frame', last_frame: 'last-frame' };
-
-/** "a", "a or b", "a, b or c". */
-function joinOr(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-}
-
-function isContiguous(values: readonly number[]): boolean {
-  return values.every((v, i) => i === 0 || v === (values[i - 1] ?? Number.NaN) + 1);
-}
-
-function durationChoices(durations: readonly number[]): string {
-  const first = durations[0];
-  const last = durations[durations.length - 1];
-  if (durations.length > 5 && isContiguous(durations) && first !== undefined && last !== undefined) {
-    return `Choose a whole number of seconds from ${first} to ${last}.`;
-  }
-  return `Choose ${joinOr(durations.map(String))} s.`;
-}
-
-function frameLabel(frameType: string): string {
-  return FRAME_LABELS[frameType] ?? `"${frameType}"`;
-}
 
 /** The last path segment of a path or URI, without query or fragment. */
 function baseName(path: string): string {
@@ -98,16 +72,11 @@ export function estimateBodyBytes(request: VideoRequest, omitAudioFlag = false):
   return skeleton + images;
 }
 
-function mib(bytes: number): string {
-  const value = bytes / (1024 * 1024);
-  return `${Number.isInteger(value) ? value : (Math.ceil(value * 10) / 10).toFixed(1)} MiB`;
-}
-
 /** Checks a request against the model's capabilities. Never throws; `ok` is true only with no problems. */
 export function validateRequest(model: VideoModel, request: VideoRequest, options: ValidateOptions = {}): ValidationResult {
   const problems: Problem[] = [];
-  const add = (field: ProblemField, message: string): void => {
-    problems.push({ field, message });
+  const add = (field: ProblemField, code: ProblemCode, params?: ProblemParams): void => {
+    problems.push(params === undefined ? { field, code } : { field, code, params });
   };
   const name = model.name || model.id;
   const frames = request.frames ?? [];
@@ -115,29 +84,24 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
 
   // Model
   if (request.model && request.model !== model.id) {
-    add('model', `The request names the model "${request.model}" but was checked against "${model.id}". Choose the model again.`);
+    add('model', 'modelMismatch', { requested: request.model, checked: model.id });
   }
   if (isEditOrUpscaleModel(model)) {
-    add('model', `${name} edits or upscales an existing video and cannot be used to generate from a prompt. Choose a text-to-video model.`);
+    add('model', 'editsVideo', { name });
   }
 
   // Prompt
   if ((request.prompt ?? '').trim() === '' && !hasFirstFrame) {
-    add(
-      'prompt',
-      supportsImageToVideo(model)
-        ? 'The prompt is empty. Write a prompt that describes the video, or add a first-frame image.'
-        : 'The prompt is empty. Write a prompt that describes the video.',
-    );
+    add('prompt', 'emptyPrompt', { firstFrame: supportsImageToVideo(model) });
   }
 
   // Duration
   if (request.duration !== undefined) {
     const durations = sortedDurations(model);
     if (model.supported_durations == null || durations.length === 0) {
-      add('duration', `${name} does not take a duration. Remove the duration.`);
+      add('duration', 'durationNotTaken', { name });
     } else if (!durations.includes(request.duration)) {
-      add('duration', `Duration ${request.duration} s is not available for ${name}. ${durationChoices(durations)}`);
+      add('duration', 'durationNotOffered', { name, value: request.duration, choices: durations });
     }
   }
 
@@ -145,28 +109,28 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   if (request.resolution !== undefined) {
     const resolutions = sortedResolutions(model);
     if (resolutions.length === 0) {
-      add('resolution', `${name} does not take a resolution. Remove the resolution.`);
+      add('resolution', 'resolutionNotTaken', { name });
     } else if (!resolutions.includes(request.resolution)) {
-      add('resolution', `Resolution ${request.resolution} is not available for ${name}. Choose ${joinOr(resolutions)}.`);
+      add('resolution', 'resolutionNotOffered', { name, value: request.resolution, choices: resolutions });
     }
   }
   if (request.aspectRatio !== undefined) {
     const ratios = model.supported_aspect_ratios ?? [];
     if (ratios.length === 0) {
-      add('aspectRatio', `${name} does not take an aspect ratio. Remove the aspect ratio.`);
+      add('aspectRatio', 'aspectRatioNotTaken', { name });
     } else if (!ratios.includes(request.aspectRatio)) {
-      add('aspectRatio', `Aspect ratio ${request.aspectRatio} is not available for ${name}. Choose ${joinOr(ratios)}.`);
+      add('aspectRatio', 'aspectRatioNotOffered', { name, value: request.aspectRatio, choices: ratios });
     }
   }
   if (request.size !== undefined) {
     const sizes = model.supported_sizes ?? [];
     if (sizes.length === 0) {
-      add('size', `${name} does not take a size (width x height). Remove the size and use the resolution and aspect ratio instead.`);
+      add('size', 'sizeNotTaken', { name });
     } else if (!sizes.includes(request.size)) {
-      add('size', `Size ${request.size} is not available for ${name}. Choose ${joinOr(sizes)}.`);
+      add('size', 'sizeNotOffered', { name, value: request.size, choices: sizes });
     }
     if (request.resolution !== undefined || request.aspectRatio !== undefined) {
-      add('size', 'Both a size and a resolution or aspect ratio are set. Send one or the other: remove the size, or remove the resolution and aspect ratio.');
+      add('size', 'sizeAndResolution');
     }
   }
 
@@ -174,23 +138,27 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   if (frames.length > 0) {
     const accepted = frameTypes(model);
     if (accepted.length === 0) {
-      add('frames', `${name} does not accept frame images. Remove the image${frames.length === 1 ? '' : 's'}.`);
+      add('frames', 'framesNotTaken', { name, count: frames.length });
     } else {
       const seen = new Map<string, number>();
       for (const frame of frames) seen.set(frame.frameType, (seen.get(frame.frameType) ?? 0) + 1);
       for (const [frameType, count] of seen) {
         if (!(accepted as readonly string[]).includes(frameType)) {
-          add('frames', `${name} does not accept a ${frameLabel(frameType)} image; it accepts only ${joinOr(accepted.map((t) => `a ${frameLabel(t)}`))} image. Remove the ${frameLabel(frameType)} image.`);
+          add('frames', 'frameTypeNotTaken', { name, frameType, accepted });
         } else if (count > 1) {
-          add('frames', `There are ${count} ${frameLabel(frameType)} images; only one can be sent. Keep one and remove the others.`);
+          add('frames', 'frameTypeRepeated', { frameType, count });
         }
       }
     }
     for (const frame of frames) {
       const mime = imageMimeType(frame);
       if (mime === undefined || !IMAGE_MIME_TYPES.has(mime)) {
-        const what = frame.mimeType?.trim() ? `its type is ${frame.mimeType.trim()}` : extensionOf(frame.path) ? `it is a .${extensionOf(frame.path)} file` : 'its type cannot be told from the name';
-        add('frames', `The ${frameLabel(frame.frameType)} image "${baseName(frame.path)}" is not a PNG, JPEG or WebP image (${what}). Convert it to PNG, JPEG or WebP.`);
+        add('frames', 'frameNotImage', {
+          frameType: frame.frameType,
+          file: baseName(frame.path),
+          mimeType: frame.mimeType?.trim() || undefined,
+          extension: extensionOf(frame.path),
+        });
       }
     }
   }
@@ -198,9 +166,9 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   // Seed
   if (request.seed !== undefined) {
     if (model.seed !== true) {
-      add('seed', `${name} does not support a seed. Remove the seed.`);
+      add('seed', 'seedNotTaken', { name });
     } else if (!Number.isSafeInteger(request.seed)) {
-      add('seed', `The seed must be a whole number (it is ${request.seed}). Use a whole number or remove the seed.`);
+      add('seed', 'seedNotWhole', { value: request.seed });
     }
   }
 
@@ -208,14 +176,14 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   let omitAudioFlag = false;
   if (request.generateAudio !== undefined) {
     if (model.generate_audio === null || model.generate_audio === undefined) {
-      add('generateAudio', `${name} has no audio control. Remove the audio setting.`);
+      add('generateAudio', 'audioNotTaken', { name });
     } else if (model.generate_audio === false) {
       if (request.generateAudio === false) {
         omitAudioFlag = true;
       } else if (audioControl(model) === 'always') {
-        add('generateAudio', `${name} adds its own audio and takes no audio setting. Remove the audio setting.`);
+        add('generateAudio', 'audioAlways', { name });
       } else {
-        add('generateAudio', `${name} cannot generate audio. Turn audio off.`);
+        add('generateAudio', 'audioUnavailable', { name });
       }
     }
   }
@@ -224,20 +192,16 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   if (request.providerOptions !== undefined) {
     const allowed = model.allowed_passthrough_parameters ?? [];
     const reported = new Set<string>();
-    for (const [slug, parameters] of Object.entries(request.providerOptions)) {
+    for (const [provider, parameters] of Object.entries(request.providerOptions)) {
       if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-        add('providerOptions', `The provider options for "${slug}" must be a set of named parameters.`);
+        add('providerOptions', 'providerOptionsNotObject', { provider });
         continue;
       }
-      for (const key of Object.keys(parameters)) {
-        if (allowed.includes(key) || reported.has(key)) continue;
-        reported.add(key);
-        add(
-          'providerOptions',
-          allowed.length === 0
-            ? `${name} accepts no provider options, so "${key}" would be dropped. Remove it.`
-            : `Provider option "${key}" is not accepted by ${name}. Remove it; the accepted ones are ${allowed.join(', ')}.`,
-        );
+      for (const option of Object.keys(parameters)) {
+        if (allowed.includes(option) || reported.has(option)) continue;
+        reported.add(option);
+        if (allowed.length === 0) add('providerOptions', 'providerOptionsNotTaken', { name, option });
+        else add('providerOptions', 'providerOptionNotAccepted', { name, option, accepted: allowed });
       }
     }
   }
@@ -251,9 +215,9 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
       protocol = undefined;
     }
     if (protocol === undefined) {
-      add('callbackUrl', `The callback URL "${request.callbackUrl}" is not a valid URL. Use an https:// address.`);
+      add('callbackUrl', 'callbackUrlInvalid', { url: request.callbackUrl });
     } else if (protocol !== 'https:') {
-      add('callbackUrl', `The callback URL must use https:// (it uses ${protocol}//). Use an https:// address.`);
+      add('callbackUrl', 'callbackUrlNotHttps', { scheme: protocol.replace(/:$/, '') });
     }
   }
 
@@ -261,7 +225,7 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodyBytes = estimateBodyBytes(request, omitAudioFlag);
   if (bodyBytes > maxBodyBytes) {
-    add('body', `The request would be about ${mib(bodyBytes)} once the images are encoded, over the ${mib(maxBodyBytes)} limit. Use smaller images (resize or compress them).`);
+    add('body', 'bodyTooLarge', { bytes: bodyBytes, limitBytes: maxBodyBytes });
   }
 
   return { ok: problems.length === 0, problems, omitAudioFlag };
