@@ -16,19 +16,22 @@ import type { VideoRequest } from '../../src/core/api/videoRequest';
 import { downloadOutput } from '../../src/core/download/downloader';
 import { diskError, reserveUniquePath, validateOutputDirectory } from '../../src/core/download/fileNames';
 import { remoteFailurePatch } from '../../src/core/jobs/jobPoller';
-import { JobService, parseJobId, RequestValidationError } from '../../src/core/jobs/jobService';
+import { JobService, parseJobId } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
+import { RequestValidationError } from '../../src/core/models/problems';
 import { validateRequest } from '../../src/core/models/validateRequest';
+import { errorMessage, wordProblem } from '../../src/host/errorMessages';
 import { FakeOpenRouter, fixtureModels, type Fault } from '../fake-openrouter/fakeOpenRouter';
+import { l10n } from './helpers/fakeL10n';
 import { MemoryStorage } from './helpers/memoryStorage';
 
 const model = (id: string) => fixtureModels().find((m) => (m as { id?: string }).id === id) as VideoModel;
 
-/** The one problem validateRequest finds in `extra` on top of a valid request for `id`. */
+/** The one problem validateRequest finds in `extra` on top of a valid request for `id`, as the host words it. */
 function problem(id: string, extra: Partial<VideoRequest>, base: Partial<VideoRequest> = { prompt: 'a paper boat' }): string {
   const result = validateRequest(model(id), { model: id, ...base, ...extra });
   assert.equal(result.problems.length, 1, `one problem: ${JSON.stringify(result.problems)}`);
-  return result.problems[0]!.message;
+  return wordProblem(l10n, result.problems[0]!);
 }
 
 const SET_TO = 'Set "openrouterVideo.outputDirectory" to a folder inside the workspace, relative to it, such as "videos" or "media/videos".';
@@ -125,7 +128,7 @@ describe('Bad input: the exact message (core)', () => {
       ],
       [
         'several problems at once (public API: RequestValidationError)',
-        () => new RequestValidationError(validateRequest(model('google/veo-3.1'), { model: 'google/veo-3.1', prompt: 'p', duration: 5, resolution: '480p' }).problems).message,
+        () => errorMessage(l10n, new RequestValidationError(validateRequest(model('google/veo-3.1'), { model: 'google/veo-3.1', prompt: 'p', duration: 5, resolution: '480p' }).problems)),
         'Nothing was submitted. 2 problems: Duration 5 s is not available for Google: Veo 3.1. Choose 4, 6 or 8 s. Resolution 480p is not available for Google: Veo 3.1. Choose 720p, 1080p or 4K.',
       ],
     ];

@@ -2,17 +2,11 @@ import * as assert from 'node:assert/strict';
 import type { VideoModel } from '../../src/core/api/schemas';
 import { toWireRequest, type FrameImageInput, type VideoRequest } from '../../src/core/api/videoRequest';
 import { defaultsFor, supportsTextToVideo } from '../../src/core/models/modelCapabilities';
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  estimateBodyBytes,
-  formatProblems,
-  imageMimeType,
-  validateRequest,
-  type ProblemField,
-  type ValidationResult,
-} from '../../src/core/models/validateRequest';
+import type { ProblemCode, ProblemField } from '../../src/core/models/problems';
+import { DEFAULT_MAX_BODY_BYTES, estimateBodyBytes, imageMimeType, validateRequest, type ValidationResult } from '../../src/core/models/validateRequest';
+import { wordProblem, wordProblems } from '../../src/host/errorMessages';
 import { MODELS, model } from './helpers/capturedModels';
-
+import { l10n } from './helpers/fakeL10n';
 
 const VEO = model('google/veo-3.1');
 const VEO_LITE = model('google/veo-3.1-lite');
@@ -32,10 +26,12 @@ function fields(result: ValidationResult): ProblemField[] {
   return result.problems.map((p) => p.field);
 }
 
-function only(result: ValidationResult, field: ProblemField): string {
-  assert.deepEqual(fields(result), [field], formatProblems(result.problems));
+/** The one problem's sentence, as the host words it; with `code`, checks that too. */
+function only(result: ValidationResult, field: ProblemField, code?: ProblemCode): string {
+  assert.deepEqual(fields(result), [field], wordProblems(l10n, result.problems));
   assert.equal(result.ok, false);
-  return result.problems[0]!.message;
+  if (code !== undefined) assert.equal(result.problems[0]!.code, code);
+  return wordProblem(l10n, result.problems[0]!);
 }
 
 describe('validateRequest', () => {
@@ -60,7 +56,7 @@ describe('validateRequest', () => {
 
   describe('duration', () => {
     it('names the model and lists the choices ascending (Veo Lite lists [8,4,6])', () => {
-      const message = only(validateRequest(VEO_LITE, request(VEO_LITE, { duration: 5 })), 'duration');
+      const message = only(validateRequest(VEO_LITE, request(VEO_LITE, { duration: 5 })), 'duration', 'durationNotOffered');
       assert.equal(message, 'Duration 5 s is not available for Google: Veo 3.1 Lite. Choose 4, 6 or 8 s.');
     });
     it('a long run of durations is shown as a range', () => {
@@ -73,7 +69,7 @@ describe('validateRequest', () => {
     });
     it('a duration sent to a model that takes none is a problem', () => {
       const avatar = model('heygen/avatar-iv');
-      assert.equal(only(validateRequest(avatar, request(avatar, { duration: 5 })), 'duration'), 'HeyGen: Avatar IV does not take a duration. Remove the duration.');
+      assert.equal(only(validateRequest(avatar, request(avatar, { duration: 5 })), 'duration', 'durationNotTaken'), 'HeyGen: Avatar IV does not take a duration. Remove the duration.');
     });
     it('no duration is fine (the provider default applies)', () => {
       assert.equal(validateRequest(VEO, request(VEO)).ok, true);
@@ -94,7 +90,7 @@ describe('validateRequest', () => {
     it('resolution on a model without resolutions', () => {
       const aleph = model('runway/aleph-2');
       const result = validateRequest(aleph, request(aleph, { resolution: '720p' }));
-      assert.ok(result.problems.some((p) => p.field === 'resolution' && p.message === 'Runway: Aleph 2.0 does not take a resolution. Remove the resolution.'));
+      assert.ok(result.problems.some((p) => p.field === 'resolution' && wordProblem(l10n, p) === 'Runway: Aleph 2.0 does not take a resolution. Remove the resolution.'));
     });
     it('aspect ratio not in the set', () => {
       assert.equal(
@@ -119,7 +115,7 @@ describe('validateRequest', () => {
       assert.equal(validateRequest(GEN45, request(GEN45, { size: '720x1280', duration: 5 })).ok, true);
     });
     it('size together with resolution or aspect ratio is a problem', () => {
-      assert.match(only(validateRequest(GEN45, request(GEN45, { size: '1280x720', resolution: '720p' })), 'size'), /Send one or the other/);
+      assert.match(only(validateRequest(GEN45, request(GEN45, { size: '1280x720', resolution: '720p' })), 'size', 'sizeAndResolution'), /Send one or the other/);
       only(validateRequest(GEN45, request(GEN45, { size: '1280x720', aspectRatio: '16:9' })), 'size');
     });
   });
@@ -161,7 +157,7 @@ describe('validateRequest', () => {
     });
     it('rejects another extension when there is no MIME type', () => {
       assert.match(only(validateRequest(VEO, request(VEO, { frames: [frame('first_frame', 'images/cat.heic?x=1')] })), 'frames'), /"cat.heic" .*it is a \.heic file/);
-      assert.match(only(validateRequest(VEO, request(VEO, { frames: [frame('first_frame', 'images/cat')] })), 'frames'), /cannot be told from the name/);
+      assert.match(only(validateRequest(VEO, request(VEO, { frames: [frame('first_frame', 'images/cat')] })), 'frames', 'frameNotImage'), /cannot be told from the name/);
     });
     it('imageMimeType', () => {
       assert.equal(imageMimeType({ path: 'x/y.JPG' }), 'image/jpeg');
@@ -221,7 +217,7 @@ describe('validateRequest', () => {
   describe('callback URL', () => {
     it('must be https', () => {
       assert.equal(only(validateRequest(VEO, request(VEO, { callbackUrl: 'http://example.com/hook' })), 'callbackUrl'), 'The callback URL must use https:// (it uses http://). Use an https:// address.');
-      assert.match(only(validateRequest(VEO, request(VEO, { callbackUrl: 'not a url' })), 'callbackUrl'), /not a valid URL/);
+      assert.match(only(validateRequest(VEO, request(VEO, { callbackUrl: 'not a url' })), 'callbackUrl', 'callbackUrlInvalid'), /not a valid URL/);
       assert.equal(validateRequest(VEO, request(VEO, { callbackUrl: 'https://example.com/hook' })).ok, true);
     });
   });
@@ -236,7 +232,7 @@ describe('validateRequest', () => {
       assert.equal(DEFAULT_MAX_BODY_BYTES, 52_428_800);
       // 2 × 20 MiB raw → about 53.3 MiB of base64.
       const frames = [frame('first_frame', 'a.png', { byteLength: 20 * 1024 * 1024 }), frame('last_frame', 'b.png', { byteLength: 20 * 1024 * 1024 })];
-      const message = only(validateRequest(VEO, request(VEO, { frames })), 'body');
+      const message = only(validateRequest(VEO, request(VEO, { frames })), 'body', 'bodyTooLarge');
       assert.equal(message, 'The request would be about 53.4 MiB once the images are encoded, over the 50 MiB limit. Use smaller images (resize or compress them).');
     });
     it('just under the limit passes; maxBodyBytes is honoured', () => {
@@ -290,21 +286,14 @@ describe('validateRequest', () => {
       'providerOptions',
       'callbackUrl',
     ]);
-    const paragraph = formatProblems(result.problems);
+    const paragraph = wordProblems(l10n, result.problems);
     assert.ok(paragraph.startsWith('12 problems: The prompt is empty.'), paragraph);
     assert.ok(!paragraph.includes('\n'));
   });
 
-  it('formatProblems: empty, one, many', () => {
-    assert.equal(formatProblems([]), '');
-    assert.equal(formatProblems([{ field: 'seed', message: 'Remove the seed' }]), 'Remove the seed.');
-    assert.equal(
-      formatProblems([
-        { field: 'seed', message: 'A.' },
-        { field: 'duration', message: 'B' },
-      ]),
-      '2 problems: A. B.',
-    );
+  it('gives the facts as params, never words: the values offered stay a list', () => {
+    const [problem] = validateRequest(VEO_LITE, request(VEO_LITE, { duration: 5 })).problems;
+    assert.deepEqual(problem, { field: 'duration', code: 'durationNotOffered', params: { name: 'Google: Veo 3.1 Lite', value: 5, choices: [4, 6, 8] } });
   });
 
   describe("every text-to-video model's own defaults pass", () => {
