@@ -41,6 +41,22 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   requestTimeout: (l10n, p) => `${said(l10n, p)} ${l10n.t('Try again in a moment.')}`,
   serverError: (l10n, p) => `${said(l10n, p)} ${l10n.t('OpenRouter or the provider is having trouble; try again in a moment.')}`,
   unexpectedStatus: (l10n, p) => `${said(l10n, p)} ${l10n.t('Unexpected status; see the log for details.')}`,
+  // ---- Store (jobs/)
+  submitInterrupted: (l10n) =>
+    l10n.t(
+      'The app stopped while this job was being submitted. OpenRouter may or may not have accepted it (and billed it); it was NOT resubmitted. If it shows up in your OpenRouter activity, adopt it with "Recover Job by ID".',
+    ),
+  downloadInterrupted: (l10n) => l10n.t('The app stopped while the video was being saved. It will be downloaded again; nothing was resubmitted.'),
+  storeNotSaved: (l10n, p) =>
+    p['detail'] !== ''
+      ? l10n.t('Could not save the jobs list ({detail}). Check that the disk has free space, then try again.', { detail: p['detail'] ?? '' })
+      : l10n.t('Could not save the jobs list. Check that the disk has free space, then try again.'),
+  storeUnreadable: (l10n, p) =>
+    p['detail'] !== ''
+      ? l10n.t("Could not read the jobs list ({detail}). Check that the extension's storage folder can be read, then reload the window.", { detail: p['detail'] ?? '' })
+      : l10n.t("Could not read the jobs list. Check that the extension's storage folder can be read, then reload the window."),
+  storeClosed: (l10n) => l10n.t('The jobs list is closed because the window is closing.'),
+  storeJobMissing: (l10n) => l10n.t('This job is no longer in the Jobs list.'),
   // ---- Validation (models/)
   invalidRequest: (l10n) => l10n.t('Nothing was submitted: the request does not fit the model. Change it and try again.'),
 };

@@ -56,6 +56,13 @@ export const REASONS = [
   'requestTimeout', // 408
   'serverError', // 5xx
   'unexpectedStatus', // any other status
+  // ---- Store (jobs/)
+  'submitInterrupted', // found in `submitting` on start-up: the app stopped mid-submit, the outcome is unknown
+  'downloadInterrupted', // found in `downloading` on start-up: the app stopped mid-save, it downloads again
+  'storeNotSaved', // the jobs file could not be written: params.detail
+  'storeUnreadable', // the jobs file could not be read: params.detail
+  'storeClosed', // a change asked of the store after it closed (the window is closing)
+  'storeJobMissing', // a change asked for a job that is not in the store (removed meanwhile): params.clientId
   // ---- Validation (models/)
   'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;
