@@ -1,6 +1,7 @@
 /**
- * Where the job store keeps its text. `FileStorage` writes atomically (temporary file, fsync,
- * rename), so a crash mid-write leaves either the old file or the new one, never a torn one.
+ * Where the job store keeps its text. `FileStorage` writes atomically (temporary file, fsync, rename,
+ * folder fsync), so a crash mid-write leaves either the old file or the new one, never a torn one. It keeps
+ * no queue: the store's one writer (storeWriter.ts) runs one write at a time.
  */
 import nodeFs = require('node:fs');
 import path = require('node:path');
@@ -11,7 +12,7 @@ const fs = nodeFs.promises;
 export interface JobStorage {
   /** The stored text, or `undefined` when nothing has been stored yet. Throws when it cannot be read. */
   read(): Promise<string | undefined>;
-  /** Replaces the stored text. Concurrent writes are serialised; the last one wins. */
+  /** Replaces the stored text, durably. Callers run one write at a time (see StoreWriter). */
   write(text: string): Promise<void>;
   /**
    * Keeps a copy of text that could not be used (corrupt, from a newer version) next to the store,
@@ -20,50 +21,38 @@ export interface JobStorage {
   setAside(text: string, reason: string): Promise<string | undefined>;
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /** Temporary files older than this, left behind by a crash, are removed on read. */
 const STALE_TMP_MS = 60_000;
 
 export class FileStorage implements JobStorage {
   private tmpCounter = 0;
-  private running = false;
-  /** The newest text not yet written, and everyone waiting for it (or a later write) to land. */
-  private queued: { text: string; waiters: Waiter[] } | undefined;
 
   constructor(readonly filePath: string) {}
 
   async read(): Promise<string | undefined> {
-    // Side by side: the clean-up never touches the live file, and activation waits for this read.
+    // Side by side: the clean-up never touches the live file.
     const [text] = await Promise.all([this.readLive(), this.removeStaleTemporaries()]);
     return text;
   }
 
-  private async readLive(): Promise<string | undefined> {
+  async write(text: string): Promise<void> {
+    const dir = path.dirname(this.filePath);
+    await fs.mkdir(dir, { recursive: true });
+    const tmp = `${this.filePath}.tmp-${process.pid}-${++this.tmpCounter}`;
+    let handle: nodeFs.promises.FileHandle | undefined;
     try {
-      return await fs.readFile(this.filePath, 'utf8');
+      handle = await fs.open(tmp, 'w');
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await renameWithRetry(tmp, this.filePath);
     } catch (error) {
-      if (isCode(error, 'ENOENT')) {
-        return undefined;
-      }
+      await handle?.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw error;
     }
-  }
-
-  write(text: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (this.queued) {
-        // A newer text supersedes the queued one; its waiters are satisfied by the newer write.
-        this.queued.text = text;
-        this.queued.waiters.push({ resolve, reject });
-      } else {
-        this.queued = { text, waiters: [{ resolve, reject }] };
-      }
-      void this.pump();
-    });
+    await syncFolder(dir);
   }
 
   async setAside(text: string, reason: string): Promise<string | undefined> {
@@ -87,45 +76,15 @@ export class FileStorage implements JobStorage {
     return undefined;
   }
 
-  private async pump(): Promise<void> {
-    if (this.running) {
-      return;
-    }
-    this.running = true;
+  private async readLive(): Promise<string | undefined> {
     try {
-      while (this.queued) {
-        const { text, waiters } = this.queued;
-        this.queued = undefined;
-        try {
-          await this.writeAtomically(text);
-          for (const w of waiters) w.resolve();
-        } catch (error) {
-          for (const w of waiters) w.reject(error);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async writeAtomically(text: string): Promise<void> {
-    const dir = path.dirname(this.filePath);
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = `${this.filePath}.tmp-${process.pid}-${++this.tmpCounter}`;
-    let handle: nodeFs.promises.FileHandle | undefined;
-    try {
-      handle = await fs.open(tmp, 'w');
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-      await handle.close();
-      handle = undefined;
-      await renameWithRetry(tmp, this.filePath);
+      return await fs.readFile(this.filePath, 'utf8');
     } catch (error) {
-      await handle?.close().catch(() => undefined);
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      if (isCode(error, 'ENOENT')) {
+        return undefined;
+      }
       throw error;
     }
-    await syncDirectory(dir);
   }
 
   /** Removes `<file>.tmp-*` left behind by a process that stopped mid-write (never the live file). */
@@ -139,10 +98,7 @@ export class FileStorage implements JobStorage {
       return;
     }
     const now = Date.now();
-    for (const name of names) {
-      if (!name.startsWith(prefix)) {
-        continue;
-      }
+    for (const name of names.filter((n) => n.startsWith(prefix))) {
       const full = path.join(dir, name);
       try {
         const stat = await fs.stat(full);
@@ -150,15 +106,14 @@ export class FileStorage implements JobStorage {
           await fs.rm(full, { force: true });
         }
       } catch {
-        // Another process may be renaming it right now; leave it.
+        // Another window may be renaming it right now; leave it.
       }
     }
   }
 }
 
-
 /** Makes the rename durable where the platform allows it (not on Windows, where opening a folder fails). */
-async function syncDirectory(dir: string): Promise<void> {
+async function syncFolder(dir: string): Promise<void> {
   let handle: nodeFs.promises.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
