@@ -59,11 +59,9 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const logger = own(new HostLogger('OpenRouter Video'));
 
   const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
-  // Finished jobs beyond the newest 200 live in jobs-archive.json, read when the Jobs view first draws: loading
-  // at activation costs the same with 50 jobs on record or 5,000. The read runs while what does not need the
-  // store is built (activate() waits for it).
+  // The read runs while what does not need the store is built (activate() waits for it).
   const storeLoading = JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger, undefined, {
-    archive: new FileStorage(path.join(storageDir, 'jobs-archive.json')),
+    keepFinishedJobs: readSettings().keepFinishedJobs,
   });
   storeLoading.catch(() => undefined); // awaited below; this only keeps a throw before then from leaving it unhandled
   const credentials = own(new Credentials(extension.secrets));

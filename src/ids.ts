@@ -42,6 +42,7 @@ export const Settings = {
   pollIntervalSeconds: 'pollIntervalSeconds',
   confirmAboveUsd: 'confirmAboveUsd',
   writeSidecar: 'writeSidecar',
+  keepFinishedJobs: 'keepFinishedJobs',
 } as const;
 
 export const Secrets = {

@@ -9,6 +9,7 @@ export interface ExtensionSettings {
   pollIntervalSeconds: number;
   confirmAboveUsd: number;
   writeSidecar: boolean;
+  keepFinishedJobs: number;
 }
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
@@ -44,6 +45,7 @@ export function readSettings(): ExtensionSettings {
   const apiBaseUrl = (base?.globalValue ?? base?.defaultValue ?? DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
   const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
   const confirm = Number(c.get<number>(Settings.confirmAboveUsd, 1));
+  const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
   return {
     apiBaseUrl,
     defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
@@ -51,6 +53,7 @@ export function readSettings(): ExtensionSettings {
     pollIntervalSeconds: Number.isFinite(poll) ? Math.min(300, Math.max(2, poll)) : 30,
     confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
+    keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
   };
 }
 
