@@ -6,12 +6,13 @@ import type { VideoModel } from '../core/api/schemas';
 import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
 import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
-import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
+import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { imageMimeType, validateRequest } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, StateKeys } from '../ids';
 import { hostError, wordProblems } from './errorMessages';
 import type { HostContext } from './hostContext';
+import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
 import { readSettings } from './settings';
 
@@ -98,7 +99,7 @@ async function pickParameters(model: VideoModel, request: VideoRequest, folder: 
         step: 'accept',
         label: `$(check) ${vscode.l10n.t('Generate')}`,
         description: `${describeRequest(request)} — ${cost}`,
-        detail: estimate.kind === 'estimate' ? estimate.basis : estimate.reason,
+        detail: wordEstimate(vscode.l10n, estimate),
       },
       { step: 'accept', label: '', kind: vscode.QuickPickItemKind.Separator },
     ];
@@ -211,7 +212,7 @@ async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vsc
       throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter lists no video model that can do this right now. Refresh the Models view later.'));
     }
     const preferred = readSettings().defaultModel || ctx.extension.globalState.get<string>(StateKeys.lastModel) || '';
-    const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summarise(m), model: m });
+    const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
     const items: ModelItem[] = [];
     const first = usable.find((m) => m.id === preferred);
     if (first) {
@@ -317,7 +318,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
   const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
   if (!automated && needsConfirm) {
     const submit = vscode.l10n.t('Submit');
-    const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), estimate.basis) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', estimate.reason);
+    const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis)) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Generate a video with {0}?', model.name),
       { modal: true, detail: `${describeRequest(request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },

@@ -10,11 +10,17 @@ import {
   resolutionClassOfSize,
   type CostEstimate,
 } from '../../src/core/pricing/estimateCost';
+import { wordEstimate } from '../../src/host/modelWords';
 import { MODELS, model } from './helpers/capturedModels';
+import { l10n } from './helpers/fakeL10n';
 
+/** The basis of an estimate, or why there is none, as the confirmation shows it. */
+function words(estimate: CostEstimate): string {
+  return wordEstimate(l10n, estimate);
+}
 
 function usd(estimate: CostEstimate): number {
-  assert.equal(estimate.kind, 'estimate', estimate.kind === 'unavailable' ? estimate.reason : '');
+  assert.equal(estimate.kind, 'estimate', words(estimate));
   return estimate.kind === 'estimate' ? estimate.usd : Number.NaN;
 }
 
@@ -82,7 +88,7 @@ describe('estimateCost', () => {
           assert.equal(usd(estimate), row.expected);
         } else {
           assert.equal(estimate.kind, 'unavailable');
-          assert.match(estimate.kind === 'unavailable' ? estimate.reason : '', row.expected);
+          assert.match(estimate.kind === 'unavailable' ? words(estimate) : '', row.expected);
         }
       });
     }
@@ -91,12 +97,13 @@ describe('estimateCost', () => {
   describe('audio on and off', () => {
     it('Veo 3.1 Lite 8 s 720p with audio is 8 × $0.05', () => {
       const e = estimateCost(model('google/veo-3.1-lite'), { model: 'google/veo-3.1-lite', prompt: 'p', duration: 8, resolution: '720p', generateAudio: true });
-      assert.deepEqual(e, { kind: 'estimate', usd: 0.4, basis: '8 s × $0.05/s (720p, with audio)', perSecondUsd: 0.05 });
+      assert.deepEqual(e, { kind: 'estimate', usd: 0.4, basis: { seconds: 8, perSecondUsd: 0.05, resolution: '720p', audio: true } });
+      assert.equal(words(e), '8 s × $0.05/s (720p, with audio)');
     });
     it('Veo 3.1 Lite 8 s 720p without audio is 8 × $0.03', () => {
       const e = estimateCost(model('google/veo-3.1-lite'), { model: 'google/veo-3.1-lite', prompt: 'p', duration: 8, resolution: '720p', generateAudio: false });
       assert.equal(usd(e), 0.24);
-      assert.equal(e.kind === 'estimate' && e.basis, '8 s × $0.03/s (720p, without audio)');
+      assert.equal(e.kind === 'estimate' && words(e), '8 s × $0.03/s (720p, without audio)');
     });
     it('audio defaults to on for a model whose generate_audio is true', () => {
       assert.equal(usd(estimateCost(model('google/veo-3.1-lite'), { model: 'google/veo-3.1-lite', prompt: 'p', duration: 8, resolution: '720p' })), 0.4);
@@ -115,7 +122,7 @@ describe('estimateCost', () => {
       const m = model('heygen/heygen-video-1');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 10, resolution: '2K' });
       assert.equal(usd(e), 0.9); // 10 × 0.09, reference prices ignored
-      assert.equal(e.kind === 'estimate' && e.basis, '10 s × $0.09/s (2K)');
+      assert.equal(e.kind === 'estimate' && words(e), '10 s × $0.09/s (2K)');
     });
   });
 
@@ -143,7 +150,7 @@ describe('estimateCost', () => {
       const m = model('alibaba/happyhorse-1.0');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 4, size: '1920x1080' });
       assert.equal(usd(e), 0.6776); // 4 × 0.1694
-      assert.equal(e.kind === 'estimate' && e.basis, '4 s × $0.1694/s (1920x1080)');
+      assert.equal(e.kind === 'estimate' && words(e), '4 s × $0.1694/s (1920x1080)');
     });
     it('Veo 3.1 via size 2160x3840 is the 4k price', () => {
       const m = model('google/veo-3.1');
@@ -157,13 +164,13 @@ describe('estimateCost', () => {
       const m = model('alibaba/wan-3.0');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 10 });
       assert.equal(e.kind, 'unavailable');
-      assert.match(e.kind === 'unavailable' ? e.reason : '', /choose a resolution first/);
+      assert.match(e.kind === 'unavailable' ? words(e) : '', /choose a resolution first/);
     });
     it('a resolution with no price is unavailable, naming it', () => {
       const m = model('alibaba/wan-3.0');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 10, resolution: '4K' });
       assert.equal(e.kind, 'unavailable');
-      assert.match(e.kind === 'unavailable' ? e.reason : '', /no per-second price for Alibaba: Wan 3.0 at 4K/);
+      assert.match(e.kind === 'unavailable' ? words(e) : '', /no per-second price for Alibaba: Wan 3.0 at 4K/);
     });
   });
 
@@ -173,7 +180,7 @@ describe('estimateCost', () => {
       assert.equal(usd(estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p' })), 0.4);
       const i2v = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p', frames: [FIRST] });
       assert.equal(usd(i2v), 0.5);
-      assert.equal(i2v.kind === 'estimate' && i2v.basis, '5 s × $0.10/s (720p, image-to-video, with audio)');
+      assert.equal(i2v.kind === 'estimate' && words(i2v), '5 s × $0.10/s (720p, image-to-video, with audio)');
     });
     it('Wan 2.6 1080p 10 s: t2v $1.20, i2v $1.50', () => {
       const m = model('alibaba/wan-2.6');
@@ -186,26 +193,23 @@ describe('estimateCost', () => {
       const i2v = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p', generateAudio: false, frames: [FIRST] });
       assert.equal(usd(t2v), 0.42);
       assert.equal(usd(i2v), 0.42);
-      assert.equal(t2v.kind === 'estimate' && t2v.basis, '5 s × $0.084/s (720p, text-to-video, without audio)');
-      assert.equal(i2v.kind === 'estimate' && i2v.basis, '5 s × $0.084/s (720p, image-to-video, without audio)');
+      assert.equal(t2v.kind === 'estimate' && words(t2v), '5 s × $0.084/s (720p, text-to-video, without audio)');
+      assert.equal(i2v.kind === 'estimate' && words(i2v), '5 s × $0.084/s (720p, image-to-video, without audio)');
     });
   });
 
   describe('cents keys, images and minimums', () => {
     it('Runway Gen-4.5 5 s is 5 × 12¢ = $0.60', () => {
       const m = model('runway/gen-4.5');
-      assert.deepEqual(estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p' }), {
-        kind: 'estimate',
-        usd: 0.6,
-        basis: '5 s × $0.12/s (720p)',
-        perSecondUsd: 0.12,
-      });
+      const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p' });
+      assert.deepEqual(e, { kind: 'estimate', usd: 0.6, basis: { seconds: 5, perSecondUsd: 0.12, resolution: '720p' } });
+      assert.equal(words(e), '5 s × $0.12/s (720p)');
     });
     it('Grok Imagine Video 1.5 with a first frame adds 1¢', () => {
       const m = model('x-ai/grok-imagine-video-1.5');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '720p', frames: [FIRST] });
       assert.equal(usd(e), 0.71); // 5 × 0.14 + 0.01
-      assert.equal(e.kind === 'estimate' && e.basis, '5 s × $0.14/s (720p) + 1 image × $0.01');
+      assert.equal(e.kind === 'estimate' && words(e), '5 s × $0.14/s (720p) + 1 image × $0.01');
     });
     it('Grok Imagine Video with a first frame adds 0.2¢', () => {
       const m = model('x-ai/grok-imagine-video');
@@ -215,7 +219,7 @@ describe('estimateCost', () => {
       const m = model('runway/aleph-2');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 1 });
       assert.equal(usd(e), 0.56); // 1 × 0.28 < 0.56
-      assert.equal(e.kind === 'estimate' && e.basis, '1 s × $0.28/s, raised to the $0.56 minimum charge');
+      assert.equal(e.kind === 'estimate' && words(e), '1 s × $0.28/s, raised to the $0.56 minimum charge');
       assert.equal(usd(estimateCost(m, { model: m.id, prompt: 'p', duration: 5 })), 1.4); // 5 × 0.28 > 0.56
     });
     it('FLUX Video Edit with an explicit length is 3¢/s', () => {
@@ -231,35 +235,38 @@ describe('estimateCost', () => {
   describe('unavailable', () => {
     it('Seedance is priced per token', () => {
       const m = model('bytedance/seedance-2.0');
-      assert.deepEqual(estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '1080p' }), {
-        kind: 'unavailable',
-        reason: 'priced per video token; the cost is known only when the job completes',
-      });
+      const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '1080p' });
+      assert.deepEqual(e, { kind: 'unavailable', reason: 'perToken', facts: { model: m.name } });
+      assert.equal(words(e), 'priced per video token; the cost is known only when the job completes');
     });
     it('the upscaler is priced per megapixel-second', () => {
       const m = model('black-forest-labs/flux-video-upscale');
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5 });
       assert.equal(e.kind, 'unavailable');
-      assert.match(e.kind === 'unavailable' ? e.reason : '', /megapixel-second/);
+      assert.match(e.kind === 'unavailable' ? words(e) : '', /megapixel-second/);
     });
     it('no duration → choose a duration first', () => {
       const m = model('google/veo-3.1');
-      assert.deepEqual(estimateCost(m, { model: m.id, prompt: 'p', resolution: '720p' }), {
-        kind: 'unavailable',
-        reason: 'choose a duration first; the price is per second',
-      });
+      const e = estimateCost(m, { model: m.id, prompt: 'p', resolution: '720p' });
+      assert.deepEqual(e, { kind: 'unavailable', reason: 'durationNeeded', facts: { model: 'Google: Veo 3.1' } });
+      assert.equal(words(e), 'choose a duration first; the price is per second');
+    });
+    it('a duration of zero asks for at least 1 s', () => {
+      const m = model('google/veo-3.1');
+      assert.equal(words(estimateCost(m, { model: m.id, prompt: 'p', duration: 0, resolution: '720p' })), 'choose a duration of at least 1 s first; the price is per second');
     });
     it('no SKUs at all', () => {
       const m: VideoModel = { ...model('google/veo-3.1'), pricing_skus: null };
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 4 });
       assert.equal(e.kind, 'unavailable');
-      assert.match(e.kind === 'unavailable' ? e.reason : '', /lists no price/);
+      assert.match(e.kind === 'unavailable' ? words(e) : '', /lists no price/);
     });
     it('unknown units only', () => {
       const m: VideoModel = { ...model('google/veo-3.1'), pricing_skus: { reference_images: '0.04' } };
       const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 4 });
       assert.equal(e.kind, 'unavailable');
-      assert.match(e.kind === 'unavailable' ? e.reason : '', /units this extension does not understand \(reference_images\)/);
+      assert.deepEqual(e, { kind: 'unavailable', reason: 'unknownUnits', facts: { model: 'Google: Veo 3.1', keys: ['reference_images'] } });
+      assert.match(words(e), /units this extension does not understand \(reference_images\)/);
     });
   });
 

@@ -10,7 +10,6 @@ import {
   shortName,
   sortedDurations,
   sortedResolutions,
-  summarise,
   supportsImageToVideo,
   supportsTextToVideo,
 } from '../../src/core/models/modelCapabilities';
@@ -134,26 +133,6 @@ describe('modelCapabilities', () => {
     it('editing models get only what they list', () => {
       assert.deepEqual(defaultsFor(model('black-forest-labs/flux-video-edit')), {});
       assert.deepEqual(defaultsFor(model('runway/aleph-2')), { aspectRatio: '16:9' });
-    });
-  });
-
-  describe('summarise', () => {
-    it('matches the one-line format', () => {
-      assert.equal(summarise(model('google/veo-3.1')), '4–8 s · 720p–4K · audio · from $0.20/s');
-      assert.equal(summarise(model('runway/gen-4.5')), '2–10 s · 720p · from $0.12/s');
-      assert.equal(summarise(model('kwaivgi/kling-video-o1')), '5 or 10 s · 720p · audio · from $0.112/s');
-      assert.equal(summarise(model('alibaba/wan-2.6')), '5 or 10 s · 720p–1080p · audio · from $0.08/s');
-      assert.equal(summarise(model('heygen/heygen-video-1')), '5–15 s · 480p–2K · audio · from $0.02/s');
-      assert.equal(summarise(model('bytedance/seedance-2.0')), '4–15 s · 480p–4K · audio · priced per token');
-    });
-    it('says when a model does not generate from a prompt', () => {
-      assert.equal(summarise(model('black-forest-labs/flux-video-edit')), 'edits a video · from $0.03/s');
-      assert.equal(summarise(model('black-forest-labs/flux-video-upscale')), 'upscales a video · priced per megapixel-second');
-      assert.equal(summarise(model('runway/aleph-2')), 'edits a video · from $0.28/s');
-      assert.equal(summarise(model('heygen/avatar-iv')), 'needs provider input · 720p–1080p · audio · from $0.05/s');
-    });
-    it('gives every model of the capture a non-empty line', () => {
-      for (const m of MODELS) assert.ok(summarise(m).length > 0, m.id);
     });
   });
 });

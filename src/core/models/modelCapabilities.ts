@@ -1,7 +1,7 @@
 /**
  * Pure helpers over a `VideoModel` (as listed by `GET /videos/models`), for pickers and validation.
  *
- * Rules decided from the captured catalogue (30 models, 2026-10-08):
+ * Rules decided from the captured catalogue (`test/unit/helpers/capturedModels.ts`):
  * - Text-to-video = the model lists `supported_durations`. Every model that makes a new clip from a prompt
  *   lists them; the four that do not are FLUX Video Edit, FLUX Video Upscale and Runway Aleph 2.0 (they
  *   transform a source video) and HeyGen Avatar IV (a talking head driven by passthrough avatar/voice input).
@@ -14,7 +14,6 @@
  */
 import type { VideoModel } from '../api/schemas';
 import type { FrameType, VideoRequest } from '../api/videoRequest';
-import { formatUsd, lowestPerSecondUsd, pricingKind } from '../pricing/estimateCost';
 
 export type AudioControl = 'toggle' | 'always' | 'none';
 
@@ -119,35 +118,4 @@ export function defaultsFor(model: VideoModel): ModelDefaults {
   if (aspectRatio !== undefined) defaults.aspectRatio = aspectRatio;
   if (audioControl(model) === 'toggle') defaults.generateAudio = true;
   return defaults;
-}
-
-function rangeText(values: readonly string[], unit: string): string | undefined {
-  const first = values[0];
-  const last = values[values.length - 1];
-  if (first === undefined || last === undefined) return undefined;
-  if (values.length === 1) return `${first}${unit}`;
-  if (values.length === 2) return `${first} or ${last}${unit}`;
-  return `${first}–${last}${unit}`;
-}
-
-/**
- * One line for quick picks, e.g. `4–8 s · 720p–4K · audio · from $0.20/s`.
- * Parts that do not apply are left out; models that cannot generate from a prompt say why.
- */
-export function summarise(model: VideoModel): string {
-  const parts: string[] = [];
-  if (isEditOrUpscaleModel(model)) parts.push(model.upscale_factor != null ? 'upscales a video' : 'edits a video');
-  else if (!supportsTextToVideo(model)) parts.push('needs provider input');
-  const durations = rangeText(sortedDurations(model).map(String), ' s');
-  if (durations) parts.push(durations);
-  const resolutions = sortedResolutions(model);
-  const resText = resolutions.length > 1 ? `${resolutions[0]}–${resolutions[resolutions.length - 1]}` : resolutions[0];
-  if (resText) parts.push(resText);
-  if (audioControl(model) !== 'none') parts.push('audio');
-  const kind = pricingKind(model);
-  const lowest = lowestPerSecondUsd(model);
-  if (kind === 'perSecond' && lowest !== undefined) parts.push(`from ${formatUsd(lowest)}/s`);
-  else if (kind === 'perToken') parts.push('priced per token');
-  else if (kind === 'perMegapixelSecond') parts.push('priced per megapixel-second');
-  return parts.join(' · ');
 }

@@ -19,13 +19,55 @@
  * (continuing a video; not done), `reference_images` (MiniMax; unit undocumented, and no references are sent).
  * Unavailable: `video_tokens*` (cost known only on completion), `cents_per_megapixel_second_*` (upscaler;
  * depends on the source video).
+ *
+ * An estimate carries what it is made of, and an unavailable one a reason code with its facts; the host
+ * words both (`src/host/modelWords.ts`).
  */
 import type { VideoModel } from '../api/schemas';
 import type { VideoRequest } from '../api/videoRequest';
 
+/** What an estimate is made of: seconds × the per-second rate, plus images, raised to a minimum. */
+export interface CostBasis {
+  seconds: number;
+  perSecondUsd: number;
+  /** The size or resolution the request names, as it names it. */
+  resolution?: string;
+  /** The mode the rate is for, when the model prices text- and image-to-video apart. */
+  mode?: 'textToVideo' | 'imageToVideo';
+  /** Whether the rate is with audio, when the model toggles audio or prices it apart. */
+  audio?: boolean;
+  /** Frame images charged apart: how many, and the price of each. */
+  images?: { count: number; eachUsd: number };
+  /** The model's minimum charge, when the sum was below it and raised to it. */
+  minimumUsd?: number;
+}
+
+/** Why a request's cost cannot be known before the job completes. */
+export const UNPRICED_REASONS = [
+  'perToken', // priced per video token
+  'perMegapixelSecond', // priced per megapixel-second of the source video (upscalers)
+  'noPrice', // OpenRouter lists no price for the model
+  'unknownUnits', // priced in units the extension does not understand: keys
+  'lengthFromInput', // priced per second, but the model takes no duration: minimumUsd when it has a floor
+  'durationNeeded', // priced per second, and the request has no duration
+  'durationTooShort', // the duration is not a positive number
+  'resolutionNeeded', // the price depends on the resolution, and the request has none
+  'noPriceAtResolution', // no per-second price at the request's resolution: resolution
+] as const;
+export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
+
+/** The facts an unavailable estimate's sentence needs. */
+export interface UnpricedFacts {
+  /** The model's name. */
+  model: string;
+  keys?: readonly string[];
+  minimumUsd?: number;
+  resolution?: string;
+}
+
 export type CostEstimate =
-  | { kind: 'estimate'; usd: number; basis: string; perSecondUsd?: number }
-  | { kind: 'unavailable'; reason: string };
+  | { kind: 'estimate'; usd: number; basis: CostBasis }
+  | { kind: 'unavailable'; reason: UnpricedReason; facts: UnpricedFacts };
 
 /** How a model is priced, judged from its SKU keys. */
 export type PricingKind = 'perSecond' | 'perToken' | 'perMegapixelSecond' | 'unknown' | 'none';
@@ -201,17 +243,15 @@ export function lowestPerSecondUsd(model: VideoModel): number | undefined {
   return lowest === undefined ? undefined : lowest / UNITS_PER_USD;
 }
 
-function unpricedReason(model: VideoModel, kind: PricingKind): string {
-  switch (kind) {
-    case 'perToken':
-      return 'priced per video token; the cost is known only when the job completes';
-    case 'perMegapixelSecond':
-      return 'priced per megapixel-second of the source video being upscaled; the cost depends on that video and is known when the job completes';
-    case 'none':
-      return `OpenRouter lists no price for ${model.name}; the cost is known only when the job completes`;
-    default:
-      return `OpenRouter prices ${model.name} in units this extension does not understand (${Object.keys(skusOf(model)).join(', ')}); the cost is known only when the job completes`;
-  }
+const UNPRICED_KIND: Readonly<Record<Exclude<PricingKind, 'perSecond'>, UnpricedReason>> = {
+  perToken: 'perToken',
+  perMegapixelSecond: 'perMegapixelSecond',
+  none: 'noPrice',
+  unknown: 'unknownUnits',
+};
+
+function unavailable(reason: UnpricedReason, facts: UnpricedFacts): CostEstimate {
+  return { kind: 'unavailable', reason, facts };
 }
 
 /**
@@ -221,63 +261,47 @@ function unpricedReason(model: VideoModel, kind: PricingKind): string {
 export function estimateCost(model: VideoModel, request: VideoRequest): CostEstimate {
   const skus = skusOf(model);
   const kind = pricingKind(model);
-  if (kind !== 'perSecond') return { kind: 'unavailable', reason: unpricedReason(model, kind) };
+  if (kind !== 'perSecond') {
+    return unavailable(UNPRICED_KIND[kind], kind === 'unknown' ? { model: model.name, keys: Object.keys(skus) } : { model: model.name });
+  }
 
   const minimumUnits = unitsOf(skus, 'minimum_cents_per_generation');
   const duration = request.duration;
   if (duration === undefined) {
     if (model.supported_durations === null || model.supported_durations === undefined) {
-      const floor = minimumUnits !== undefined ? ` (at least ${formatUsd(roundUsd(minimumUnits))})` : '';
-      return {
-        kind: 'unavailable',
-        reason: `priced per second of output, and ${model.name} takes no duration: the length depends on its input${floor}`,
-      };
+      return unavailable('lengthFromInput', minimumUnits !== undefined ? { model: model.name, minimumUsd: roundUsd(minimumUnits) } : { model: model.name });
     }
-    return { kind: 'unavailable', reason: 'choose a duration first; the price is per second' };
+    return unavailable('durationNeeded', { model: model.name });
   }
   if (!Number.isFinite(duration) || duration <= 0) {
-    return { kind: 'unavailable', reason: 'choose a duration of at least 1 s first; the price is per second' };
+    return unavailable('durationTooShort', { model: model.name });
   }
 
   const res = pricingResolution(request);
   const audio = audioOn(model, request);
   const i2v = isImageToVideo(request);
   const rate = pickRate(skus, res, audio, i2v);
+  const label = request.size ?? request.resolution;
   if (rate === undefined) {
-    const label = request.size ?? request.resolution;
-    return {
-      kind: 'unavailable',
-      reason:
-        label === undefined
-          ? `the price of ${model.name} depends on the resolution; choose a resolution first`
-          : `OpenRouter lists no per-second price for ${model.name} at ${label}`,
-    };
+    return label === undefined ? unavailable('resolutionNeeded', { model: model.name }) : unavailable('noPriceAtResolution', { model: model.name, resolution: label });
   }
 
   let units = Number.isInteger(duration) ? rate.units * duration : Math.round(rate.units * duration);
-  let basis = `${duration} s × ${formatUsd(rate.units / UNITS_PER_USD)}/s`;
-
-  const details: string[] = [];
-  if (request.size !== undefined) details.push(request.size);
-  else if (request.resolution !== undefined) details.push(request.resolution);
-  if (rate.key.startsWith('text_to_video') || rate.key.startsWith('image_to_video')) {
-    details.push(i2v ? 'image-to-video' : 'text-to-video');
-  }
-  if (model.generate_audio === true || rate.key.includes('_audio')) {
-    details.push(audio ? 'with audio' : 'without audio');
-  }
-  if (details.length > 0) basis += ` (${details.join(', ')})`;
+  const basis: CostBasis = { seconds: duration, perSecondUsd: rate.units / UNITS_PER_USD };
+  if (label !== undefined) basis.resolution = label;
+  if (rate.key.startsWith('text_to_video') || rate.key.startsWith('image_to_video')) basis.mode = i2v ? 'imageToVideo' : 'textToVideo';
+  if (model.generate_audio === true || rate.key.includes('_audio')) basis.audio = audio;
 
   const imageUnits = unitsOf(skus, 'cents_per_image_input');
   const images = request.frames?.length ?? 0;
   if (imageUnits !== undefined && images > 0) {
     units += imageUnits * images;
-    basis += ` + ${images} image${images === 1 ? '' : 's'} × ${formatUsd(imageUnits / UNITS_PER_USD)}`;
+    basis.images = { count: images, eachUsd: imageUnits / UNITS_PER_USD };
   }
   if (minimumUnits !== undefined && units < minimumUnits) {
     units = minimumUnits;
-    basis += `, raised to the ${formatUsd(roundUsd(minimumUnits))} minimum charge`;
+    basis.minimumUsd = roundUsd(minimumUnits);
   }
 
-  return { kind: 'estimate', usd: roundUsd(units), basis, perSecondUsd: rate.units / UNITS_PER_USD };
+  return { kind: 'estimate', usd: roundUsd(units), basis };
 }

@@ -1,8 +1,9 @@
 import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
-import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, summarise, supportsTextToVideo } from '../../core/models/modelCapabilities';
+import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsTextToVideo } from '../../core/models/modelCapabilities';
 import { Commands, Views } from '../../ids';
 import type { ModelCatalog } from '../modelCatalog';
+import { summariseModel } from '../modelWords';
 
 type Node = { kind: 'provider'; slug: string; name: string } | { kind: 'model'; model: VideoModel } | { kind: 'message'; text: string; error?: boolean };
 
@@ -120,7 +121,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const m = node.model;
     const item = new vscode.TreeItem(shortName(m), vscode.TreeItemCollapsibleState.None);
     item.id = `model:${m.id}`;
-    item.description = summarise(m);
+    item.description = summariseModel(vscode.l10n, m);
     item.tooltip = modelTooltip(m);
     item.iconPath = new vscode.ThemeIcon(supportsTextToVideo(m) ? 'device-camera-video' : 'circle-slash');
     item.contextValue = supportsTextToVideo(m) ? 'model textToVideo' : 'model';
