@@ -75,6 +75,16 @@ describe('JobStore', () => {
       await store.dispose();
     });
 
+    it('starts the history with the remote status a record is created with', async () => {
+      const store = await JobStore.load(new MemoryStorage(), logger, clock);
+      const r = await store.create({ state: 'pending', remoteStatus: 'queued', jobId: 'J', request: { model: 'm' }, targetFolder: '/o' });
+      assert.deepEqual(r.history, [
+        { status: 'pending', at: clock.now(), source: 'local' },
+        { status: 'queued', at: clock.now(), source: 'remote' },
+      ]);
+      await store.dispose();
+    });
+
     it('lists newest first and finds by clientId and by OpenRouter job id', async () => {
       const store = await JobStore.load(new MemoryStorage(), logger, clock);
       const a = await store.create({ state: 'pending', jobId: 'jobA', request: { model: 'm' }, targetFolder: '/o' });
@@ -467,6 +477,19 @@ describe('JobStore', () => {
         await store.dispose();
       });
     }
+
+    it('still starts (empty, with an error in the log) when the unusable file cannot be set aside', async () => {
+      const storage = new MemoryStorage('not json');
+      storage.setAside = async () => {
+        throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+      };
+      const store = await JobStore.load(storage, logger, clock);
+      assert.equal(store.size, 0);
+      assert.equal(store.loadReport.setAsidePath, undefined);
+      assert.ok(logger.at('error').some((m) => m.includes('EROFS')));
+      assert.equal(storage.writes.length, 0, 'the file it could not copy is left as it is');
+      await store.dispose();
+    });
 
     it('starts empty on an empty or missing file, setting nothing aside', async () => {
       for (const text of [undefined, '', '  \n']) {
