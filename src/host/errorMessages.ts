@@ -24,6 +24,124 @@ function said(l10n: L10n, p: Params): string {
     : l10n.t('OpenRouter answered HTTP {status}.', { status: p['status'] ?? '' });
 }
 
+/** A param, or `fallback` when it is missing. */
+function orElse(value: string | number | boolean | undefined, fallback: string | number): string | number | boolean {
+  return value === undefined || value === '' ? fallback : value;
+}
+
+/** " (code)" for an error code, or nothing. */
+function inParens(value: string | number | boolean | undefined): string {
+  return value === undefined || value === '' ? '' : ` (${String(value)})`;
+}
+
+/** The client call an error is about (params.what), as a noun: "OpenRouter sent <noun> …". */
+function callNoun(l10n: L10n, p: Params): string {
+  switch (p['what']) {
+    case 'models':
+      return l10n.t('the models list');
+    case 'newJob':
+      return l10n.t('the new job');
+    case 'job':
+      return l10n.t('the job status');
+    case 'video':
+      return l10n.t('the video');
+    case 'keyInfo':
+      return l10n.t('the key info');
+    default:
+      return l10n.t('an answer');
+  }
+}
+
+/** The client call an error is about (params.what), as what was being done: "… while <doing>". */
+function callDoing(l10n: L10n, p: Params): string {
+  switch (p['what']) {
+    case 'models':
+      return l10n.t('listing video models');
+    case 'newJob':
+      return l10n.t('submitting the job');
+    case 'job':
+      return l10n.t('checking the job');
+    case 'video':
+      return l10n.t('downloading the video');
+    case 'keyInfo':
+      return l10n.t('reading the key info');
+    default:
+      return l10n.t('talking to OpenRouter');
+  }
+}
+
+/** How every failed download's sentence ends: nothing is left, and the job can be downloaded again. */
+function downloadAgain(l10n: L10n): string {
+  return l10n.t('Nothing was saved. The job stays downloadable: run Download Again from the Jobs view.');
+}
+
+/** A body that is not a video (params.what), as a noun. */
+function contentNoun(l10n: L10n, p: Params): string {
+  switch (p['what']) {
+    case 'json':
+      return l10n.t('JSON');
+    case 'html':
+      return l10n.t('an HTML page');
+    case 'xml':
+      return l10n.t('XML');
+    case 'text':
+      return l10n.t('text');
+    case 'image':
+      return l10n.t('an image');
+    case 'audio':
+      return l10n.t('audio');
+    default:
+      return p['type'] !== '' ? `"${String(p['type'])}"` : l10n.t('something else');
+  }
+}
+
+/** What a refused body said of itself (params.said), as " (it said: …)", or nothing. */
+function bodySaid(l10n: L10n, p: Params): string {
+  if (p['said'] === '') return '';
+  return p['what'] === 'html' ? l10n.t(' (page title: "{said}")', { said: p['said'] ?? '' }) : l10n.t(' (it said: "{said}")', { said: p['said'] ?? '' });
+}
+
+/** What was being written when the disk refused (params.action). */
+function diskAction(l10n: L10n, p: Params): string {
+  switch (p['action']) {
+    case 'saveVideo':
+      return l10n.t('save the video');
+    case 'createFolder':
+      return l10n.t('create the output folder');
+    case 'reserveName':
+      return l10n.t('reserve a file name');
+    case 'writeSidecar':
+      return l10n.t('save the details file next to the video');
+    default:
+      return l10n.t('write the file');
+  }
+}
+
+/** What a disk error's sentence ends with, by what was being written. */
+function diskTail(l10n: L10n, p: Params): string {
+  if (p['action'] === 'saveVideo') return ` ${l10n.t('The job stays downloadable: run Download Again from the Jobs view.')}`;
+  if (p['action'] === 'writeSidecar') return ` ${l10n.t('The video itself was saved.')}`;
+  return '';
+}
+
+/** The sentence of a folder that cannot be written to (no permission, or read-only). */
+function diskNotWritable(l10n: L10n, p: Params): string {
+  return (
+    l10n.t(
+      'Could not {action}: the folder "{folder}" is read-only or you lack permission to write there{code}. Set "{setting}" to a writable folder in the workspace, or fix the folder\'s permissions.',
+      { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']), setting: OUTPUT_SETTING },
+    ) + diskTail(l10n, p)
+  );
+}
+
+/** The output folder setting's full name, for sentences that ask to change it. */
+const OUTPUT_SETTING = `${Settings.section}.${Settings.outputDirectory}`;
+
+/** What to set the output folder to instead. */
+function outputFolderInstead(l10n: L10n): string {
+  return l10n.t('Set "{setting}" to a folder inside the workspace, relative to it, such as "videos" or "media/videos".', { setting: OUTPUT_SETTING });
+}
+
 const SENTENCES: { readonly [R in Reason]: Words } = {
   // ---- Shared
   cancelled: (l10n) => l10n.t('Cancelled.'),
@@ -41,6 +159,90 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   requestTimeout: (l10n, p) => `${said(l10n, p)} ${l10n.t('Try again in a moment.')}`,
   serverError: (l10n, p) => `${said(l10n, p)} ${l10n.t('OpenRouter or the provider is having trouble; try again in a moment.')}`,
   unexpectedStatus: (l10n, p) => `${said(l10n, p)} ${l10n.t('Unexpected status; see the log for details.')}`,
+  // ---- Client (api/)
+  noKey: (l10n) => l10n.t('No OpenRouter API key is set. Run "OpenRouter Video: Set API Key" to set your OpenRouter API key.'),
+  keyUnreadable: (l10n) => l10n.t('Could not read the OpenRouter API key. Run "OpenRouter Video: Set API Key" to set your OpenRouter API key.'),
+  baseUrlInvalid: (l10n, p) => l10n.t('The OpenRouter base URL "{url}" is not a valid URL; fix the setting.', { url: p['url'] ?? '' }),
+  baseUrlScheme: (l10n, p) => l10n.t('The OpenRouter base URL "{url}" must use https.', { url: p['url'] ?? '' }),
+  keyOffOrigin: (l10n, p) =>
+    l10n.t('Refusing to send the API key to {origin}; it is not the OpenRouter API origin.', { origin: orElse(p['origin'], l10n.t('another site')) }),
+  keyOverHttp: (l10n, p) =>
+    l10n.t('Refusing to send the API key over plain http to {host}; use an https base URL.', { host: orElse(p['host'], l10n.t('another site')) }),
+  pollingUrlInvalid: (l10n, p) => l10n.t('OpenRouter sent a polling URL that is not a valid URL ("{url}").', { url: p['url'] ?? '' }),
+  pollingUrlForeign: (l10n, p) =>
+    l10n.t(
+      "Refusing to poll {origin}: the job's polling URL is not on the OpenRouter API origin ({apiOrigin}), and following it would send your API key there.",
+      { origin: orElse(p['origin'], l10n.t('another site')), apiOrigin: p['apiOrigin'] ?? '' },
+    ),
+  noJobId: (l10n) => l10n.t('No job id given; cannot check the job.'),
+  contentUrlInvalid: (l10n, p) => l10n.t('The video URL "{url}" is not a valid URL.', { url: p['url'] ?? '' }),
+  contentUrlScheme: (l10n, p) =>
+    l10n.t('Refusing to download from a {scheme} URL; only http(s) is supported.', { scheme: orElse(p['scheme'], l10n.t('non-http')) }),
+  redirectScheme: (l10n, p) => l10n.t('Refusing to follow a redirect to a {scheme} URL.', { scheme: orElse(p['scheme'], l10n.t('non-http')) }),
+  tooManyRedirects: (l10n, p) => l10n.t('The video download was redirected more than {max} times; try again later.', { max: orElse(p['max'], 5) }),
+  linkExpired: (l10n, p) =>
+    l10n.t(
+      'The download link was refused by {host}{status}; it may have expired. Nothing was saved. Run Download Again from the Jobs view: it asks OpenRouter for the video again.',
+      { host: orElse(p['host'], l10n.t('the storage server')), status: inParens(p['status'] !== '' ? `HTTP ${String(p['status'])}` : '') },
+    ),
+  notAVideo: (l10n, p) =>
+    p['said'] !== ''
+      ? l10n.t('OpenRouter answered the download with {contentType} instead of a video ("{said}"). Try again later.', {
+          contentType: orElse(p['contentType'], l10n.t('something else')),
+          said: p['said'] ?? '',
+        })
+      : l10n.t('OpenRouter answered the download with {contentType} instead of a video. Try again later.', {
+          contentType: orElse(p['contentType'], l10n.t('something else')),
+        }),
+  responseTooLarge: (l10n, p) =>
+    p['bytes'] !== ''
+      ? l10n.t('OpenRouter sent {what} larger than {bytes} bytes; try again.', { what: callNoun(l10n, p), bytes: p['bytes'] ?? '' })
+      : l10n.t('OpenRouter sent {what} that is too large; try again.', { what: callNoun(l10n, p) }),
+  responseNotJson: (l10n, p) =>
+    l10n.t('OpenRouter sent {what} that is not JSON (HTTP {status}, {contentType}). Try again; if it keeps happening, check the base URL setting.', {
+      what: callNoun(l10n, p),
+      status: orElse(p['status'], '-'),
+      contentType: orElse(p['contentType'], l10n.t('no content type')),
+    }),
+  unexpectedShape: (l10n, p) =>
+    l10n.t('OpenRouter sent {what} in an unexpected shape (field "{field}": {issue}). Try again; if it keeps happening, update the extension.', {
+      what: callNoun(l10n, p),
+      field: orElse(p['field'], '(body)'),
+      issue: orElse(p['issue'], 'invalid'),
+    }),
+  clientClosed: (l10n) => l10n.t('The OpenRouter client was shut down.'),
+  noAnswer: (l10n, p) =>
+    p['seconds'] !== ''
+      ? l10n.t('{host} did not answer within {seconds} s while {doing}; try again.', {
+          host: orElse(p['host'], 'OpenRouter'),
+          seconds: p['seconds'] ?? '',
+          doing: callDoing(l10n, p),
+        })
+      : l10n.t('{host} did not answer in time while {doing}; try again.', { host: orElse(p['host'], 'OpenRouter'), doing: callDoing(l10n, p) }),
+  connectTimeout: (l10n, p) =>
+    l10n.t('Timed out connecting to {host} while {doing}; check your connection and try again.', {
+      host: orElse(p['host'], 'OpenRouter'),
+      doing: callDoing(l10n, p),
+    }),
+  tlsFailed: (l10n, p) =>
+    l10n.t('A secure connection to {host} could not be set up{code}; check proxies or certificates.', {
+      host: orElse(p['host'], 'OpenRouter'),
+      code: inParens(p['code']),
+    }),
+  unreachable: (l10n, p) =>
+    l10n.t('Could not reach {host} while {doing}{code}; check your connection and try again.', {
+      host: orElse(p['host'], 'OpenRouter'),
+      doing: callDoing(l10n, p),
+      code: inParens(p['code']),
+    }),
+  connectionFailed: (l10n, p) =>
+    l10n.t('The connection to {host} failed while {doing}{code}; try again.', {
+      host: orElse(p['host'], 'OpenRouter'),
+      doing: callDoing(l10n, p),
+      code: inParens(p['code']),
+    }),
+  connectionBroke: (l10n, p) =>
+    l10n.t('The connection to {host} broke during the download{code}; try again.', { host: orElse(p['host'], 'OpenRouter'), code: inParens(p['code']) }),
   // ---- Store (jobs/)
   submitInterrupted: (l10n) =>
     l10n.t(

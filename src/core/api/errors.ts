@@ -56,6 +56,32 @@ export const REASONS = [
   'requestTimeout', // 408
   'serverError', // 5xx
   'unexpectedStatus', // any other status
+  // ---- Client (api/). params.what, where given, names the call: models, newJob, job, video, keyInfo
+  'noKey', // no API key is set, so nothing was sent
+  'keyUnreadable', // the key store failed when asked for the key
+  'baseUrlInvalid', // the base URL is not a URL: params.url
+  'baseUrlScheme', // the base URL is neither https nor http: params.url
+  'keyOffOrigin', // a call that would carry the key to another origin than the API's: params.origin
+  'keyOverHttp', // a call that would carry the key over plain http off loopback: params.host
+  'pollingUrlInvalid', // a polling_url that is not a URL: params.url
+  'pollingUrlForeign', // a polling_url off the API origin: params.origin, params.apiOrigin
+  'noJobId', // getJob without a job id or polling_url
+  'contentUrlInvalid', // a video URL that is not a URL: params.url
+  'contentUrlScheme', // a video URL that is not http(s): params.scheme
+  'redirectScheme', // a download redirected to a URL that is not http(s): params.scheme
+  'tooManyRedirects', // a download redirected more than params.max times
+  'linkExpired', // a storage link refused with 401/403 (not about the key): params.host, params.status
+  'notAVideo', // a download answered with JSON or HTML: params.contentType, params.said
+  'responseTooLarge', // a JSON answer over the size limit: params.what, params.bytes
+  'responseNotJson', // an answer that is not JSON: params.what, params.status, params.contentType
+  'unexpectedShape', // an answer that does not fit its schema: params.what, params.field, params.issue
+  'clientClosed', // the client was disposed (the base URL changed, or the extension stops)
+  'noAnswer', // no answer within the deadline: params.host, params.seconds, params.what
+  'connectTimeout', // the connection was not made in time (nothing sent): params.host, params.what
+  'tlsFailed', // the secure connection could not be set up (certificate, TLS): params.host, params.code
+  'unreachable', // the connection was never made (refused, DNS, no route; nothing sent): params.host, params.what, params.code
+  'connectionFailed', // the connection failed after the request may have been sent: params.host, params.what, params.code
+  'connectionBroke', // the connection broke while a download's body was read: params.host, params.code
   // ---- Store (jobs/)
   'submitInterrupted', // found in `submitting` on start-up: the app stopped mid-submit, the outcome is unknown
   'downloadInterrupted', // found in `downloading` on start-up: the app stopped mid-save, it downloads again

@@ -96,17 +96,16 @@ export const keyInfoSchema = z.object({
 });
 export type KeyInfo = z.infer<typeof keyInfoSchema>['data'];
 
-/** Parses `data` or throws a `responseShape` error naming the first field that does not fit. */
-export function parseWire<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {
+/** The client's calls, as an error's `params.what` names them (the host words each). */
+export type ApiCall = 'models' | 'newJob' | 'job' | 'video' | 'keyInfo';
+
+/** Parses `data` or throws a `responseShape` error naming the call, the first field that does not fit, and why. */
+export function parseWire<T>(schema: z.ZodMiniType<T>, data: unknown, what: ApiCall): T {
   const result = schema.safeParse(data);
   if (result.success) {
     return result.data;
   }
   const issue = result.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)';
-  throw new OpenRouterError(
-    'responseShape',
-    `OpenRouter sent ${what} in an unexpected shape (field "${field}": ${issue?.message ?? 'invalid'}). Try again; if it keeps happening, update the extension.`,
-    { field },
-  );
+  throw new OpenRouterError('responseShape', 'unexpectedShape', { what, field, issue: issue?.message ?? 'invalid' }, { field });
 }

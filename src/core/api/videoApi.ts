@@ -81,7 +81,7 @@ export interface VideoApiOptions {
   /** Models cache TTL, ms. */
   modelsTtlMs?: number;
   logger?: Logger;
-  /** Time for back-off waits and the rate-limit gate. */
+  /** Time for the rate-limit gate (when the client makes its own) and the models cache. */
   clock?: Clock;
   /** The account-wide Retry-After gate, shared with the poller. Default: one of the client's own. */
   gate?: RateLimitGate;

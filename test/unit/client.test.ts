@@ -1,32 +1,20 @@
 /**
- * The undici client against the loopback fake OpenRouter: the happy path byte for byte, headers,
- * every error kind from its HTTP cause, retry policy (reads vs submit), polling_url and content
- * origin rules, Range resume, the models cache, and status normalisation.
+ * The client over Node's fetch against the loopback fake OpenRouter: the happy path byte for byte, headers,
+ * every error kind from its HTTP cause, retry policy (reads vs submit), polling_url and content origin rules
+ * (redirects included), Range answers, the models cache, status normalisation and disposal.
  */
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
-import { DEFAULT_REFERER, DEFAULT_TITLE } from '../../src/core/api/openRouterClient';
-import type { Logger } from '../../src/core/shared/logger';
+import { DEFAULT_REFERER, DEFAULT_TITLE } from '../../src/core/api/apiAccess';
+import { OpenRouterError } from '../../src/core/api/errors';
+import { toTransportError } from '../../src/core/api/transportErrors';
 import { sampleMp4, startFakeOpenRouter, type FakeJob, type FakeOpenRouter, type JobScript, type RecordedRequest } from '../fake-openrouter/fakeOpenRouter';
-import { TEST_UA as UA, clientHarness, fakeClientOptions, readAll, rejectsWith } from './helpers/clientHarness';
+import { FakeClock } from './helpers/fakeClock';
+import { LineLogger, TEST_UA as UA, clientHarness, fakeClientOptions, readAll, rejectsWith } from './helpers/clientHarness';
 
 const MODEL = 'google/veo-3.1';
 const BODY = { model: MODEL, prompt: 'A lighthouse at dusk', duration: 4, resolution: '720p', aspect_ratio: '16:9' };
-
-class CollectingLogger implements Logger {
-  readonly lines: string[] = [];
-  trace = (m: string, ...a: unknown[]) => this.push('trace', m, a);
-  debug = (m: string, ...a: unknown[]) => this.push('debug', m, a);
-  info = (m: string, ...a: unknown[]) => this.push('info', m, a);
-  warn = (m: string, ...a: unknown[]) => this.push('warn', m, a);
-  error = (m: string | Error, ...a: unknown[]) => this.push('error', String(m), a);
-  private push(level: string, message: string, args: unknown[]): void {
-    this.lines.push(`${level} ${message}${args.length ? ' ' + args.map(String).join(' ') : ''}`);
-  }
-  retries(): number {
-    return this.lines.filter((l) => l.includes('Retrying')).length;
-  }
-}
 
 function header(r: RecordedRequest, name: string): string | undefined {
   const v = r.headers[name];
@@ -42,9 +30,33 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('openRouterClient (against the fake OpenRouter)', function () {
+/**
+ * A second loopback origin standing for an API that redirects its content: every request is recorded and
+ * answered by `answer` (a Location to redirect to, or a status).
+ */
+async function startRedirector(answer: (path: string) => { location: string } | { status: number }) {
+  const seen: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push({ path: req.url ?? '', headers: req.headers });
+    const reply = answer(req.url ?? '');
+    if ('location' in reply) {
+      res.writeHead(302, { location: reply.location, 'content-length': '0' }).end();
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end('{"error":{"message":"nope"}}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return {
+    origin,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('client (against the fake OpenRouter)', function () {
   let fake: FakeOpenRouter;
-  let logger: CollectingLogger;
+  let logger: LineLogger;
   const allLogLines: string[] = [];
   const { client, disposeAll } = clientHarness(() => ({ ...fakeClientOptions(fake), retryBaseMs: 20, retryCapMs: 100, logger }));
 
@@ -58,7 +70,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
   });
 
   beforeEach(() => {
-    logger = new CollectingLogger();
+    logger = new LineLogger();
   });
 
   afterEach(async () => {
@@ -69,6 +81,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
   after(async () => {
     await fake.close();
+    assert.ok(allLogLines.length > 0);
     for (const line of allLogLines) {
       assert.ok(!line.includes(fake.apiKey), `a log line contains the API key: ${line}`);
     }
@@ -107,6 +120,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(content.contentLength, sample.length);
       assert.equal(content.totalLength, sample.length);
       assert.equal(content.acceptRanges, true);
+      assert.equal(content.rangeStart, undefined);
       const bytes = await readAll(content.body);
       assert.ok(bytes.equals(sample), 'downloaded bytes differ from the fixture');
     });
@@ -166,8 +180,10 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(header(submit!, 'accept'), 'application/json');
       assert.equal(header(submit!, 'content-type'), 'application/json');
       assert.equal(header(poll!, 'content-type'), undefined);
-      assert.equal(header(fake.requestsTo('content')[0]!, 'accept'), 'video/mp4, video/*;q=0.9, */*;q=0.1');
-      assert.equal(header(fake.requestsTo('content')[0]!, 'range'), undefined);
+      const content = fake.requestsTo('content')[0]!;
+      assert.equal(header(content, 'accept'), 'video/mp4, video/*;q=0.9, */*;q=0.1');
+      assert.equal(header(content, 'accept-encoding'), 'identity');
+      assert.equal(header(content, 'range'), undefined);
     });
 
     it('uses the referer and title options when given', async () => {
@@ -187,23 +203,16 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
     it('refuses calls that need a key when none is set, before sending anything', async () => {
       const api = client({ keyProvider: async () => undefined });
       const job = readyJob();
-      for (const call of [
-        api.submit(BODY),
-        api.getJob(job.id),
-        api.getKeyInfo(),
-        api.openContent({ url: api.contentUrl(job.id, 0) }),
-      ]) {
-        const error = await rejectsWith(call, 'auth');
-        assert.match(error.message, /OpenRouter Video: Set API Key/);
+      for (const call of [api.submit(BODY), api.getJob(job.id), api.getKeyInfo(), api.openContent({ url: api.contentUrl(job.id, 0) })]) {
+        await rejectsWith(call, 'auth', 'noKey');
       }
-      const blank = client({ keyProvider: () => '   ' });
-      await rejectsWith(blank.submit(BODY), 'auth');
+      await rejectsWith(client({ keyProvider: () => '   ' }).submit(BODY), 'auth', 'noKey');
       const broken = client({
         keyProvider: () => {
           throw new Error('secret storage unavailable');
         },
       });
-      await rejectsWith(broken.getJob(job.id), 'auth');
+      await rejectsWith(broken.getJob(job.id), 'auth', 'keyUnreadable');
       assert.equal(fake.requests.length, 0);
     });
   });
@@ -211,45 +220,46 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
   describe('error kinds from their HTTP causes', () => {
     it('401 unknown key → auth, with the message verbatim', async () => {
       fake.revokeKey(fake.apiKey);
-      const error = await rejectsWith(client().submit(BODY), 'auth');
+      const error = await rejectsWith(client().submit(BODY), 'auth', 'keyRejected');
       assert.equal(error.status, 401);
       assert.equal(error.serverMessage, 'User not found.');
-      assert.match(error.message, /Set API Key/);
+      assert.equal(error.params['said'], 'User not found.');
       await rejectsWith(client().getJob('whatever'), 'auth');
     });
 
-    it('401 missing authentication → auth, with the message verbatim', async () => {
+    it('401 missing authentication → auth, with the message verbatim, not retried', async () => {
       fake.inject({ route: 'poll', status: 401, body: '{"error":{"message":"Missing Authentication header","code":401}}' });
-      const error = await rejectsWith(client().getJob('x'), 'auth');
+      const error = await rejectsWith(client().getJob('x'), 'auth', 'keyRejected');
       assert.equal(error.serverMessage, 'Missing Authentication header');
       assert.equal(fake.requestsTo('poll').length, 1, 'auth errors are not retried');
     });
 
     it('402 → payment', async () => {
       fake.inject({ route: 'submit', status: 402 });
-      const error = await rejectsWith(client().submit(BODY), 'payment');
+      const error = await rejectsWith(client().submit(BODY), 'payment', 'noCredits');
       assert.equal(error.status, 402);
       assert.equal(error.serverMessage, 'Insufficient credits. Add more using https://openrouter.ai/credits');
     });
 
     it('429 with Retry-After → rateLimited with retryAfterMs', async () => {
       fake.inject({ route: 'poll', status: 429, retryAfter: 7 });
-      const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'rateLimited');
+      const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'rateLimited', 'rateLimited');
       assert.equal(error.status, 429);
       assert.equal(error.retryAfterMs, 7000);
+      assert.equal(error.params['seconds'], 7);
       assert.equal(error.serverMessage, 'Rate limit exceeded');
     });
 
-    it('400 → badRequest with OpenRouter\'s message verbatim', async () => {
-      const error = await rejectsWith(client().submit({ ...BODY, duration: 5 }), 'badRequest');
+    it("400 → badRequest with OpenRouter's message verbatim", async () => {
+      const error = await rejectsWith(client().submit({ ...BODY, duration: 5 }), 'badRequest', 'requestRefused');
       assert.equal(error.status, 400);
       assert.equal(error.serverMessage, 'duration 5 is not supported by google/veo-3.1; supported: 4, 6, 8');
-      assert.ok(error.message.includes('duration 5 is not supported by google/veo-3.1; supported: 4, 6, 8'));
+      assert.equal(error.params['said'], 'duration 5 is not supported by google/veo-3.1; supported: 4, 6, 8');
       assert.equal(fake.submitCount(), 0);
     });
 
-    it('404 → notFound', async () => {
-      const error = await rejectsWith(client().getJob('NoSuchJob0000000000'), 'notFound');
+    it('404 → notFound, not retried', async () => {
+      const error = await rejectsWith(client().getJob('NoSuchJob0000000000'), 'notFound', 'notFound');
       assert.equal(error.status, 404);
       assert.equal(error.serverMessage, 'Resource not found');
       assert.equal(fake.requestsTo('poll').length, 1, '404 is not retried');
@@ -258,7 +268,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
     for (const status of [500, 502, 503]) {
       it(`${status} → server`, async () => {
         fake.inject({ route: 'poll', status });
-        const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'server');
+        const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'server', 'serverError');
         assert.equal(error.status, status);
         assert.ok(error.serverMessage);
       });
@@ -266,49 +276,55 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
     it('connection reset → network (not marked notSent)', async () => {
       fake.inject({ route: 'poll', reset: true });
-      const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'network');
+      const error = await rejectsWith(client({ maxRetries: 0 }).getJob('x'), 'network', 'connectionFailed');
       assert.equal(error.notSent, false);
+      assert.equal(error.params['what'], 'job');
     });
 
-    it('a stall → timeout', async () => {
+    it('no answer within the deadline → timeout', async () => {
       fake.inject({ route: 'key', stallMs: 3000 });
       const started = Date.now();
-      await rejectsWith(client({ maxRetries: 0, timeoutMs: 300 }).getKeyInfo(), 'timeout');
+      const error = await rejectsWith(client({ maxRetries: 0, timeoutMs: 300 }).getKeyInfo(), 'timeout', 'noAnswer');
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 290 && elapsed < 2000, `timed out after ${elapsed} ms`);
+      assert.equal(error.params['seconds'], 0.3);
+      assert.equal(error.params['what'], 'keyInfo');
+      assert.equal(error.notSent, false);
     });
 
     it('connection refused → network with notSent', async () => {
       const port = await closedPort();
-      const error = await rejectsWith(
-        client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 0 }).getJob('x'),
-        'network',
-      );
+      const error = await rejectsWith(client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 0 }).getJob('x'), 'network', 'unreachable');
       assert.equal(error.notSent, true);
+      assert.equal(error.params['code'], 'ECONNREFUSED');
+      assert.equal(error.params['host'], `127.0.0.1:${port}`);
     });
 
     it('malformed JSON → responseShape', async () => {
       fake.inject({ route: 'poll', body: '{"id": "abc", "status": ' });
-      const error = await rejectsWith(client().getJob('x'), 'responseShape');
+      const error = await rejectsWith(client().getJob('x'), 'responseShape', 'responseNotJson');
       assert.equal(error.field, '(body)');
     });
 
-    it('an HTML 200 → responseShape', async () => {
+    it('an HTML 200 → responseShape naming the content type', async () => {
       fake.inject({ route: 'models', body: '<!DOCTYPE html><html><body>Cloudflare</body></html>', contentType: 'text/html' });
-      const error = await rejectsWith(client().listModels(), 'responseShape');
+      const error = await rejectsWith(client().listModels(), 'responseShape', 'responseNotJson');
       assert.equal(error.field, '(body)');
-      assert.match(error.message, /text\/html/);
+      assert.match(String(error.params['contentType']), /^text\/html/);
+      assert.equal(error.params['what'], 'models');
     });
 
-    it('a wrong shape → responseShape naming the field', async () => {
+    it('a wrong shape → responseShape naming the call and the field', async () => {
       fake.inject({ route: 'poll', body: JSON.stringify({ id: 42, status: 'pending' }) });
-      const job = await rejectsWith(client().getJob('x'), 'responseShape');
+      const job = await rejectsWith(client().getJob('x'), 'responseShape', 'unexpectedShape');
       assert.equal(job.field, 'id');
-      assert.match(job.message, /"id"/);
+      assert.deepEqual({ what: job.params['what'], field: job.params['field'] }, { what: 'job', field: 'id' });
+      assert.ok(job.params['issue']);
 
       fake.inject({ route: 'submit', body: JSON.stringify({ id: 'abc', polling_url: '/x' }), status: 202 });
-      const submit = await rejectsWith(client().submit(BODY), 'responseShape');
+      const submit = await rejectsWith(client().submit(BODY), 'responseShape', 'unexpectedShape');
       assert.equal(submit.field, 'status');
+      assert.equal(submit.params['what'], 'newJob');
 
       fake.inject({ route: 'models', body: JSON.stringify({ data: [{ id: 'x/y' }] }) });
       const models = await rejectsWith(client().listModels(), 'responseShape');
@@ -317,6 +333,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       fake.inject({ route: 'key', body: JSON.stringify({ data: { limit: 'lots' } }) });
       const key = await rejectsWith(client().getKeyInfo(), 'responseShape');
       assert.equal(key.field, 'data.limit');
+      assert.equal(key.params['what'], 'keyInfo');
     });
 
     it('an error status without an envelope still maps by status', async () => {
@@ -331,7 +348,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
       const started = Date.now();
-      await rejectsWith(client().getJob('x', { signal: controller.signal }), 'cancelled');
+      await rejectsWith(client().getJob('x', { signal: controller.signal }), 'cancelled', 'cancelled');
       assert.ok(Date.now() - started < 2000);
 
       const before = fake.requests.length;
@@ -412,6 +429,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       const error = await rejectsWith(client({ maxRetries: 2 }).getJob('x'), 'server');
       assert.equal(error.status, 500);
       assert.equal(fake.requestsTo('poll').length, 3);
+      assert.equal(logger.retries(), 2);
     });
 
     it('uses 4 attempts by default', async () => {
@@ -439,6 +457,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       await rejectsWith(api.getKeyInfo(), 'payment');
       await rejectsWith(api.getKeyInfo(), 'notFound');
       assert.equal(fake.requestsTo('key').length, 4);
+      assert.equal(logger.retries(), 0);
     });
   });
 
@@ -463,7 +482,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
     it('a reset → network, exactly one POST', async () => {
       fake.inject({ route: 'submit', reset: true, times: Infinity });
-      const error = await rejectsWith(client().submit(BODY), 'network');
+      const error = await rejectsWith(client().submit(BODY), 'network', 'connectionFailed');
       assert.equal(error.notSent, false);
       assert.equal(fake.requestsTo('submit').length, 1);
       assert.equal(fake.submitCount(), 0);
@@ -471,7 +490,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
     it('a timeout → timeout, exactly one POST, and no duplicate job', async () => {
       fake.inject({ route: 'submit', stallMs: 600 });
-      const error = await rejectsWith(client({ timeoutMs: 200 }).submit(BODY), 'timeout');
+      const error = await rejectsWith(client({ timeoutMs: 200 }).submit(BODY), 'timeout', 'noAnswer');
       assert.equal(error.notSent, false);
       await new Promise((resolve) => setTimeout(resolve, 700));
       assert.equal(fake.requestsTo('submit').length, 1);
@@ -508,7 +527,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
 
     it('connection refused is retried (nothing was sent), then surfaces notSent', async () => {
       const port = await closedPort();
-      const error = await rejectsWith(client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 2 }).submit(BODY), 'network');
+      const error = await rejectsWith(client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, maxRetries: 2 }).submit(BODY), 'network', 'unreachable');
       assert.equal(error.notSent, true);
       assert.equal(logger.retries(), 2);
     });
@@ -533,8 +552,8 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       const job = await api.submit(BODY);
       assert.ok(job.pollingUrl?.startsWith(fake.storageOrigin));
       const before = fake.requests.length;
-      const error = await rejectsWith(api.getJob(job.id, { pollingUrl: job.pollingUrl }), 'insecure');
-      assert.match(error.message, /polling URL/);
+      const error = await rejectsWith(api.getJob(job.id, { pollingUrl: job.pollingUrl }), 'insecure', 'pollingUrlForeign');
+      assert.deepEqual({ origin: error.params['origin'], apiOrigin: error.params['apiOrigin'] }, { origin: fake.storageOrigin, apiOrigin: fake.origin });
       assert.equal(fake.requests.length, before);
       assert.equal(fake.requests.filter((r) => r.server === 'storage').length, 0);
       await rejectsWith(api.getJob(job.id, { pollingUrl: 'https://evil.example/api/v1/videos/x' }), 'insecure');
@@ -569,9 +588,75 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       const content = await api.openContent({ url: `${fake.storageOrigin}/files/${job.id}/0.mp4` });
       assert.ok((await readAll(content.body)).equals(sampleMp4()));
     });
+
+    it('a storage link refused with 401/403 is an expired link (notFound), not a key problem', async () => {
+      const job = readyJob({ contentOrigin: 'storage' });
+      const api = client();
+      for (const status of [401, 403]) {
+        fake.inject({ route: 'storage', status });
+        const error = await rejectsWith(api.openContent({ url: `${fake.storageOrigin}/files/${job.id}/0.mp4` }), 'notFound', 'linkExpired');
+        assert.equal(error.status, status);
+        assert.equal(error.params['host'], new URL(fake.storageOrigin).host);
+      }
+      assert.equal(fake.requestsTo('storage').length, 2, 'not retried');
+    });
   });
 
-  describe('content streaming', () => {
+  describe('redirects of the content', () => {
+    it('follows a redirect from the API origin to storage: the key goes to the API origin only', async () => {
+      const job = readyJob({ contentOrigin: 'storage' });
+      const api = await startRedirector((path) =>
+        path.startsWith('/api/v1/videos/hop/') ? { location: `/api/v1/videos/${job.id}/content?index=0` } : { location: `${fake.storageOrigin}/files/${job.id}/0.mp4` },
+      );
+      try {
+        const c = client({ baseUrl: `${api.origin}/api/v1` });
+        const content = await c.openContent({ url: c.contentUrl('hop', 0), offset: 10 });
+        assert.equal(content.statusCode, 206);
+        assert.ok((await readAll(content.body)).equals(sampleMp4().subarray(10)));
+        assert.equal(api.seen.length, 2, 'a hop on the API origin, then the storage');
+        for (const hop of api.seen) {
+          assert.equal(hop.headers['authorization'], `Bearer ${fake.apiKey}`);
+          assert.equal(hop.headers['x-openrouter-categories'], 'ide-extension,video-gen');
+        }
+        const storage = fake.requestsTo('storage');
+        assert.equal(storage.length, 1);
+        assert.equal(header(storage[0]!, 'authorization'), undefined);
+        assert.equal(header(storage[0]!, 'http-referer'), undefined);
+        assert.equal(header(storage[0]!, 'range'), 'bytes=10-');
+        assert.ok(!JSON.stringify(storage[0]!.headers).includes(fake.apiKey));
+        assert.ok(logger.lines.some((l) => l.includes('(no key sent)')));
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('gives up after 5 redirects, and refuses a redirect that is not http(s)', async () => {
+      let hops = 0;
+      const api = await startRedirector((path) => (path.startsWith('/api/v1/videos/file') ? { location: 'file:///etc/passwd' } : { location: `/api/v1/videos/loop/${++hops}` }));
+      try {
+        const c = client({ baseUrl: `${api.origin}/api/v1` });
+        const loop = await rejectsWith(c.openContent({ url: c.contentUrl('loop', 0) }), 'server', 'tooManyRedirects');
+        assert.equal(loop.params['max'], 5);
+        assert.equal(api.seen.length, 6, 'the first request and five redirects; not retried');
+        await rejectsWith(client({ baseUrl: `${api.origin}/api/v1`, maxRetries: 0 }).openContent({ url: c.contentUrl('file', 0) }), 'insecure', 'redirectScheme');
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('JSON calls do not follow redirects (the key stays pinned to the URL asked)', async () => {
+      const api = await startRedirector(() => ({ location: `${fake.origin}/api/v1/key` }));
+      try {
+        const error = await rejectsWith(client({ baseUrl: `${api.origin}/api/v1` }).getKeyInfo(), 'badRequest', 'unexpectedStatus');
+        assert.equal(error.status, 302);
+        assert.equal(fake.requests.length, 0);
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
+  describe('content answers', () => {
     it('resumes with Range from an offset (206)', async () => {
       const job = readyJob();
       const api = client();
@@ -582,7 +667,7 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(content.contentLength, sample.length - offset);
       assert.equal(content.totalLength, sample.length);
       assert.equal(content.acceptRanges, true);
-      assert.equal((content as typeof content & { rangeStart?: number }).rangeStart, offset);
+      assert.equal(content.rangeStart, offset);
       assert.ok((await readAll(content.body)).equals(sample.subarray(offset)));
       assert.equal(header(fake.requestsTo('content')[0]!, 'range'), `bytes=${offset}-`);
     });
@@ -595,10 +680,11 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(content.statusCode, 200);
       assert.equal(content.acceptRanges, false);
       assert.equal(content.totalLength, sampleMp4().length);
+      assert.equal(content.rangeStart, undefined);
       assert.ok((await readAll(content.body)).equals(sampleMp4()));
     });
 
-    it('streams a large body without buffering it, and a resume after a reset gives the exact bytes', async () => {
+    it('streams a large body; a reset mid-body is a transport error, and a resume gives the exact bytes', async () => {
       const size = 3 * 1024 * 1024 + 17;
       fake.setContent({ resetAfterBytes: 1024 * 1024 });
       const job = readyJob({ body: { size } });
@@ -608,17 +694,19 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       assert.equal(first.totalLength, size);
       const parts: Buffer[] = [];
       let received = 0;
-      const error = await rejectsWith(
-        (async () => {
-          for await (const chunk of first.body) {
-            parts.push(Buffer.from(chunk));
-            received += chunk.length;
-          }
-        })(),
-        'network',
-      );
+      let broke: unknown;
+      try {
+        for await (const chunk of first.body) {
+          parts.push(Buffer.from(chunk));
+          received += chunk.length;
+        }
+      } catch (error) {
+        broke = error;
+      }
       assert.ok(received > 0 && received < size, `received ${received}`);
-      assert.match(error.message, /broke during the download/);
+      const mapped = toTransportError(broke, { host: new URL(url).host, what: 'video', body: true });
+      assert.equal(mapped.kind, 'network');
+      assert.equal(mapped.reason, 'connectionBroke');
       const rest = await api.openContent({ url, offset: received });
       assert.equal(rest.statusCode, 206);
       assert.equal(rest.totalLength, size);
@@ -631,40 +719,46 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       }
     });
 
-    it('a stall mid-body → timeout from the body iterator', async () => {
-      fake.setContent({ stallAfterBytes: 1000 });
-      const job = readyJob();
-      const api = client({ bodyTimeoutMs: 300 });
+    it('the deadline covers the headers only: a body read slower than it still arrives whole', async () => {
+      const size = 2 * 1024 * 1024;
+      const job = readyJob({ body: { size } });
+      const api = client({ timeoutMs: 200 });
       const content = await api.openContent({ url: api.contentUrl(job.id, 0) });
-      const error = await rejectsWith(readAll(content.body), 'timeout');
-      assert.match(error.message, /stalled/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await readAll(content.body)).length, size);
     });
 
-    it('an abort mid-body → cancelled from the body iterator', async () => {
+    it("the caller's abort mid-body stops the body (the downloader words it as cancelled)", async () => {
       fake.setContent({ stallAfterBytes: 1000 });
       const job = readyJob();
       const api = client();
       const controller = new AbortController();
       const content = await api.openContent({ url: api.contentUrl(job.id, 0), signal: controller.signal });
       setTimeout(() => controller.abort(), 100);
-      await rejectsWith(readAll(content.body), 'cancelled');
+      const error = await readAll(content.body).then(
+        () => assert.fail('the body ended although the caller aborted'),
+        (e: unknown) => e,
+      );
+      assert.equal(toTransportError(error, { host: 'x', what: 'video', caller: controller.signal, body: true }).kind, 'cancelled');
     });
 
-    it('a stall before the headers → timeout', async () => {
+    it('no headers within the deadline → timeout', async () => {
       fake.setContent({ latencyMs: 2000 });
       const job = readyJob();
       const api = client({ timeoutMs: 250, maxRetries: 0 });
-      await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'timeout');
+      const error = await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'timeout', 'noAnswer');
+      assert.equal(error.params['what'], 'video');
     });
 
     it('a JSON or HTML 200 instead of a video → badContent', async () => {
       const job = readyJob();
       const api = client();
       fake.setContent({ wrongContentType: 'json' });
-      await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'badContent');
+      const json = await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'badContent', 'notAVideo');
+      assert.match(String(json.params['contentType']), /json/);
       fake.setContent({ wrongContentType: 'html' });
-      const html = await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'badContent');
-      assert.match(html.message, /text\/html/);
+      const html = await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'badContent', 'notAVideo');
+      assert.match(String(html.params['contentType']), /^text\/html/);
     });
 
     it('error statuses on content → typed errors from the envelope', async () => {
@@ -672,36 +766,37 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
       const api = client();
       const notReady = await rejectsWith(api.openContent({ url: api.contentUrl(job.id, 0) }), 'badRequest');
       assert.match(notReady.serverMessage ?? '', /is not completed/);
-      await rejectsWith(api.openContent({ url: api.contentUrl('NoSuchJob', 0) }), 'notFound');
+      await rejectsWith(api.openContent({ url: api.contentUrl('NoSuchJob', 0) }), 'notFound', 'notFound');
       fake.inject({ route: 'content', status: 502, times: Infinity });
       const failed = await rejectsWith(client({ maxRetries: 1 }).openContent({ url: api.contentUrl(job.id, 0) }), 'server');
       assert.equal(failed.serverMessage, 'Provider returned error');
     });
 
-    it('the body can be destroyed early', async () => {
+    it('the body can be let go early', async () => {
       const size = 2 * 1024 * 1024;
       const job = readyJob({ body: { size } });
       const api = client();
       const content = await api.openContent({ url: api.contentUrl(job.id, 0) });
-      for await (const chunk of content.body) {
-        assert.ok(chunk.length > 0);
-        break;
-      }
+      const reader = content.body.getReader();
+      const first = await reader.read();
+      assert.ok(first.value && first.value.length > 0);
+      await reader.cancel();
       const again = await api.openContent({ url: api.contentUrl(job.id, 0) });
-      content.body.destroy?.();
-      again.body.destroy?.(new Error('not needed'));
+      await again.body.cancel(new Error('not needed'));
+      assert.equal((await readAll((await api.openContent({ url: api.contentUrl(job.id, 0) })).body)).length, size);
     });
   });
 
   describe('models cache', () => {
     it('serves from memory within the TTL, refetches after it, and on refresh', async () => {
-      const api = client({ modelsTtlMs: 300 });
+      const clock = new FakeClock();
+      const api = client({ modelsTtlMs: 300, clock });
       await api.listModels();
       await api.listModels();
       assert.equal(fake.requestsTo('models').length, 1);
       await api.listModels({ refresh: true });
       assert.equal(fake.requestsTo('models').length, 2);
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      await clock.advance(301);
       await api.listModels();
       assert.equal(fake.requestsTo('models').length, 3);
       await api.listModels();
@@ -784,20 +879,35 @@ describe('openRouterClient (against the fake OpenRouter)', function () {
   });
 
   describe('lifecycle', () => {
-    it('dispose() cancels in-flight calls and refuses new ones', async () => {
+    it('dispose() cancels in-flight calls and bodies, and refuses new calls', async () => {
       fake.inject({ route: 'poll', stallMs: 5000 });
+      fake.setContent({ stallAfterBytes: 1000 });
+      const job = readyJob();
       const api = client();
-      const pending = rejectsWith(api.getJob('x'), 'cancelled');
+      const pending = rejectsWith(api.getJob('x'), 'cancelled', 'clientClosed');
+      const content = await api.openContent({ url: api.contentUrl(job.id, 0) });
+      const body = readAll(content.body).then(
+        () => assert.fail('the body ended although the client was disposed'),
+        () => 'stopped',
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
       await api.dispose();
       await pending;
-      await rejectsWith(api.listModels(), 'cancelled');
+      assert.equal(await body, 'stopped');
+      await rejectsWith(api.listModels(), 'cancelled', 'clientClosed');
       await api.dispose();
     });
 
     it('refuses to send the key over plain http to a non-loopback host', async () => {
       const api = client({ baseUrl: 'http://openrouter.invalid/api/v1' });
-      await rejectsWith(api.submit(BODY), 'insecure');
+      const error = await rejectsWith(api.submit(BODY), 'insecure', 'keyOverHttp');
+      assert.equal(error.params['host'], 'openrouter.invalid');
+    });
+
+    it('rejects a base URL that is not a URL, or not http(s), at construction', () => {
+      assert.throws(() => client({ baseUrl: 'not a url' }), (e: unknown) => OpenRouterError.is(e, 'badRequest') && e.reason === 'baseUrlInvalid');
+      assert.throws(() => client({ baseUrl: 'ftp://example.com/api' }), (e: unknown) => OpenRouterError.is(e, 'insecure') && e.reason === 'baseUrlScheme');
     });
   });
 });
+
