@@ -5,6 +5,7 @@ import { FileStorage } from './core/jobs/fileStorage';
 import { JobPoller, type JobPollerSettings } from './core/jobs/jobPoller';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
+import { isLoopbackHost } from './core/shared/loopback';
 import { ApiProvider } from './host/apiProvider';
 import { registerCommands } from './host/commands/commandTable';
 import { Credentials } from './host/credentials';
@@ -36,13 +37,8 @@ export interface Composed {
  */
 function pollTiming(): JobPollerSettings {
   const { apiBaseUrl, pollIntervalSeconds } = readSettings();
-  let loopback = false;
-  try {
-    const host = new URL(apiBaseUrl).hostname;
-    loopback = host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    // not a URL: the client refuses it anyway
-  }
+  // Not a URL: not loopback (the client refuses it anyway).
+  const loopback = URL.canParse(apiBaseUrl) && isLoopbackHost(new URL(apiBaseUrl).hostname);
   const requested = Number(process.env.OPENROUTER_VIDEO_POLL_SCALE);
   const scale = loopback && requested > 0 && requested < 1 ? requested : 1;
   return { firstDelayMs: 5_000 * scale, intervalMs: 5_000 * scale, maxIntervalMs: pollIntervalSeconds * 1000 * scale };

@@ -1,99 +1,106 @@
 import vscode = require('vscode');
-import type { VideoApi } from '../core/api/videoApi';
-import { OpenRouterError } from '../core/api/errors';
-import { resolveProxy, type ResolvedProxy } from '../core/api/proxySettings';
+import { createVideoApi } from '../core/api/client';
+import type { RateLimitGate } from '../core/api/retry';
+import type { KeyInfo, VideoJob, VideoModel } from '../core/api/schemas';
+import type { CallOptions, ContentRequest, ContentResponse, FetchFn, VideoApi } from '../core/api/videoApi';
+import type { WireVideoRequest } from '../core/api/videoRequest';
+import { systemClock, type Clock } from '../core/shared/clock';
 import type { Logger } from '../core/shared/logger';
 import type { Credentials } from './credentials';
+import { hostError } from './errorMessages';
 import { checkApiBaseUrl, readSettings } from './settings';
 
-/** VS Code settings that change which proxy the client uses. */
-const PROXY_SETTINGS = ['http.proxy', 'http.noProxy', 'http.proxySupport'];
+/** The extension host's fetch, looked up at each call (the host patches it with its network stack). */
+const hostFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
 
 /**
- * VS Code's `http.proxy` (else HTTPS_PROXY / HTTP_PROXY, with NO_PROXY and `http.noProxy`).
- * Not honoured (yet): `http.proxyStrictSSL` (turning certificate checks off for the connection that carries the
- * API key needs its own decision and an https test; a TLS-inspecting proxy's CA can be given with
- * NODE_EXTRA_CA_CERTS) and `http.proxyAuthorization` (credentials in the proxy URL work).
+ * The API as the rest of the extension sees it: every call goes to a client for the configured base URL, made
+ * on first use over the host's `globalThis.fetch` (VS Code's network stack: `http.proxy`, PAC and system
+ * proxies, proxy authorization, system certificates), with the stored key and the account's shared Retry-After
+ * gate. A new client is made when the base URL changes; an unsafe base URL fails every call.
  */
-function readProxy(): ResolvedProxy {
-  const http = vscode.workspace.getConfiguration('http');
-  return resolveProxy(
-    { proxy: http.get<string>('proxy'), noProxy: http.get<string[]>('noProxy'), proxySupport: http.get<string>('proxySupport') },
-    process.env,
-  );
-}
-
-/**
- * Hands out the HTTP client, loading it (undici + wire schemas, bundled as dist/client.js) only on
- * first use so activation stays light. A new client is made when the base URL or the proxy settings change.
- */
-export class ApiProvider implements vscode.Disposable {
-  private current: { config: string; api: Promise<VideoApi> } | undefined;
-  private readonly onConfig: vscode.Disposable;
+export class ApiProvider implements VideoApi, vscode.Disposable {
+  private current: { baseUrl: string; api: VideoApi } | undefined;
 
   constructor(
     private readonly credentials: Credentials,
     private readonly logger: Logger,
     private readonly userAgent: string,
-  ) {
-    this.onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (PROXY_SETTINGS.some((s) => e.affectsConfiguration(s))) {
-        this.reset();
-      }
-    });
+    private readonly gate: RateLimitGate,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  get baseUrl(): string {
+    return readSettings().apiBaseUrl;
   }
 
-  /** The client for the configured base URL. Throws a clear error for an unsafe base URL. */
-  get(): Promise<VideoApi> {
-    const { apiBaseUrl } = readSettings();
-    const problem = checkApiBaseUrl(apiBaseUrl);
-    if (problem) {
-      return Promise.reject(new OpenRouterError('insecure', problem));
-    }
-    const proxy = readProxy();
-    const config = `${apiBaseUrl}\n${proxy.proxyUrl ?? ''}\n${proxy.noProxy ?? ''}`;
-    if (!this.current || this.current.config !== config) {
-      this.reset();
-      if (proxy.proxyUrl) {
-        // The logger redacts credentials in the URL.
-        this.logger.info(`Using the proxy ${proxy.proxyUrl} (from ${proxy.source}; not for: ${proxy.noProxy})`);
-      }
-      const api = import('../core/api/openRouterClient.js').then((m) =>
-        m.createVideoApi({
-          baseUrl: apiBaseUrl,
-          keyProvider: () => this.credentials.getKey(),
-          userAgent: this.userAgent,
-          logger: this.logger,
-          proxyUrl: proxy.proxyUrl,
-          noProxy: proxy.noProxy,
-        }),
-      );
-      this.current = { config, api };
-    }
-    return this.current.api;
+  async listModels(options?: CallOptions & { refresh?: boolean }): Promise<VideoModel[]> {
+    return this.client().listModels(options);
+  }
+
+  async submit(body: WireVideoRequest, options?: CallOptions): Promise<VideoJob> {
+    return this.client().submit(body, options);
+  }
+
+  async getJob(jobId: string, options?: CallOptions & { pollingUrl?: string }): Promise<VideoJob> {
+    return this.client().getJob(jobId, options);
+  }
+
+  contentUrl(jobId: string, index: number, unsignedUrls?: readonly string[]): string {
+    return this.client().contentUrl(jobId, index, unsignedUrls);
+  }
+
+  async openContent(request: ContentRequest): Promise<ContentResponse> {
+    return this.client().openContent(request);
+  }
+
+  async getKeyInfo(options?: CallOptions): Promise<KeyInfo> {
+    return this.client().getKeyInfo(options);
   }
 
   /** A short-lived client that uses `key` instead of the stored one (to check a key before saving it). */
   async withKey(key: string): Promise<VideoApi> {
-    const { apiBaseUrl } = readSettings();
-    const problem = checkApiBaseUrl(apiBaseUrl);
-    if (problem) {
-      throw new OpenRouterError('insecure', problem);
-    }
-    const { proxyUrl, noProxy } = readProxy();
-    const m = await import('../core/api/openRouterClient.js');
-    return m.createVideoApi({ baseUrl: apiBaseUrl, keyProvider: () => key, userAgent: this.userAgent, logger: this.logger, proxyUrl, noProxy });
+    const apiBaseUrl = this.safeBaseUrl();
+    return createVideoApi({ baseUrl: apiBaseUrl, keyProvider: () => key, fetch: hostFetch, userAgent: this.userAgent, logger: this.logger, clock: this.clock });
   }
 
-  /** Drops the client (next get() makes a new one), e.g. after the base URL or the proxy changed. */
+  /** Drops the client (the next call makes a new one), stopping what it has in flight. */
   reset(): void {
     const old = this.current;
     this.current = undefined;
-    void old?.api.then((a) => a.dispose()).catch(() => undefined);
+    void Promise.resolve(old?.api.dispose()).catch(() => undefined);
   }
 
   dispose(): void {
-    this.onConfig.dispose();
     this.reset();
+  }
+
+  /** The client for the configured base URL, made when first needed or when the base URL changed. */
+  private client(): VideoApi {
+    const baseUrl = this.safeBaseUrl();
+    if (this.current?.baseUrl !== baseUrl) {
+      this.reset();
+      const api = createVideoApi({
+        baseUrl,
+        keyProvider: () => this.credentials.getKey(),
+        fetch: hostFetch,
+        userAgent: this.userAgent,
+        logger: this.logger,
+        clock: this.clock,
+        gate: this.gate,
+      });
+      this.current = { baseUrl, api };
+    }
+    return this.current.api;
+  }
+
+  /** The configured base URL, or an `insecure` error saying why it is refused. */
+  private safeBaseUrl(): string {
+    const { apiBaseUrl } = readSettings();
+    const problem = checkApiBaseUrl(apiBaseUrl);
+    if (problem) {
+      throw hostError('insecure', problem);
+    }
+    return apiBaseUrl;
   }
 }

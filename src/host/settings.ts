@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import { DEFAULT_BASE_URL } from '../core/api/videoApi';
+import { isSecureOrLoopback } from '../core/shared/loopback';
 import { Settings } from '../ids';
 
 export interface ExtensionSettings {
@@ -14,14 +15,10 @@ export interface ExtensionSettings {
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
 export function checkApiBaseUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  if (!URL.canParse(value)) {
     return vscode.l10n.t('The setting openrouterVideo.apiBaseUrl ("{0}") is not a valid URL. Set it to {1} or clear it.', value, DEFAULT_BASE_URL);
   }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) {
+  if (isSecureOrLoopback(value)) {
     return undefined;
   }
   return vscode.l10n.t(
