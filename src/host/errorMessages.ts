@@ -259,9 +259,74 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
       : l10n.t("Could not read the jobs list. Check that the extension's storage folder can be read, then reload the window."),
   storeClosed: (l10n) => l10n.t('The jobs list is closed because the window is closing.'),
   storeJobMissing: (l10n) => l10n.t('This job is no longer in the Jobs list.'),
+  // ---- Jobs (jobs/)
+  imageUnreadable: (l10n, p) =>
+    l10n.t('Could not read the image "{path}" ({detail}). Nothing was submitted.', { path: p['path'] ?? '', detail: p['detail'] || l10n.t('unknown error') }),
+  submitUnknown: (l10n, p) =>
+    l10n.t(
+      'The submit did not get a clear answer ({failure}). OpenRouter may have accepted the job, and billed it. It was NOT resubmitted. If it shows up in your OpenRouter activity, adopt it with "Recover Job by ID".',
+      { failure: submitFailure(l10n, p) },
+    ),
+  remoteFailed: (l10n, p) =>
+    p['said'] !== ''
+      ? String(p['said'])
+      : l10n.t('OpenRouter reported the job as "{status}" without giving a reason.', { status: p['status'] || 'failed' }),
+  jobNotFound: (l10n) =>
+    l10n.t(
+      'OpenRouter does not know this job (HTTP 404), so it can no longer be checked or downloaded. Check your OpenRouter activity; if it is there, note its id and use "Recover Job by ID".',
+    ),
+  watchLimit: (l10n, p) => {
+    const again = l10n.t('OpenRouter may still finish it: use "Watch Again" to check on it.');
+    if (p['minutes'] === '') return `${l10n.t('Stopped checking after the watch limit without a result.')} ${again}`;
+    const minutes = p['minutes'] === 1 ? l10n.t('1 minute') : l10n.t('{minutes} minutes', { minutes: p['minutes'] ?? '' });
+    return `${l10n.t('Stopped checking after {minutes} without a result.', { minutes })} ${again}`;
+  },
+  noSuchJob: (l10n, p) => l10n.t('No job with id {id}.', { id: p['id'] || '?' }),
+  jobRemoved: (l10n) => l10n.t('The job was removed.'),
+  serviceStopped: (l10n) => l10n.t('The job service was shut down.'),
+  modelGone: (l10n, p) =>
+    l10n.t('OpenRouter no longer lists the model "{model}", so the job cannot be run again.', { model: p['model'] ?? '' }),
+  nothingToDownload: (l10n) => l10n.t('OpenRouter never confirmed this job, so there is nothing to download.'),
+  nothingToWatch: (l10n) =>
+    l10n.t('OpenRouter never confirmed this job, so there is nothing to watch. If you know its job id, use "Recover Job by ID".'),
+  alreadyFinished: (l10n, p) => l10n.t('This job is already finished ({state}); there is nothing to watch.', { state: p['state'] || '?' }),
+  alreadyReported: (l10n, p) =>
+    l10n.t('OpenRouter already reported this job as {status}; there is nothing to watch. Download it instead.', { status: p['status'] || 'finished' }),
+  noVideo: (l10n, p) =>
+    p['said'] !== ''
+      ? l10n.t('OpenRouter reports this job as {status}, so there is no video to download: {said}', { status: p['status'] || 'failed', said: p['said'] ?? '' })
+      : l10n.t('OpenRouter reports this job as {status}, so there is no video to download; it gave no reason.', { status: p['status'] || 'failed' }),
+  notFinished: (l10n, p) =>
+    l10n.t('The job is not finished yet (OpenRouter says "{status}"), so there is nothing to download yet.', { status: p['status'] || 'pending' }),
+  saveFailed: (l10n, p) =>
+    l10n.t('Saving the video failed ({detail}). The job stays downloadable: run Download Again.', { detail: p['detail'] || l10n.t('unknown error') }),
+  adoptNeedsUnknown: (l10n) => l10n.t('Only a job whose submit outcome is unknown can adopt a job id.'),
+  noRecoverFolder: (l10n) => l10n.t('Open a folder (or choose an output folder) to recover a job into.'),
+  badJobId: (l10n, p) => l10n.t('"{text}" is not an OpenRouter job id (letters, digits, "-" or "_").', { text: p['text'] ?? '' }),
   // ---- Validation (models/)
   invalidRequest: (l10n) => l10n.t('Nothing was submitted: the request does not fit the model. Change it and try again.'),
 };
+
+/** Why a submit's outcome is unknown (submitUnknown's params), as a clause. */
+function submitFailure(l10n: L10n, p: Params): string {
+  if (p['status'] !== '') {
+    return p['said'] !== ''
+      ? l10n.t('OpenRouter answered HTTP {status}: "{said}"', { status: p['status'] ?? '', said: p['said'] ?? '' })
+      : l10n.t('OpenRouter answered HTTP {status}', { status: p['status'] ?? '' });
+  }
+  switch (p['failure']) {
+    case 'network':
+      return l10n.t('the connection broke after the request was sent');
+    case 'timeout':
+      return l10n.t('no answer came in time');
+    case 'responseShape':
+      return l10n.t('OpenRouter answered, but the answer could not be read');
+    case 'cancelled':
+      return l10n.t('the request was cut off');
+    default:
+      return l10n.t('an unexpected error; see the log');
+  }
+}
 
 function normalise(params: ErrorParams | undefined): Params {
   return new Proxy(

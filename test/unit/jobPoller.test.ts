@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { OpenRouterError } from '../../src/core/api/errors';
+import { errorFromStatus, OpenRouterError } from '../../src/core/api/errors';
+import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoJob } from '../../src/core/api/schemas';
-import { JobPoller, type JobPollerOptions } from '../../src/core/jobs/jobPoller';
+import { JobPoller, type JobPollerSettings } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { FakeClock } from './helpers/fakeClock';
@@ -14,41 +15,40 @@ interface Harness {
   logger: TestLogger;
   store: JobStore;
   api: ScriptedApi;
+  gate: RateLimitGate;
   poller: JobPoller;
-  apiLoads: () => number;
   terminal: { record: JobRecord; job: VideoJob }[];
   add(jobId: string, extra?: Partial<JobRecord>): Promise<JobRecord>;
 }
 
 const harnesses: Harness[] = [];
 
-async function setup(options: Partial<JobPollerOptions> = {}, lazyWriteMs = 0): Promise<Harness> {
+async function setup(options: JobPollerSettings & { random?: () => number } = {}, lazyWriteMs = 0): Promise<Harness> {
   const clock = new FakeClock();
   const logger = new TestLogger();
   // Lazy writes off by default here, so the fake clock's timers are the poller's alone.
   const store = await JobStore.load(new MemoryStorage(), logger, clock, { lazyWriteMs });
-  const api = new ScriptedApi(clock);
-  let loads = 0;
+  // The client records every Retry-After in the shared gate; the scripted api does the same.
+  const gate = new RateLimitGate(clock);
+  const api = new ScriptedApi(clock, gate);
   const terminal: { record: JobRecord; job: VideoJob }[] = [];
   const poller = new JobPoller({
-    api: async () => {
-      loads++;
-      return api;
-    },
+    api,
     store,
+    gate,
     clock,
     logger,
     random: () => 0.5, // no jitter unless a test asks for it
-    onTerminal: (record, job) => terminal.push({ record, job }),
     ...options,
   });
+  poller.onDidReachTerminal((event) => terminal.push(event));
   const h: Harness = {
     clock,
     logger,
     store,
     api,
+    gate,
     poller,
-    apiLoads: () => loads,
     terminal,
     add: (jobId, extra = {}) =>
       store.create({
@@ -77,7 +77,7 @@ describe('JobPoller', () => {
     }
   });
 
-  it('has no timer and makes no request (nor loads the client) while no job is active', async () => {
+  it('has no timer and makes no request while no job is watched', async () => {
     const h = await setup();
     h.poller.start();
     assert.equal(h.clock.pendingTimerCount, 0);
@@ -87,7 +87,6 @@ describe('JobPoller', () => {
     assert.equal(h.clock.pendingTimerCount, 0);
     await h.clock.advance(60 * 60_000);
     assert.equal(h.api.calls.length, 0);
-    assert.equal(h.apiLoads(), 0);
   });
 
   it('polls a newly active job first after firstDelayMs, and arms a single timer for all jobs', async () => {
@@ -211,7 +210,7 @@ describe('JobPoller', () => {
     assert.equal(after.pollCount, 1);
   });
 
-  it('stops polling a completed job, records its outputs and cost, and calls onTerminal once', async () => {
+  it('stops polling a completed job, records its outputs and cost, and fires onDidReachTerminal once', async () => {
     const h = await setup();
     let n = 0;
     h.api.handler = (jobId) =>
@@ -248,7 +247,7 @@ describe('JobPoller', () => {
       await h.clock.advance(10 * 60_000);
       const after = h.store.get(r.clientId)!;
       assert.equal(after.state, state);
-      assert.equal(after.error, error);
+      assert.deepEqual(after.error, { kind: 'server', reason: 'remoteFailed', params: { status: raw, said: error } }, 'OpenRouter\'s text kept verbatim');
       assert.equal(after.remoteStatus, raw);
       assert.equal(h.api.calls.length, 1);
       assert.equal(h.clock.pendingTimerCount, 0);
@@ -268,13 +267,17 @@ describe('JobPoller', () => {
     assert.equal(h.clock.pendingTimerCount, 0);
   });
 
-  it('says so when OpenRouter fails a job without a reason', async () => {
+  it('records a job OpenRouter fails without a reason as failed, with no text of its own', async () => {
     const h = await setup();
     h.api.handler = (jobId) => videoJob(jobId, 'failed');
     h.poller.start();
     const r = await h.add('A');
     await h.clock.advance(5000);
-    assert.match(h.store.get(r.clientId)!.error!, /"failed" without giving a reason/);
+    const after = h.store.get(r.clientId)!;
+    assert.equal(after.state, 'failed');
+    assert.equal(after.error?.reason, 'remoteFailed');
+    assert.equal(after.error?.params?.['status'], 'failed');
+    assert.equal(after.error?.params?.['said'], undefined);
   });
 
   it('keeps polling an unknown status, records it, and logs it once', async () => {
@@ -297,7 +300,7 @@ describe('JobPoller', () => {
     h.api.handler = (jobId) => {
       if (jobId === 'A' && limited) {
         limited = false;
-        throw new OpenRouterError('rateLimited', 'Rate limit exceeded.', { status: 429, retryAfterMs: 90_000 });
+        throw errorFromStatus(429, 'Rate limit exceeded.', 90_000);
       }
       return videoJob(jobId, 'pending');
     };
@@ -317,13 +320,35 @@ describe('JobPoller', () => {
     assert.equal(h.store.findByJobId('A')?.state, 'pending');
   });
 
+  it('arms no poll before the shared gate opens, whichever call recorded the Retry-After', async () => {
+    const h = await setup();
+    h.poller.start();
+    await h.add('A');
+    await h.add('B');
+    await h.clock.advance(1000);
+    // A download or a submit got a 429 with Retry-After: the client recorded it in the gate.
+    const heldAt = h.clock.now();
+    h.gate.hold(60_000);
+    await h.clock.advance(59_999);
+    assert.equal(h.api.calls.length, 0, 'no poll while the gate is closed');
+    await h.clock.advance(1);
+    assert.deepEqual(
+      h.api.calls.map((c) => [c.jobId, c.at - heldAt]),
+      [
+        ['A', 60_000],
+        ['B', 60_000],
+      ],
+    );
+    assert.equal(h.clock.pendingTimerCount, 1);
+  });
+
   it('backs off on retryable errors and on a response that does not fit, without giving up', async () => {
     const h = await setup();
     let n = 0;
     h.api.handler = () => {
       n++;
-      if (n % 2 === 0) throw new OpenRouterError('responseShape', 'OpenRouter sent the job status in an unexpected shape.');
-      throw new OpenRouterError('network', 'Connection reset.');
+      if (n % 2 === 0) throw new OpenRouterError('responseShape', 'unexpectedShape', { what: 'job', field: 'status' });
+      throw new OpenRouterError('network', 'connectionFailed', { what: 'job', code: 'ECONNRESET' });
     };
     h.poller.start();
     const start = h.clock.now();
@@ -331,21 +356,20 @@ describe('JobPoller', () => {
     await h.clock.advance(60_000);
     assert.deepEqual(deltas([start, ...h.api.calls.map((c) => c.at)]).slice(0, 4), [5000, 5000, 7500, 11250]);
     assert.equal(h.store.get(r.clientId)?.state, 'pending');
-    assert.ok(h.logger.at('warn').some((m) => m.includes('unexpected shape')));
+    assert.ok(h.logger.at('warn').some((m) => m.includes('responseShape/unexpectedShape')));
   });
 
-  it('marks a job OpenRouter does not know (404) as failed with a clear message', async () => {
+  it('marks a job OpenRouter does not know (404) as failed, with its reason', async () => {
     const h = await setup();
     h.api.handler = () => {
-      throw new OpenRouterError('notFound', 'Resource not found', { status: 404 });
+      throw errorFromStatus(404, 'Resource not found');
     };
     h.poller.start();
     const r = await h.add('A');
     await h.clock.advance(60_000);
     const after = h.store.get(r.clientId)!;
     assert.equal(after.state, 'failed');
-    assert.equal(after.errorKind, 'notFound');
-    assert.match(after.error!, /does not know this job/);
+    assert.deepEqual(after.error, { kind: 'notFound', reason: 'jobNotFound' });
     assert.equal(h.api.calls.length, 1);
     assert.equal(h.clock.pendingTimerCount, 0);
   });
@@ -353,7 +377,7 @@ describe('JobPoller', () => {
   it('polls by job id once a polling URL is refused as off-origin', async () => {
     const h = await setup();
     h.api.handler = (jobId, call) => {
-      if (call.pollingUrl) throw new OpenRouterError('insecure', 'Refusing to poll https://evil.test.');
+      if (call.pollingUrl) throw new OpenRouterError('insecure', 'pollingUrlForeign', { origin: 'https://evil.test' });
       return videoJob(jobId, 'pending');
     };
     h.poller.start();
@@ -368,7 +392,7 @@ describe('JobPoller', () => {
     const h = await setup();
     let keyOk = false;
     h.api.handler = (jobId) => {
-      if (!keyOk) throw new OpenRouterError('auth', 'OpenRouter said: "User not found.".', { status: 401 });
+      if (!keyOk) throw errorFromStatus(401, 'User not found.');
       return videoJob(jobId, 'pending');
     };
     const authEvents: OpenRouterError[] = [];
@@ -400,7 +424,7 @@ describe('JobPoller', () => {
     await h.clock.advance(5 * 60_000);
     let after = h.store.get(r.clientId)!;
     assert.equal(after.state, 'stale');
-    assert.match(after.error!, /Watch Again/);
+    assert.deepEqual(after.error, { kind: 'timeout', reason: 'watchLimit', params: { minutes: 1 } });
     assert.equal(h.clock.pendingTimerCount, 0);
     const polls = h.api.calls.length;
     assert.ok(polls > 0 && h.api.calls.at(-1)!.at - r.submittedAt! >= 60_000, 'a last poll happened at or after the limit');
@@ -439,9 +463,11 @@ describe('JobPoller', () => {
     await h.clock.advance(60_000);
     assert.equal(h.api.calls.length, 0);
     const unknown = await h.add('x', { state: 'submitUnknown', jobId: undefined });
-    await assert.rejects(h.poller.watch(unknown.clientId), /Recover Job by ID/);
+    await assert.rejects(h.poller.watch(unknown.clientId), { reason: 'nothingToWatch' });
     const saved = await h.add('S', { state: 'saved' });
-    await assert.rejects(h.poller.watch(saved.clientId), /already finished/);
+    await assert.rejects(h.poller.watch(saved.clientId), { reason: 'alreadyFinished', params: { state: 'saved' } });
+    const reported = await h.add('R', { state: 'stale', remoteStatus: 'completed' });
+    await assert.rejects(h.poller.watch(reported.clientId), { reason: 'alreadyReported' });
     // Finished on OpenRouter, download about to start: stopping it would strand it, so it is left alone.
     const done = await h.add('D', { remoteStatus: 'completed' });
     assert.equal((await h.poller.stopWatching(done.clientId)).state, 'pending');
@@ -463,12 +489,12 @@ describe('JobPoller', () => {
     assert.equal(h.clock.pendingTimerCount, 0);
   });
 
-  it('applies a new maximum interval (setMaxInterval)', async () => {
+  it('applies a new maximum interval (configure)', async () => {
     const h = await setup({ maxIntervalMs: 30_000 });
     h.poller.start();
     const start = h.clock.now();
     await h.add('A');
-    h.poller.setMaxInterval(8000);
+    h.poller.configure({ maxIntervalMs: 8000 });
     await h.clock.advance(60_000);
     assert.deepEqual(deltas([start, ...h.api.calls.map((c) => c.at)]).slice(0, 5), [5000, 5000, 7500, 8000, 8000]);
   });

@@ -1,20 +1,26 @@
 /**
- * JobService end to end: the real client and the real downloader against the fake OpenRouter over loopback,
+ * JobService end to end: the real client, poller and downloader against the fake OpenRouter over loopback,
  * the real FileStorage in a temporary folder, and the system clock with short poll intervals.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createVideoApi } from '../../src/core/api/client';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { createVideoApi } from '../../src/core/api/openRouterClient';
+import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { VideoApi } from '../../src/core/api/videoApi';
+import type { FetchFn, VideoApi } from '../../src/core/api/videoApi';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
+import { downloadOutput } from '../../src/core/download/downloader';
 import { FileStorage } from '../../src/core/jobs/fileStorage';
+import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobService, JobSubmitError, RequestValidationError, type ReadImageFn } from '../../src/core/jobs/jobService';
+import { JobService } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
+import { JobSubmitError, type ReadImageFn } from '../../src/core/jobs/submitJob';
+import { planSubmit } from '../../src/core/jobs/submitPlan';
+import { RequestValidationError } from '../../src/core/models/problems';
 import { FakeOpenRouter, fixtureModels, sampleMp4, type Fault } from '../fake-openrouter/fakeOpenRouter';
 import { patchFileSync } from './helpers/patchFileSync';
 import { TestLogger } from './helpers/testLogger';
@@ -32,6 +38,13 @@ const REQUEST: VideoRequest = {
 
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
 
+const nodeFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
+
+/** The plan the host would make and show (images sized as the test says, not from the disk). */
+function plan(request: VideoRequest = REQUEST) {
+  return planSubmit(veo, request, { sizeOf: async () => 20 });
+}
+
 const readImage: ReadImageFn = async (p) => ({
   dataUrl: `data:image/png;base64,${Buffer.from(`png bytes of ${p}`).toString('base64')}`,
   mimeType: 'image/png',
@@ -45,8 +58,11 @@ interface Harness {
   logger: TestLogger;
   store: JobStore;
   api: VideoApi;
+  poller: JobPoller;
   service: JobService;
   finished: JobRecord[];
+  /** Plans and submits `request` (the generate flow's two steps). */
+  submit(request?: VideoRequest): Promise<JobRecord>;
   /** Disposes service, store and client, as a window reload would. */
   close(): Promise<void>;
 }
@@ -60,12 +76,16 @@ async function harness(options: { dir?: string; wrapApi?: (api: VideoApi, h: { s
   const out = path.join(dir, 'videos');
   const logger = new TestLogger();
   const store = await JobStore.load(new FileStorage(storePath), logger);
-  const client = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, userAgent: 'test', logger });
+  // One gate shared by the client and the poller, as the composition root wires them.
+  const gate = new RateLimitGate();
+  const client = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', logger, gate });
   const api = options.wrapApi ? options.wrapApi(client, { storePath }) : client;
+  const poller = new JobPoller({ api, store, gate, logger, ...POLL });
   const service = new JobService({
-    api: async () => api,
+    api,
     store,
-    pollerSettings: POLL,
+    poller,
+    download: downloadOutput,
     logger,
     extensionVersion: '0.1.0-test',
     readImage,
@@ -82,12 +102,15 @@ async function harness(options: { dir?: string; wrapApi?: (api: VideoApi, h: { s
     logger,
     store,
     api,
+    poller,
     service,
     finished,
+    submit: async (request = REQUEST) => service.submit(await plan(request), out),
     close: async () => {
       if (closed) return;
       closed = true;
       service.dispose();
+      poller.dispose();
       await service.settled();
       await store.dispose();
       await client.dispose();
@@ -140,12 +163,14 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   it('submit → poll → download saves a byte-identical MP4 with a sidecar, exactly once', async () => {
     fake.queueScript({ statuses: ['pending', 'in_progress', 'completed'], costUsd: 0.4 });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
-    // Accepted; on a loaded machine the first poll (20 ms) can land before submit() returns, so the job may
-    // already be in_progress. The full local sequence is asserted from the history below.
-    assert.ok(['pending', 'in_progress'].includes(record.state), `accepted, not ${record.state}`);
+    const record = await h.submit();
+    // Accepted. The record returned is the store's latest: the first poll (20 ms) can land before the write of
+    // the answer does, so the job may be further on already. The full local sequence is asserted from the history.
+    assert.ok(!['submitting', 'rejected', 'submitUnknown'].includes(record.state), `accepted, not ${record.state}`);
     assert.match(record.jobId!, /^[A-Za-z0-9]{20}$/);
-    assert.ok(typeof record.estimatedCostUsd === 'number' && record.estimatedCostUsd > 0, 'the estimate is kept');
+    const planned = (await plan()).estimate;
+    assert.ok(planned.kind === 'estimate' && planned.usd > 0);
+    assert.equal(record.estimatedCostUsd, planned.usd, 'the plan\'s estimate is kept');
 
     const final = await h.service.waitForJob(record.clientId);
     assert.equal(final.state, 'saved');
@@ -186,7 +211,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       wrapApi: (api, { storePath }) => withBeforeSubmit(api, async () => void seen.push(await onDisk(storePath))),
     });
     fake.inject({ route: 'submit', stallMs: 300 });
-    const submitting = h.service.submit(veo, REQUEST, h.out);
+    const submitting = h.submit();
     await until('the submit to reach the fake', () => fake.requestsTo('submit').length === 1);
     const whileInFlight = await onDisk(h.storePath);
     assert.equal(whileInFlight.length, 1);
@@ -199,15 +224,14 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     await h.service.waitForJob(record.clientId);
   });
 
-  it('refuses an invalid request before writing or sending anything, listing every problem', async () => {
+  it('refuses an invalid request when it is planned: nothing written, nothing sent, every problem listed', async () => {
     const h = await harness();
     await assert.rejects(
-      h.service.submit(veo, { ...REQUEST, duration: 5, resolution: '480p' }, h.out),
+      h.submit({ ...REQUEST, duration: 5, resolution: '480p' }),
       (error: unknown) => {
         assert.ok(error instanceof RequestValidationError);
         assert.equal(error.kind, 'badRequest');
-        assert.ok(error.problems.length >= 2);
-        assert.match(error.message, /Nothing was submitted/);
+        assert.deepEqual(error.problems.map((p) => p.code).sort(), ['durationNotOffered', 'resolutionNotOffered']);
         return true;
       },
     );
@@ -225,14 +249,14 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       const h = await harness();
       fake.inject(fault);
       let thrown: unknown;
-      await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => (thrown = e));
+      await h.submit().catch((e: unknown) => (thrown = e));
       assert.ok(thrown instanceof JobSubmitError, String(thrown));
       const record = thrown.record;
       assert.equal(record.state, 'submitUnknown');
-      assert.match(record.error!, /may have accepted the job, and billed it/);
-      assert.match(record.error!, /NOT resubmitted/);
-      assert.match(record.error!, /Recover Job by ID/);
-      assert.equal(thrown.message, record.error);
+      assert.equal(record.error?.reason, 'submitUnknown');
+      assert.deepEqual(thrown.info, record.error, 'the error thrown is the one recorded');
+      if (fault.status !== undefined) assert.equal(record.error?.params?.['status'], fault.status);
+      else assert.equal(record.error?.params?.['failure'], 'network');
       assert.equal(fake.requestsTo('submit').length, 1);
       assert.ok(fake.submitCount() <= 1);
 
@@ -255,10 +279,10 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     [402, 'payment'],
     [400, 'badRequest'],
   ] as const) {
-    it(`a ${status} on submit → rejected (nothing billed) with the client's message`, async () => {
+    it(`a ${status} on submit → rejected (nothing billed) with the client's error`, async () => {
       const h = await harness();
       fake.inject({ route: 'submit', status });
-      const error = await h.service.submit(veo, REQUEST, h.out).then(
+      const error = await h.submit().then(
         () => assert.fail('should throw'),
         (e: unknown) => e,
       );
@@ -266,8 +290,9 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       assert.equal(error.kind, kind);
       assert.equal(error.status, status);
       assert.equal(error.record.state, 'rejected');
-      assert.equal(error.record.errorKind, kind);
-      assert.doesNotMatch(error.record.error!, /resubmitted/);
+      assert.deepEqual(error.record.error, error.info);
+      assert.equal(error.record.error?.kind, kind);
+      assert.equal(error.record.error?.reason, status === 402 ? 'noCredits' : 'requestRefused');
       assert.equal((await onDisk(h.storePath))[0]?.state, 'rejected');
       assert.equal(fake.submitCount(), 0);
     });
@@ -276,9 +301,9 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   it('a submit that cannot connect at all → rejected (provably not sent)', async () => {
     const h = await harness({
       wrapApi: () =>
-        createVideoApi({ baseUrl: 'http://127.0.0.1:9/api/v1', keyProvider: () => fake.apiKey, userAgent: 'test', maxRetries: 0 }),
+        createVideoApi({ baseUrl: 'http://127.0.0.1:9/api/v1', keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', maxRetries: 0 }),
     });
-    const error = await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => e);
+    const error = await h.submit().catch((e: unknown) => e);
     assert.ok(error instanceof JobSubmitError);
     assert.equal(error.record.state, 'rejected');
     assert.equal(error.notSent, true);
@@ -294,10 +319,10 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     it(`a job OpenRouter reports ${raw} ends ${state} with its error verbatim`, async () => {
       fake.queueScript({ statuses: ['pending', raw] });
       const h = await harness();
-      const record = await h.service.submit(veo, REQUEST, h.out);
+      const record = await h.submit();
       const final = await h.service.waitForJob(record.jobId!);
       assert.equal(final.state, state);
-      assert.equal(final.error, error);
+      assert.deepEqual(final.error, { kind: 'server', reason: 'remoteFailed', params: { status: raw, said: error } }, 'OpenRouter\'s text kept verbatim');
       assert.equal(final.remoteStatus, raw);
       assert.deepEqual(h.finished.map((r) => r.state), [state]);
       assert.equal(fake.requestsTo('content').length, 0);
@@ -308,7 +333,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   it('resumes after a reload (service and store disposed, loaded again) and saves exactly once', async () => {
     fake.queueScript({ statuses: ['pending', 'pending', 'pending', 'completed'] });
     const first = await harness();
-    const record = await first.service.submit(veo, REQUEST, first.out);
+    const record = await first.submit();
     await first.close();
     const pollsBefore = fake.requestsTo('poll').length;
     assert.ok(pollsBefore < 4, 'it was still running when the window closed');
@@ -328,7 +353,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['completed'] });
     fake.setContent({ latencyMs: 400 });
     const first = await harness();
-    const record = await first.service.submit(veo, REQUEST, first.out);
+    const record = await first.submit();
     await until('the download to start', () => first.store.get(record.clientId)?.state === 'downloading');
     await first.store.flush();
     // A crash: the last thing on disk says "downloading".
@@ -357,7 +382,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     h.store.onDidChange(({ changed }) => {
       for (const r of changed) if (r.outputs[0]?.file !== undefined) flags.push(r.outputs[0].unsynced);
     });
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const saved = await h.service.waitForJob(record.clientId);
     assert.equal(saved.state, 'saved');
     await h.service.settled();
@@ -386,7 +411,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       return original();
     });
     try {
-      const record = await h.service.submit(veo, REQUEST, h.out);
+      const record = await h.submit();
       clientId = record.clientId;
       await h.service.waitForJob(clientId);
       await h.service.settled();
@@ -409,7 +434,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     });
     let record: JobRecord;
     try {
-      record = await h.service.submit(veo, REQUEST, h.out);
+      record = await h.submit();
       await h.service.waitForJob(record.clientId);
       await h.service.settled();
     } finally {
@@ -425,7 +450,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     async function savedThenCrashed(): Promise<{ first: Harness; clientId: string; file: string }> {
       fake.queueScript({ statuses: ['completed'] });
       const first = await harness();
-      const record = await first.service.submit(veo, REQUEST, first.out);
+      const record = await first.submit();
       const saved = await first.service.waitForJob(record.clientId);
       await first.close();
       const text = JSON.parse(await fs.readFile(first.storePath, 'utf8')) as { jobs: JobRecord[] };
@@ -487,10 +512,10 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['completed'] });
     fake.inject({ route: 'content', status: 404 });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const failed = await h.service.waitForJob(record.clientId);
     assert.equal(failed.state, 'downloadFailed');
-    assert.equal(failed.errorKind, 'notFound');
+    assert.equal(failed.error?.kind, 'notFound');
     assert.deepEqual(await listFiles(h.out), [], 'no partial or placeholder file left');
     assert.deepEqual(h.finished.map((r) => r.state), ['downloadFailed']);
 
@@ -522,7 +547,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
         },
       }),
     });
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const failed = await h.service.waitForJob(record.clientId);
     assert.equal(failed.state, 'downloadFailed');
     const target = atFirstByte?.record?.outputs[0]?.target;
@@ -541,12 +566,13 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['completed'], contentOrigin: 'storage' });
     fake.inject({ route: 'storage', status: 401 });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const failed = await h.service.waitForJob(record.clientId);
     assert.equal(failed.state, 'downloadFailed');
-    assert.equal(failed.errorKind, 'notFound');
-    assert.match(failed.error!, /^The download link was refused by 127\.0\.0\.1:\d+ \(HTTP 401\); it may have expired\. .*Run Download Again from the Jobs view: it asks OpenRouter for the video again\.$/);
-    assert.doesNotMatch(failed.error!, /API key/);
+    assert.equal(failed.error?.kind, 'notFound');
+    assert.equal(failed.error?.reason, 'linkExpired', 'a storage link, not the API key');
+    assert.equal(failed.error?.params?.['status'], 401);
+    assert.match(String(failed.error?.params?.['host']), /^127\.0\.0\.1:\d+$/);
     assert.deepEqual(await listFiles(h.out), []);
     const polls = fake.requestsTo('poll').length;
 
@@ -562,7 +588,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['completed'] });
     fake.inject({ route: 'content', status: 404 });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     await h.service.waitForJob(record.clientId);
     fake.setContent({ latencyMs: 200 });
     const a = h.service.download(record.clientId);
@@ -579,7 +605,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   it('saves every output of a multi-output job, from a storage origin without sending the key there', async () => {
     fake.queueScript({ statuses: ['completed'], outputs: 2, contentOrigin: 'storage' });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const final = await h.service.waitForJob(record.clientId);
     assert.equal(final.state, 'saved');
     assert.deepEqual(final.outputs.map((o) => o.index), [0, 1]);
@@ -607,13 +633,13 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     // An unknown id creates nothing.
     await assert.rejects(h.service.recover('NoSuchJob0000000000a', h.out), (e: unknown) => OpenRouterError.is(e, 'notFound'));
     assert.equal(h.store.size, 1);
-    await assert.rejects(h.service.recover('not a job id!', h.out), /not an OpenRouter job id/);
+    await assert.rejects(h.service.recover('not a job id!', h.out), { reason: 'badJobId', params: { text: 'not a job id!' } });
   });
 
   it('adopts a job id into a submitUnknown record (same record, request kept)', async () => {
     const h = await harness();
     fake.inject({ route: 'submit', status: 502 });
-    const error = await h.service.submit(veo, REQUEST, h.out).catch((e: unknown) => e);
+    const error = await h.submit().catch((e: unknown) => e);
     assert.ok(error instanceof JobSubmitError);
     // Suppose OpenRouter did accept it: the user finds it in their activity.
     const job = fake.createJob(MODEL_ID, { statuses: ['completed'] });
@@ -628,7 +654,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   it('sends frames as data URLs but never stores them', async () => {
     const h = await harness();
     const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: '/images/first.png' }] };
-    const record = await h.service.submit(veo, request, h.out);
+    const record = await h.submit(request);
     const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as { frame_images: { image_url: { url: string } }[] };
     assert.match(body.frame_images[0]!.image_url.url, /^data:image\/png;base64,/);
     assert.equal(record.request.frames?.[0]?.path, '/images/first.png');
@@ -639,7 +665,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
 
   it('rerun() submits the same request again as a new job (only when asked)', async () => {
     const h = await harness();
-    const first = await h.service.submit(veo, REQUEST, h.out);
+    const first = await h.submit();
     await h.service.waitForJob(first.clientId);
     const second = await h.service.rerun(first.clientId);
     assert.notEqual(second.clientId, first.clientId);
@@ -653,25 +679,39 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     fake.queueScript({ statuses: ['pending'] });
     fake.queueScript({ statuses: ['pending'] });
     const h = await harness();
-    const a = await h.service.submit(veo, REQUEST, h.out);
-    const b = await h.service.submit(veo, REQUEST, h.out);
+    const a = await h.submit();
+    const b = await h.submit();
     await h.service.stopWatching(a.clientId);
     await h.service.stopWatching(b.clientId);
-    await assert.rejects(h.service.download(a.clientId), /not finished yet/);
+    await assert.rejects(h.service.download(a.clientId), { reason: 'notFinished', params: { status: 'pending' } });
     assert.equal(h.store.get(a.clientId)?.state, 'stopped');
     fake.setJobStatus(a.jobId!, 'completed');
     assert.equal((await h.service.download(a.clientId)).state, 'saved');
     fake.setJobStatus(b.jobId!, 'failed', 'Content policy violation');
-    await assert.rejects(h.service.download(b.clientId), /no video to download: Content policy violation/);
+    await assert.rejects(h.service.download(b.clientId), { reason: 'noVideo', params: { status: 'failed', said: 'Content policy violation' } });
     assert.equal(h.store.get(b.clientId)?.state, 'failed');
-    assert.equal(h.store.get(b.clientId)?.error, 'Content policy violation');
+    assert.deepEqual(h.store.get(b.clientId)?.error, { kind: 'server', reason: 'remoteFailed', params: { status: 'failed', said: 'Content policy violation' } });
     assert.equal(fake.requestsTo('content').length, 1);
+  });
+
+  it('markOpened() records that the video was opened, and writes nothing when it already is', async () => {
+    fake.queueScript({ statuses: ['completed'] });
+    const h = await harness();
+    const record = await h.submit();
+    assert.equal((await h.service.waitForJob(record.clientId)).opened, undefined);
+    await h.service.markOpened(record.clientId);
+    assert.equal(h.store.get(record.clientId)?.opened, true);
+    let changes = 0;
+    h.store.onDidChange(() => changes++);
+    await h.service.markOpened(record.clientId);
+    assert.equal(changes, 0);
+    await assert.rejects(h.service.markOpened('no-such-job'), { reason: 'noSuchJob' });
   });
 
   it('stopWatching() and watch() through the service; remove() drops a job', async () => {
     fake.queueScript({ statuses: ['pending'] });
     const h = await harness();
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const stopped = await h.service.stopWatching(record.clientId);
     assert.equal(stopped.state, 'stopped');
     assert.equal((await h.service.waitForJob(record.clientId)).state, 'stopped');
@@ -685,6 +725,6 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal((await waiting).state, 'saved');
     assert.equal(await h.service.remove(record.clientId), true);
     assert.equal(h.store.size, 0);
-    await assert.rejects(h.service.waitForJob(record.clientId), /No job/);
+    await assert.rejects(h.service.waitForJob(record.clientId), { reason: 'noSuchJob' });
   });
 });

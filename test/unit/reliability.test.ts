@@ -9,15 +9,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/openRouterClient';
+import { createVideoApi } from '../../src/core/api/client';
+import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { VideoApi } from '../../src/core/api/videoApi';
+import type { FetchFn, VideoApi } from '../../src/core/api/videoApi';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
 import { downloadOutput } from '../../src/core/download/downloader';
+import type { DownloadFn } from '../../src/core/jobs/downloadJob';
 import { FileStorage } from '../../src/core/jobs/fileStorage';
+import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobService, RequestValidationError, type DownloadFn, type ReadImageFn } from '../../src/core/jobs/jobService';
+import { JobService } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
+import type { ReadImageFn } from '../../src/core/jobs/submitJob';
+import { planSubmit } from '../../src/core/jobs/submitPlan';
+import { RequestValidationError } from '../../src/core/models/problems';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
 import { TestLogger } from './helpers/testLogger';
 import { listFiles, until as waitUntil } from './helpers/waiting';
@@ -29,6 +35,8 @@ const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const CORE = path.join(__dirname, '..', '..', 'src', 'core');
+
+const nodeFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
 
 const noImages: ReadImageFn = async () => {
   throw new Error('no images in this test');
@@ -55,6 +63,8 @@ interface Harness {
   api: VideoApi;
   service: JobService;
   logger: TestLogger;
+  /** Plans and submits `request`, as the generate flow does. */
+  submit(request?: VideoRequest): Promise<JobRecord>;
   close(): Promise<void>;
 }
 
@@ -63,31 +73,35 @@ const open: Harness[] = [];
 
 /** A service as the host builds it, with timeouts short enough for a test (the host's are 30 s / 60 s). */
 async function harness(
-  options: { dir?: string; timeoutMs?: number; stallMs?: number; watchLimitMs?: number; readImage?: ReadImageFn } = {},
+  options: { dir?: string; timeoutMs?: number; stallMs?: number; watchLimitMs?: number } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-')));
   const storePath = path.join(dir, 'state', 'jobs.json');
   const out = path.join(dir, 'videos');
   const logger = new TestLogger();
   const store = await JobStore.load(new FileStorage(storePath), logger);
+  const gate = new RateLimitGate();
   const api = createVideoApi({
     baseUrl: fake.baseUrl,
     keyProvider: () => fake.apiKey,
+    fetch: nodeFetch,
     userAgent: 'reliability-test',
     logger,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs, bodyTimeoutMs: options.stallMs ?? options.timeoutMs } : {}),
+    gate,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     retryBaseMs: 10,
-  } as Parameters<typeof createVideoApi>[0]);
+  });
   const download: DownloadFn = (a, request) =>
     downloadOutput(a, { ...request, backoffMs: 10, ...(options.stallMs !== undefined ? { stallTimeoutMs: options.stallMs } : {}) });
+  const poller = new JobPoller({ api, store, gate, logger, ...POLL, ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}) });
   const service = new JobService({
-    api: async () => api,
+    api,
     store,
-    pollerSettings: { ...POLL, ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}) },
+    poller,
     logger,
     download,
     extensionVersion: '0.1.0-test',
-    readImage: options.readImage ?? noImages,
+    readImage: noImages,
     defaultTargetFolder: () => out,
   });
   let closed = false;
@@ -99,10 +113,12 @@ async function harness(
     api,
     service,
     logger,
+    submit: async (request = REQUEST) => service.submit(await planSubmit(veo, request), out),
     close: async () => {
       if (closed) return;
       closed = true;
       service.dispose();
+      poller.dispose();
       await service.settled();
       await store.dispose();
       await api.dispose();
@@ -134,15 +150,21 @@ function startChild(storePath: string, out: string): { child: ChildProcess; subm
     const { JobStore } = require(path.join(c.core, 'jobs', 'jobStore.js'));
     const { FileStorage } = require(path.join(c.core, 'jobs', 'fileStorage.js'));
     const { JobService } = require(path.join(c.core, 'jobs', 'jobService.js'));
-    const { createVideoApi } = require(path.join(c.core, 'api', 'openRouterClient.js'));
+    const { JobPoller } = require(path.join(c.core, 'jobs', 'jobPoller.js'));
+    const { planSubmit } = require(path.join(c.core, 'jobs', 'submitPlan.js'));
+    const { createVideoApi } = require(path.join(c.core, 'api', 'client.js'));
+    const { RateLimitGate } = require(path.join(c.core, 'api', 'retry.js'));
+    const { downloadOutput } = require(path.join(c.core, 'download', 'downloader.js'));
     const { fixtureModels } = require(c.fakeModule);
     (async () => {
       const store = await JobStore.load(new FileStorage(c.storePath));
-      const api = createVideoApi({ baseUrl: c.baseUrl, keyProvider: () => c.key, userAgent: 'child' });
-      const service = new JobService({ api: async () => api, store, pollerSettings: c.poll, extensionVersion: 'child',
+      const gate = new RateLimitGate();
+      const api = createVideoApi({ baseUrl: c.baseUrl, keyProvider: () => c.key, fetch: (i, o) => fetch(i, o), userAgent: 'child', gate });
+      const poller = new JobPoller({ api, store, gate, ...c.poll });
+      const service = new JobService({ api, store, poller, download: downloadOutput, extensionVersion: 'child',
         readImage: async () => { throw new Error('no images'); } });
       const model = fixtureModels().find((m) => m.id === c.model);
-      const record = await service.submit(model, c.request, c.out);
+      const record = await service.submit(await planSubmit(model, c.request), c.out);
       process.stdout.write(JSON.stringify({ clientId: record.clientId, jobId: record.jobId }) + '\\n');
       setInterval(() => undefined, 60000); // keep running until killed
     })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(3); });
@@ -225,7 +247,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       assert.equal(next.store.get(clientId)?.state, 'downloadFailed', 'loading turns an interrupted download into a re-download');
       await next.service.resumeAll();
       const final = await next.service.waitForJob(clientId);
-      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.state, 'saved', JSON.stringify(final.error));
       assert.equal(final.jobId, jobId);
       const file = final.outputs[0]!.file!;
       assert.equal(file, path.join(out, reservedName), 'saved under the name reserved before the kill (no -2)');
@@ -240,7 +262,8 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       const after = await listFiles(out);
       assert.deepEqual(after.filter((n) => n.endsWith('.mp4')), [reservedName], 'one video');
       assert.deepEqual(after.filter((n) => n.endsWith('.part')), [], `no .part left (${after.join(', ')})`);
-      assert.ok(next.logger.lines.some((l) => l.message.includes(ranges ? `resuming at byte ${partSize}` : 'ignored the Range request')), 'the log says how it went on');
+      const how = ranges ? /\(resumed 1, restarts 0\)$/ : /ignored the Range request/;
+      assert.ok(next.logger.lines.some((l) => how.test(l.message)), `the log says how it went on: ${next.logger.lines.map((l) => l.message).join(' | ')}`);
     });
   }
 
@@ -248,7 +271,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     fake.queueScript({ statuses: ['completed'] });
     fake.setContent({ stallAfterBytes: 1000 });
     const first = await harness();
-    const record = await first.service.submit(veo, REQUEST, first.out);
+    const record = await first.submit();
     await until('the download to start', () => first.store.get(record.clientId)?.state === 'downloading');
     await first.close(); // a window reload: the download is cut off, the record says "interrupted"
     fake.setContent({});
@@ -259,7 +282,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     await new Promise((resolve) => setTimeout(resolve, 50));
     await second.service.resumeAll();
     const final = await waited;
-    assert.equal(final.state, 'saved', `${final.state}: ${final.error ?? ''}`);
+    assert.equal(final.state, 'saved', `${final.state}: ${JSON.stringify(final.error)}`);
     assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
     assert.equal(fake.submitCount(), 1);
   });
@@ -269,9 +292,9 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       fake.queueScript({ statuses: ['completed'] });
       fake.inject({ route: 'poll', stallMs: 3_000, times: 1 });
       const h = await harness({ timeoutMs: 300 });
-      const record = await h.service.submit(veo, REQUEST, h.out);
+      const record = await h.submit();
       const final = await h.service.waitForJob(record.clientId);
-      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.state, 'saved', JSON.stringify(final.error));
       const polls = fake.requestsTo('poll');
       assert.ok(polls.length >= 2 && polls[1]!.at - polls[0]!.at >= 250, 'the stalled poll timed out and was asked again');
       assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
@@ -283,9 +306,9 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       fake.queueScript({ statuses: ['completed'], body: { size } });
       fake.setContent({ stallAfterBytes: 300 * KiB });
       const h = await harness({ timeoutMs: 2_000, stallMs: 300 });
-      const record = await h.service.submit(veo, REQUEST, h.out);
+      const record = await h.submit();
       const final = await h.service.waitForJob(record.clientId);
-      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.state, 'saved', JSON.stringify(final.error));
       const gets = fake.requestsTo('content');
       assert.equal(gets.length, 2);
       assert.match(String(gets[1]!.headers.range), /^bytes=[1-9]\d*-$/, 'resumed with Range');
@@ -296,9 +319,10 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     it('a submit that gets no answer is NOT resubmitted (submitUnknown); the job OpenRouter may have made is adopted by id and saved once', async () => {
       fake.inject({ route: 'submit', stallMs: 1_000, times: 1 }); // no answer before the client gives up
       const h = await harness({ timeoutMs: 300 });
-      await assert.rejects(h.service.submit(veo, REQUEST, h.out), /did not get a clear answer.*It was NOT resubmitted/);
+      await assert.rejects(h.submit(), { reason: 'submitUnknown', kind: 'timeout' });
       const unknown = h.store.all()[0]!;
       assert.equal(unknown.state, 'submitUnknown');
+      assert.equal(unknown.error?.params?.['failure'], 'timeout');
       await h.service.resumeAll();
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       assert.equal(fake.requestsTo('submit').length, 1, 'one POST, never repeated (not even by resumeAll)');
@@ -307,7 +331,7 @@ describe('Reliability: core-level faults (real client, downloader and store on d
       const job = fake.createJob(MODEL_ID, { statuses: ['completed'] }, { model: MODEL_ID, prompt: REQUEST.prompt });
       await h.service.recover(job.id, { adopt: unknown.clientId });
       const final = await h.service.waitForJob(unknown.clientId);
-      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.state, 'saved', JSON.stringify(final.error));
       assert.equal(final.jobId, job.id);
       assert.equal(h.store.all().length, 1, 'the same record, adopted');
       assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
@@ -318,10 +342,10 @@ describe('Reliability: core-level faults (real client, downloader and store on d
   it('a job that never finishes becomes stale (not failed, nothing downloaded); watching it again after OpenRouter finishes saves it once', async () => {
     fake.queueScript({ statuses: ['pending'] });
     const h = await harness({ watchLimitMs: 300 });
-    const record = await h.service.submit(veo, REQUEST, h.out);
+    const record = await h.submit();
     const stale = await h.service.waitForJob(record.clientId);
     assert.equal(stale.state, 'stale');
-    assert.equal(stale.error, 'Stopped checking after 0 minutes without a result. OpenRouter may still finish it: use "Watch Again" to check on it.');
+    assert.deepEqual(stale.error, { kind: 'timeout', reason: 'watchLimit', params: { minutes: 0 } });
     assert.equal(fake.requestsTo('content').length, 0);
     const polls = fake.requestsTo('poll').length;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -330,24 +354,22 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     fake.setJobStatus(record.jobId!, 'completed');
     await h.service.watch(record.clientId);
     const final = await h.service.waitForJob(record.clientId);
-    assert.equal(final.state, 'saved', final.error);
+    assert.equal(final.state, 'saved', JSON.stringify(final.error));
     assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
     assert.equal(fake.submitCount(), 1);
     assert.equal((await listFiles(h.out)).filter((n) => n.endsWith('.mp4')).length, 1);
   });
 
   it('frame images too big for the 50 MiB request limit are refused before any request, even when the caller gave no byteLength', async () => {
-    const big = 40 * MiB; // 53.3 MiB as base64
-    const readImage: ReadImageFn = async () => ({
-      dataUrl: `data:image/png;base64,${Buffer.alloc(big).toString('base64')}`,
-      mimeType: 'image/png',
-      bytes: big,
-    });
-    const h = await harness({ readImage });
-    const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(h.dir, 'big.png') }] };
-    await assert.rejects(h.service.submit(veo, request, h.out), (error: unknown) => {
+    const h = await harness();
+    const image = path.join(h.dir, 'big.png');
+    await fs.writeFile(image, '');
+    await fs.truncate(image, 40 * MiB); // 53.3 MiB as base64; sparse, so nothing is really written
+    const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: image }] };
+    await assert.rejects(h.submit(request), (error: unknown) => {
       assert.ok(error instanceof RequestValidationError, `a validation error (got ${String(error)})`);
-      assert.match(error.message, /^Nothing was submitted\. The request would be about 53\.\d MiB once the images are encoded, over the 50 MiB limit\. Use smaller images \(resize or compress them\)\.$/);
+      assert.deepEqual(error.problems.map((p) => [p.field, p.code]), [['body', 'bodyTooLarge']]);
+      assert.ok(Number(error.problems[0]!.params?.['bytes']) > 53 * MiB, 'counted with the image size read from the disk');
       return true;
     });
     assert.equal(fake.requestsTo('submit').length, 0, 'no POST');

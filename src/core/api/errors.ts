@@ -89,6 +89,26 @@ export const REASONS = [
   'storeUnreadable', // the jobs file could not be read: params.detail
   'storeClosed', // a change asked of the store after it closed (the window is closing)
   'storeJobMissing', // a change asked for a job that is not in the store (removed meanwhile): params.clientId
+  // ---- Jobs (jobs/)
+  'imageUnreadable', // a frame image could not be read, so nothing was submitted: params.path, params.detail
+  'submitUnknown', // the submit's answer was lost (OpenRouter may have taken and billed it): params.failure (an error kind), params.status, params.said
+  'remoteFailed', // OpenRouter failed, cancelled or expired the job: params.status (its raw status), params.said (its own text, verbatim)
+  'jobNotFound', // a poll answered 404: OpenRouter does not know the job
+  'watchLimit', // watched longer than the limit without a result (stale): params.minutes
+  'noSuchJob', // no job with this id on record: params.id
+  'jobRemoved', // the job was removed while something waited for it
+  'serviceStopped', // the job service was shut down (the window is closing)
+  'modelGone', // Run Again: OpenRouter no longer lists the job's model: params.model
+  'nothingToDownload', // a download of a job OpenRouter never confirmed (no job id)
+  'nothingToWatch', // Watch Again of a job OpenRouter never confirmed (no job id)
+  'alreadyFinished', // Watch Again of a job that is finished here: params.state
+  'alreadyReported', // Watch Again of a job OpenRouter already finished: params.status
+  'noVideo', // a download of a job OpenRouter failed: params.status, params.said
+  'notFinished', // a download of a job OpenRouter is still working on: params.status
+  'saveFailed', // saving a video failed in an unexpected way: params.detail
+  'adoptNeedsUnknown', // Recover Job by ID into a record whose submit outcome is known
+  'noRecoverFolder', // Recover Job by ID with no folder to save into
+  'badJobId', // Recover Job by ID with text that is not a job id: params.text
   // ---- Validation (models/)
   'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;

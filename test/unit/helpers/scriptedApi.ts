@@ -1,4 +1,6 @@
 /** A VideoApi whose getJob answers come from the test (for poller tests with a fake clock). */
+import { OpenRouterError } from '../../../src/core/api/errors';
+import type { RateLimitGate } from '../../../src/core/api/retry';
 import { normaliseStatus, type KeyInfo, type VideoJob, type VideoModel } from '../../../src/core/api/schemas';
 import type { CallOptions, ContentRequest, ContentResponse, VideoApi } from '../../../src/core/api/videoApi';
 import type { WireVideoRequest } from '../../../src/core/api/videoRequest';
@@ -22,7 +24,11 @@ export class ScriptedApi implements VideoApi {
   readonly calls: GetJobCall[] = [];
   handler: GetJobHandler = (jobId) => videoJob(jobId, 'pending');
 
-  constructor(private readonly clock: Clock) {}
+  /** With a gate, a scripted 429's Retry-After is recorded there, as the client does. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly gate?: RateLimitGate,
+  ) {}
 
   callsFor(jobId: string): GetJobCall[] {
     return this.calls.filter((c) => c.jobId === jobId);
@@ -31,7 +37,12 @@ export class ScriptedApi implements VideoApi {
   async getJob(jobId: string, options: CallOptions & { pollingUrl?: string } = {}): Promise<VideoJob> {
     const call: GetJobCall = { jobId, at: this.clock.now(), pollingUrl: options.pollingUrl, signal: options.signal };
     this.calls.push(call);
-    return this.handler(jobId, call);
+    try {
+      return await this.handler(jobId, call);
+    } catch (error) {
+      if (OpenRouterError.is(error, 'rateLimited') && error.retryAfterMs !== undefined) this.gate?.hold(error.retryAfterMs);
+      throw error;
+    }
   }
 
   contentUrl(jobId: string, index: number, unsignedUrls?: readonly string[]): string {

@@ -1,0 +1,330 @@
+/**
+ * Saves a completed job's videos, exactly once: at most one download task per job (concurrent callers share
+ * it), each output's name reserved and recorded before its first byte, each saved output recorded at once (a
+ * crash never downloads it a second time), then the sidecars.
+ */
+import { cancelledError, describeError, OpenRouterError, throwIfAborted, type ErrorInfo } from '../api/errors';
+import { normaliseStatus } from '../api/status';
+import type { VideoApi } from '../api/videoApi';
+import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
+import { buildSidecar, writeSidecar } from '../download/sidecar';
+import type { Clock } from '../shared/clock';
+import { Disposable } from '../shared/disposable';
+import { Emitter, type Event } from '../shared/emitter';
+import type { Logger } from '../shared/logger';
+import { clearUnsynced, mergeOutputs } from './jobOutputs';
+import type { JobOutput, JobRecord } from './jobRecord';
+import type { JobPatch, JobStore } from './jobStore';
+import { remoteFailurePatch, remotePatch } from './remoteStatus';
+
+/** What the service needs from a downloader; `downloadOutput` fits. */
+export interface DownloadRequest {
+  url: string;
+  targetPath: string;
+  signal?: AbortSignal;
+  onProgress?: (received: number, total?: number) => void;
+  logger?: Logger;
+  /** Continue from the bytes in `<targetPath>.part` (a download a killed process left) instead of truncating it. */
+  resumeExisting?: boolean;
+}
+
+/** `durable` settles once the file is on the disk; until then the output is `unsynced`. */
+export type DownloadFn = (
+  api: VideoApi,
+  request: DownloadRequest,
+) => Promise<{ path: string; bytes: number; durable?: Promise<'synced' | 'unsupported' | 'failed'> }>;
+
+export interface DownloadOptions {
+  /** Download a job that is already saved once more (into new files). Without it, a saved job is left alone. */
+  again?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface DownloadProgress {
+  clientId: string;
+  index: number;
+  count: number;
+  received: number;
+  total?: number;
+}
+
+export interface DownloadDeps {
+  api: VideoApi;
+  store: JobStore;
+  clock: Clock;
+  logger: Logger;
+  download: DownloadFn;
+  /** Write `<video>.json` next to each saved video; read at save time. */
+  writeSidecar: () => boolean;
+  extensionVersion: string;
+  /** A download task of this job ended (either way). */
+  onDone(clientId: string): void;
+}
+
+export class JobDownloads extends Disposable {
+  /** One download task per job at most: the exactly-once guard. */
+  private readonly running = new Map<string, { promise: Promise<JobRecord>; controller: AbortController }>();
+  /** Saved outputs whose fsync is still running; each clears its output's `unsynced` when done. */
+  private readonly syncing = new Set<Promise<void>>();
+  private readonly progressEmitter = this._register(new Emitter<DownloadProgress>());
+  readonly onDidProgress: Event<DownloadProgress> = this.progressEmitter.event;
+
+  constructor(private readonly deps: DownloadDeps) {
+    super();
+  }
+
+  isRunning(clientId: string): boolean {
+    return this.running.has(clientId);
+  }
+
+  /**
+   * Downloads every output of a completed job into its target folder. Concurrent calls share one task; a saved
+   * job is left alone unless `again` is set. Resolves with the `saved` record; on failure the record is
+   * `downloadFailed` (still downloadable) and the promise rejects with the error.
+   */
+  download(clientId: string, options: DownloadOptions = {}): Promise<JobRecord> {
+    const running = this.running.get(clientId);
+    if (running) {
+      return running.promise;
+    }
+    const record = this.deps.store.get(clientId);
+    if (this.isDisposed) return Promise.reject(new OpenRouterError('cancelled', 'serviceStopped'));
+    if (!record) return Promise.reject(new OpenRouterError('notFound', 'noSuchJob', { id: clientId }));
+    if (record.state === 'saved' && !options.again) {
+      return Promise.resolve(record);
+    }
+    if (record.jobId === undefined) {
+      return Promise.reject(new OpenRouterError('badRequest', 'nothingToDownload'));
+    }
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+    const promise = this.run(clientId, record.jobId, options.again === true, signal).finally(() => {
+      if (this.running.get(clientId)?.promise === promise) {
+        this.running.delete(clientId);
+      }
+      this.deps.onDone(clientId);
+    });
+    this.running.set(clientId, { promise, controller });
+    return promise;
+  }
+
+  /** Starts a download from inside the service; its failure is recorded and logged, not thrown. */
+  start(clientId: string): void {
+    if (this.isDisposed || this.running.has(clientId)) {
+      return;
+    }
+    this.download(clientId).catch((error: unknown) => {
+      if (!this.isDisposed) this.deps.logger.warn(`Download of job ${clientId} failed: ${describeError(error)}`);
+    });
+  }
+
+  /** Cancels the running download of a job, if any (its record says so). */
+  cancel(clientId: string): void {
+    this.running.get(clientId)?.controller.abort(cancelledError());
+  }
+
+  /** Resolves when running downloads and their fsyncs have settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((d) => d.promise));
+    await Promise.allSettled([...this.syncing]);
+  }
+
+  /** Cancels every download: the records say "interrupted", and the next start downloads them again. */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    for (const { controller } of this.running.values()) controller.abort(cancelledError());
+  }
+
+  private async run(clientId: string, jobId: string, again: boolean, signal: AbortSignal): Promise<JobRecord> {
+    const { store, api } = this.deps;
+    let marked = false;
+    try {
+      throwIfAborted(signal);
+      await this.ensureCompleted(clientId, jobId, signal);
+      let record = await store.update(clientId, (r) => ({ state: 'downloading', downloadAttempts: r.downloadAttempts + 1, error: undefined }));
+      marked = true;
+
+      const count = Math.max(record.unsignedUrls?.length ?? 0, 1);
+      const base = baseNameFor(record.request.prompt?.trim() || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
+      const savedNow: number[] = [];
+      for (let index = 0; index < count; index++) {
+        const previous = record.outputs.find((o) => o.index === index);
+        if (!again && previous?.file !== undefined && previous.savedAt !== undefined) {
+          continue; // Saved by an earlier attempt.
+        }
+        throwIfAborted(signal);
+        const url = api.contentUrl(jobId, index, record.unsignedUrls);
+        const output = await this.saveOutput(record, index, count, url, base, previous, signal);
+        savedNow.push(index);
+        // Persisted output by output, so a crash never downloads a saved one a second time.
+        record = await store.update(clientId, (r) => ({ outputs: mergeOutputs(r.outputs, output.output) }));
+        if (output.durable) this.whenSynced(clientId, index, output.output.file!, output.durable);
+        this.deps.logger.info(`Saved output ${index} of job ${jobId} to ${output.output.file} (${output.output.bytes} bytes).`);
+      }
+
+      record = await store.update(clientId, { state: 'saved', error: undefined });
+      if (this.deps.writeSidecar() && savedNow.length > 0) {
+        record = await this.writeSidecars(record, savedNow);
+      }
+      return record;
+    } catch (error) {
+      if (marked && store.get(clientId)) {
+        const info: ErrorInfo = OpenRouterError.is(error) ? error.info : { kind: 'io', reason: 'saveFailed', params: { detail: describeError(error) } };
+        await store
+          .update(clientId, (r) => (r.state === 'downloading' ? { state: 'downloadFailed', error: info } : undefined))
+          .catch((e: unknown) => this.deps.logger.error(`Could not save job ${clientId}: ${describeError(e)}`));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * One output: a name reserved (or the one an interrupted attempt reserved, taken back so the download continues
+   * its `.part`), recorded before the first byte, then downloaded into it.
+   */
+  private async saveOutput(
+    record: JobRecord,
+    index: number,
+    count: number,
+    url: string,
+    base: string,
+    previous: JobOutput | undefined,
+    signal: AbortSignal,
+  ): Promise<{ output: JobOutput; durable?: Promise<'synced' | 'unsupported' | 'failed'> }> {
+    const { clientId, targetFolder } = record;
+    const unsaved = previous?.file === undefined;
+    const reclaimed = unsaved && previous?.target !== undefined ? await reclaimReservedPath(targetFolder, previous.target) : undefined;
+    const reserved = reclaimed ?? (await reserveUniquePath(targetFolder, outputBaseName(base, index), '.mp4'));
+    if (unsaved) {
+      // On disk before the first byte is fetched: a kill from here on leaves a .part the next start continues.
+      try {
+        await this.deps.store.update(clientId, (r) => ({
+          outputs: mergeOutputs(r.outputs, { ...r.outputs.find((o) => o.index === index), index, url, target: reserved }),
+        }));
+      } catch (error) {
+        await releaseReservedPath(reserved);
+        throw error;
+      }
+    }
+    try {
+      const result = await this.deps.download(this.deps.api, {
+        url,
+        targetPath: reserved,
+        signal,
+        logger: this.deps.logger,
+        onProgress: (received, total) => this.progressEmitter.fire({ clientId, index, count, received, total }),
+        ...(reclaimed !== undefined ? { resumeExisting: true } : {}),
+      });
+      const output: JobOutput = {
+        index,
+        url,
+        file: result.path,
+        bytes: result.bytes,
+        savedAt: this.deps.clock.now(),
+        ...(result.durable ? { unsynced: true } : {}),
+      };
+      return { output, durable: result.durable };
+    } catch (error) {
+      await releaseReservedPath(reserved);
+      if (unsaved) await this.forgetTarget(clientId, index, reserved);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes sure the job is completed remotely: one GET when the record does not say so yet, or when the last
+   * download found the video or its link gone (`notFound`, e.g. an expired storage link): OpenRouter's fresh
+   * answer carries the current `unsigned_urls`. Throws when the job failed there (recording it) or is not finished.
+   */
+  private async ensureCompleted(clientId: string, jobId: string, signal: AbortSignal): Promise<void> {
+    const { store, clock } = this.deps;
+    const record = store.get(clientId);
+    if (!record) throw new OpenRouterError('notFound', 'noSuchJob', { id: clientId });
+    const linkGone = record.state === 'downloadFailed' && record.error?.kind === 'notFound';
+    if (!linkGone && record.remoteStatus !== undefined && normaliseStatus(record.remoteStatus) === 'completed') {
+      return;
+    }
+    const job = await this.deps.api.getJob(jobId, { signal });
+    const patch = remotePatch(record, job);
+    const failure = remoteFailurePatch(job, clock.now());
+    if (failure) {
+      await store.update(clientId, { ...patch, ...failure });
+      throw new OpenRouterError('badRequest', 'noVideo', { status: job.rawStatus, said: job.error });
+    }
+    if (job.status !== 'completed') {
+      await store.update(clientId, patch);
+      throw new OpenRouterError('badRequest', 'notFinished', { status: job.rawStatus });
+    }
+    await store.update(clientId, { ...patch, completedAt: record.completedAt ?? clock.now() });
+  }
+
+  /**
+   * After a failed download: once its `.part` is gone (the downloader removes it), the recorded name no longer
+   * holds anything of this job, so it is dropped from the record; the next attempt reserves a name afresh.
+   */
+  private async forgetTarget(clientId: string, index: number, target: string): Promise<void> {
+    if (!this.deps.store.get(clientId) || (await hasPartFile(target))) {
+      return;
+    }
+    await this.deps.store
+      .update(clientId, (r) => {
+        const output = r.outputs.find((o) => o.index === index);
+        if (output?.target !== target || output.file !== undefined) return undefined;
+        const { target: _target, ...rest } = output;
+        return { outputs: mergeOutputs(r.outputs, rest) };
+      })
+      .catch((error: unknown) => this.deps.logger.error(`Could not save job ${clientId}: ${describeError(error)}`));
+  }
+
+  /**
+   * Clears the output's `unsynced` once its fsync has finished. When writing it out reported an error, the flag
+   * stays: the next start checks the file again (and downloads it again if it is short).
+   */
+  private whenSynced(clientId: string, index: number, file: string, durable: Promise<'synced' | 'unsupported' | 'failed'>): void {
+    const { store, logger } = this.deps;
+    const done = durable
+      .then((outcome) => {
+        if (outcome === 'failed') {
+          logger.error(`Writing ${file} out to the disk reported an error; it is checked again on the next start.`);
+          return undefined;
+        }
+        return store.get(clientId) ? store.update(clientId, (r) => clearUnsynced(r, index, file)) : undefined;
+      })
+      .then(
+        () => undefined,
+        // The store closed first (the app is stopping): the output stays `unsynced` and the next start checks it.
+        (error: unknown) => logger.debug(`Could not record that ${file} is on disk: ${describeError(error)}`),
+      );
+    this.syncing.add(done);
+    void done.finally(() => this.syncing.delete(done));
+  }
+
+  private async writeSidecars(record: JobRecord, indexes: readonly number[]): Promise<JobRecord> {
+    const written = new Map<number, { file: string; sidecar: string }>();
+    for (const index of indexes) {
+      const output = record.outputs.find((o) => o.index === index);
+      if (!output?.file) continue;
+      try {
+        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.deps.extensionVersion));
+        written.set(index, { file: output.file, sidecar });
+      } catch (error) {
+        this.deps.logger.warn(`Could not write the sidecar for ${output.file}: ${describeError(error)}`);
+      }
+    }
+    if (written.size === 0) {
+      return record;
+    }
+    // Merged into the outputs as they are now: an fsync that finished meanwhile has cleared `unsynced` on them.
+    const withSidecars = (r: JobRecord): JobPatch => ({
+      outputs: r.outputs.map((o) => {
+        const w = written.get(o.index);
+        return w && o.file === w.file ? { ...o, sidecar: w.sidecar } : o;
+      }),
+    });
+    return this.deps.store.update(record.clientId, withSidecars).catch((error: unknown) => {
+      this.deps.logger.error(`Could not save job ${record.clientId}: ${describeError(error)}`);
+      return this.deps.store.get(record.clientId) ?? record;
+    });
+  }
+}
