@@ -8,7 +8,7 @@
  * API origin and records every such Retry-After in it; the poller arms its timer no earlier than `readyAt`. One
  * gate per key, made in the composition root.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import * as timers from 'node:timers/promises';
 import { delay, systemClock, type Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { cancelledError, errorFromStatus, isRetryableRead, OpenRouterError } from './errors';
@@ -140,7 +140,7 @@ export async function retrying<T>(attempt: () => Promise<T>, how: Retrying): Pro
       `Retrying (${retry + 1}/${settings.maxRetries}) ${how.label} in ${wait} ms after ${failure.kind}${failure.status ? ` ${failure.status}` : ''}.`,
     );
     try {
-      await sleep(ownWait, undefined, { signal });
+      await timers.setTimeout(ownWait, undefined, { signal });
     } catch (error) {
       throw stopped(signal) ?? cancelledError(error);
     }
