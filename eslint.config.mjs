@@ -10,11 +10,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
-      // `import vscode = require('vscode')`: the bundle then takes VS Code's API object as it is, where
-      // `import * as vscode` made esbuild copy its ~250 properties into a new object in each of 18 modules
-      // at activation (~1.5 ms in bench/activation's CPU profile). The same for Node's modules
-      // (`import fs = require('node:fs')`: node:fs alone has ~100 properties to copy).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$', '^node:'] }],
     },
   },
   {

@@ -15,6 +15,7 @@ import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
 import type { OpenRouterVideoApi } from './host/publicApi';
 import { resolveOutputFolder } from './host/outputFolder';
+import { readImageAsDataUrl } from './host/readImage';
 import { ResumeMarker } from './host/resumeMarker';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
@@ -84,8 +85,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     logger,
     writeSidecar: () => readSettings().writeSidecar,
     extensionVersion: version,
-    // In dist/work.js, loaded on first use (src/work.ts); the downloader comes from there too (JobService's default).
-    readImage: async (file) => (await import('./work.js')).readImageAsDataUrl(file),
+    readImage: (file) => readImageAsDataUrl(file),
   });
   own(jobs);
 

@@ -1,12 +1,11 @@
 import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
+import { runGenerate } from '../generateFlow';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 
 /** Returns OpenRouter's job id once submitted (undefined when the user cancelled a step). */
 async function submitAndTrack(ctx: HostContext, notifications: JobNotifications, args: unknown, options: { selection?: string; sourceUri?: vscode.Uri } = {}): Promise<string | undefined> {
-  // The generate flow is in dist/work.js, loaded on first use (src/work.ts).
-  const { runGenerate } = await import('../../work.js');
   const record = await runGenerate(ctx, args, options);
   if (!record) return undefined;
   if (!record.jobId) {
