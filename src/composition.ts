@@ -16,7 +16,6 @@ import { ModelCatalog } from './host/modelCatalog';
 import type { OpenRouterVideoApi } from './host/publicApi';
 import { resolveOutputFolder } from './host/outputFolder';
 import { readImageAsDataUrl } from './host/readImage';
-import { ResumeMarker } from './host/resumeMarker';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
 import { JobsTreeProvider } from './host/views/jobsTree';
@@ -104,7 +103,6 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
   own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
-  own(new ResumeMarker(store, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, logger));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

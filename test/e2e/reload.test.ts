@@ -29,30 +29,33 @@ function extensionLogs(): { file: string; text: string }[] {
 }
 
 /**
- * A real window reload while a job is running: the new window's extension host starts because of
- * the `.vscode/.openrouter-video-active` marker (nothing else activates the extension here), resumes
- * the job from its store and downloads the video exactly once; the job is never submitted again.
+ * A real window reload while a job is running: the new window's extension host activates the extension
+ * once start-up has finished (`onStartupFinished`; nothing else activates it here), resumes the job from
+ * its store and downloads the video exactly once; the job is never submitted again. Nothing is written
+ * into the workspace but the video and its sidecar: no `.vscode` folder.
  */
 describe('Reloading the window while a job runs', function () {
   this.timeout(120_000);
   // Jobs complete 15 s after submit: long enough that the job is still pending when the window reloads.
-  let marker: string;
+  let dotVscode: string;
   const suite = stepSuite({
     name: 'reload',
     script: { completeAfterMs: 15_000 },
     settings: { 'openrouterVideo.confirmAboveUsd': undefined },
     prepare(workspace) {
-      marker = path.join(workspace, '.vscode', '.openrouter-video-active');
+      dotVscode = path.join(workspace, '.vscode');
     },
   });
 
-  it('submits a job; while it runs the resume marker exists', async function () {
+  it('submits a job; while it runs nothing is written into the workspace', async function () {
     const { page, fake } = suite;
     await enterPrompt(page, PROMPT);
     await pickVeoLiteAndGenerate(page);
     await notificationToast(page, /Generating video with Google: Veo 3\.1 Lite/).waitFor({ state: 'visible', timeout: 30_000 });
     await eventually('the fake to record the submit', () => fake.submitCount() === 1);
-    await eventually('the resume marker', () => fs.existsSync(marker), 10_000);
+    // Once the job is on record and polled, the extension has had every chance to write into the workspace.
+    await eventually('the first poll', () => fake.requestsTo('poll').length >= 1, 10_000);
+    assert.equal(fs.existsSync(dotVscode), false, 'no .vscode folder in the workspace');
     assert.equal(fake.requestsTo('content').length, 0);
     assert.equal(fake.jobs.size, 1);
     assert.equal([...fake.jobs.values()][0]!.status, 'pending');
@@ -65,12 +68,12 @@ describe('Reloading the window while a job runs', function () {
     // The job was still pending when the old window went away.
     assert.equal(fake.requestsTo('content').length, 0, 'not downloaded before the reload');
 
-    // Nothing here activates the extension except the marker; the resumed job finishes on its own.
+    // Nothing here activates the extension but start-up; the resumed job finishes on its own.
     await notificationToast(page, /Video saved: videos\/.+\.mp4/).waitFor({ state: 'visible', timeout: 90_000 });
     const files = videosIn(workspace);
     assert.equal(files.length, 1, `exactly one video: ${files.join(', ')}`);
     assert.ok(fs.readFileSync(files[0]!).equals(sampleVideo()));
-    await eventually('the resume marker to be removed', () => !fs.existsSync(marker), 15_000);
+    assert.equal(fs.existsSync(dotVscode), false, 'no .vscode folder in the workspace');
   });
 
   it('was submitted once and downloaded once; the Jobs view shows one saved job', async function () {

@@ -10,6 +10,14 @@ describe('Extension activation', () => {
     assert.equal(ext.packageJSON.name, 'openrouter-video');
   });
 
+  it('activates by itself once start-up has finished, before anything asks for it', async () => {
+    // The first test to run: no suite has activated the extension, run one of its commands or opened its views.
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const deadline = Date.now() + 20_000;
+    while (!ext.isActive && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(ext.isActive, true, 'active within 20 s of the test run starting (onStartupFinished)');
+  });
+
   it('activates', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     await ext.activate();

@@ -26,8 +26,6 @@ export const EXTENSION_ID = 'openrouter-video.openrouter-video';
 export const MODEL = 'google/veo-3.1-lite';
 /** The key the runner puts in the extension host's environment (OPENROUTER_API_KEY): the fallback key. */
 export const ENV_KEY = process.env.OPENROUTER_API_KEY ?? '';
-/** Relative to the workspace folder (src/host/resumeMarker.ts). */
-export const RESUME_MARKER = path.join('.vscode', '.openrouter-video-active');
 
 /** A fully specified request for google/veo-3.1-lite: with prompt and model given, nothing is asked. */
 export function generateArgs(prompt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

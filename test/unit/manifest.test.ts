@@ -16,6 +16,11 @@ describe('package.json manifest ↔ ids.ts', () => {
     assert.equal(pkg.engines.vscode, '^1.100.0');
   });
 
+  it('activates once start-up has finished, never on a file in the workspace', () => {
+    // Commands and views activate the extension implicitly (VS Code ≥ 1.74); jobs in flight resume at start-up.
+    assert.deepEqual(pkg.activationEvents, ['onStartupFinished']);
+  });
+
   it('contributes exactly the commands declared in ids.ts, each with a category and a localised title', () => {
     const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[]).map((c) => c.command).sort();
     assert.deepEqual(contributed, Object.values(Commands).sort());
