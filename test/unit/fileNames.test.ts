@@ -14,6 +14,7 @@ import {
   reserveUniquePath,
   resolveInside,
   slugifyPrompt,
+  diskError,
   validateOutputDirectory,
   type ReserveFs,
 } from '../../src/core/download/fileNames';
@@ -124,7 +125,7 @@ describe('fileNames', () => {
       for (const name of ['../x.mp4', '../../etc/passwd', '/etc/passwd', '..', '.', '', 'a/../../x', 'a\u0000b']) {
         assert.throws(
           () => resolveInside(folder, name),
-          (error: unknown) => OpenRouterError.is(error, 'io') && /not inside the output folder/.test(error.message),
+          (error: unknown) => OpenRouterError.is(error, 'io') && error.reason === 'outsideFolder' && error.params['folder'] === path.resolve(folder),
           JSON.stringify(name),
         );
       }
@@ -201,12 +202,12 @@ describe('fileNames', () => {
 
     it('refuses base names with folders in them', async () => {
       for (const bad of ['../x', 'a/b', 'a\\b', '', '..']) {
-        await assert.rejects(reserveUniquePath(dir, bad), (e: unknown) => OpenRouterError.is(e, 'io'), bad);
+        await assert.rejects(reserveUniquePath(dir, bad), (e: unknown) => OpenRouterError.is(e, 'io') && e.reason === 'badFileName', bad);
       }
-      await assert.rejects(reserveUniquePath(dir, 'ok', '/../x'), (e: unknown) => OpenRouterError.is(e, 'io'));
+      await assert.rejects(reserveUniquePath(dir, 'ok', '/../x'), (e: unknown) => OpenRouterError.is(e, 'io') && e.reason === 'badFileExtension');
     });
 
-    it('works against an injected file system and maps its errors to io', async () => {
+    it('works against an injected file system and maps its errors to io reason codes', async () => {
       const taken = new Set(['/v/a.mp4', '/v/a-2.mp4.part']);
       const created: string[] = [];
       const fake: ReserveFs = {
@@ -230,7 +231,12 @@ describe('fileNames', () => {
       };
       await assert.rejects(
         reserveUniquePath('/v', 'a', '.mp4', readOnly),
-        (e: unknown) => OpenRouterError.is(e, 'io') && e.message.includes('read-only') && e.message.includes(path.resolve('/v')),
+        (e: unknown) =>
+          OpenRouterError.is(e, 'io') &&
+          e.reason === 'diskReadOnly' &&
+          e.params['folder'] === path.resolve('/v') &&
+          e.params['action'] === 'createFolder' &&
+          e.params['code'] === 'EROFS',
       );
     });
   });
@@ -250,26 +256,70 @@ describe('fileNames', () => {
       assert.deepEqual(validateOutputDirectory(ws, '.'), { ok: true, path: ws });
     });
 
-    it('refuses absolute paths, home, drives and .. escapes, saying what to set', () => {
-      for (const bad of ['/tmp/videos', '\\\\server\\share', 'C:\\videos', 'c:videos', '~/videos', '..', '../videos', 'a/../../b', 'a/..']) {
-        const result = validateOutputDirectory(ws, bad);
-        assert.equal(result.ok, false, bad);
-        if (!result.ok) {
-          assert.match(result.message, /openrouterVideo\.outputDirectory/);
-          assert.match(result.message, /"videos"/);
-        }
+    it('refuses absolute paths, home, drives and .. escapes, with a reason code and the value as read', () => {
+      const rows: [string, string][] = [
+        ['/tmp/videos', 'outputFolderAbsolute'],
+        ['\\\\server\\share', 'outputFolderAbsolute'],
+        ['C:\\videos', 'outputFolderAbsolute'],
+        ['c:videos', 'outputFolderAbsolute'],
+        ['~/videos', 'outputFolderHome'],
+        ['..', 'outputFolderClimbs'],
+        ['../videos', 'outputFolderClimbs'],
+        ['a/../../b', 'outputFolderClimbs'],
+        ['a/..', 'outputFolderClimbs'],
+      ];
+      for (const [bad, reason] of rows) {
+        assert.deepEqual(validateOutputDirectory(ws, ` ${bad} `), { ok: false, reason, params: { value: bad } }, bad);
       }
     });
 
-    it('refuses names that not every system can hold', () => {
-      for (const bad of ['con', 'out/NUL.txt', 'a:b', 'what?', 'x\u0001', 'trailing.']) {
-        assert.equal(validateOutputDirectory(ws, bad).ok, false, bad);
+    it('refuses names that not every system can hold, naming the one at fault', () => {
+      const rows: [string, string][] = [
+        ['con', 'con'],
+        ['out/NUL.txt', 'NUL.txt'],
+        ['clips/vid:eos', 'vid:eos'],
+        ['what?', 'what?'],
+        ['x\u0001', 'x\u0001'],
+        ['trailing.', 'trailing.'],
+      ];
+      for (const [bad, segment] of rows) {
+        assert.deepEqual(validateOutputDirectory(ws, bad), { ok: false, reason: 'outputFolderBadName', params: { value: bad, segment } }, bad);
       }
     });
 
     it('needs a workspace folder', () => {
-      const result = validateOutputDirectory('', 'videos');
-      assert.equal(result.ok, false);
+      assert.deepEqual(validateOutputDirectory('', 'videos'), { ok: false, reason: 'noWorkspaceFolder', params: { value: 'videos' } });
+    });
+  });
+
+  describe('diskError', () => {
+    it('gives each family of file-system error its reason code, with the folder, the action and the code', () => {
+      const rows: [string | undefined, string][] = [
+        ['ENOSPC', 'diskFull'],
+        ['EDQUOT', 'diskFull'],
+        ['EACCES', 'diskNoPermission'],
+        ['EPERM', 'diskNoPermission'],
+        ['EROFS', 'diskReadOnly'],
+        ['ENOTDIR', 'diskNotAFolder'],
+        ['ENOENT', 'diskNotAFolder'],
+        ['EMFILE', 'diskTooManyFiles'],
+        ['EIO', 'diskFailed'],
+        [undefined, 'diskFailed'],
+      ];
+      for (const [code, reason] of rows) {
+        const error = diskError(Object.assign(new Error(`${code}: failed`), { code }), { folder: '/w/videos', file: '/w/videos/a.mp4', action: 'saveVideo' });
+        assert.equal(error.kind, 'io');
+        assert.equal(error.reason, reason, String(code));
+        assert.deepEqual(
+          { ...error.params },
+          { folder: '/w/videos', file: '/w/videos/a.mp4', action: 'saveVideo', code, ...(reason === 'diskFailed' ? { detail: `${code}: failed` } : {}) },
+        );
+      }
+    });
+
+    it('passes an OpenRouterError through as it is', () => {
+      const original = new OpenRouterError('io', 'noFreeFileName', { name: 'a.mp4', folder: '/w' });
+      assert.equal(diskError(original, { folder: '/w', action: 'saveVideo' }), original);
     });
   });
 });

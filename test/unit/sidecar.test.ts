@@ -152,12 +152,13 @@ describe('sidecar', () => {
     it('cleans secrets that slipped into the prompt, error or model name', () => {
       const dirty = record({
         request: { model: 'm', prompt: `use key ${KEY} and data:image/png;base64,AAAABBBBCCCCDDDDEEEEFFFF` },
-        error: `Failed with Authorization: Bearer ${KEY}`,
+        error: { kind: 'network', reason: 'recorded', params: { text: `Failed with Authorization: Bearer ${KEY}` } },
         modelName: `Model ${KEY}`,
       });
       const s = buildSidecar(dirty, { index: 0 }, '0.1.0');
       assertNoSecrets(s);
       assert.ok(s.rerun.prompt?.startsWith('use key '));
+      assert.match(s.error ?? '', /^network\/recorded text="Failed with /, 'the error as a technical line');
     });
 
     it('describes a second output and omits what is unknown', () => {
@@ -214,7 +215,9 @@ describe('sidecar', () => {
       await fs.promises.writeFile(notAFolder, 'x');
       await assert.rejects(writeSidecar(path.join(notAFolder, 'clip.mp4'), { a: 1 }), (error: unknown) => {
         assert.ok(OpenRouterError.is(error, 'io'));
-        assert.ok(error.message.includes(notAFolder), error.message);
+        assert.equal(error.reason, 'diskNotAFolder');
+        assert.equal(error.params['folder'], notAFolder);
+        assert.equal(error.params['action'], 'writeSidecar');
         return true;
       });
       assert.deepEqual(await fs.promises.readdir(dir), ['file']);

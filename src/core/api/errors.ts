@@ -82,6 +82,36 @@ export const REASONS = [
   'unreachable', // the connection was never made (refused, DNS, no route; nothing sent): params.host, params.what, params.code
   'connectionFailed', // the connection failed after the request may have been sent: params.host, params.what, params.code
   'connectionBroke', // the connection broke while a download's body was read: params.host, params.code
+  // ---- Download (download/). A failed download leaves nothing behind and the job stays downloadable.
+  'downloadCancelled', // the caller stopped the download
+  'downloadBroken', // the connection broke mid-body and every resume broke too: params.detail (an error code)
+  'downloadStalled', // no bytes for params.seconds, and every resume stalled or broke too
+  'downloadEndedEarly', // the body ended at params.received of params.total bytes, and every resume did too
+  'downloadWrongRange', // a resume was answered with another part of the file, and so was every retry
+  'downloadBadStatus', // an answer other than 200 or 206: params.status
+  'downloadRefusedType', // a content type that is not a video: params.what (json, html, xml, text, image, audio, other), params.type, params.said
+  'downloadNotVideo', // bytes that are JSON or HTML whatever the label: params.what (json, html), params.type, params.said
+  'downloadEmpty', // an answer with no bytes
+  'downloadTooManyBytes', // more bytes than announced: params.received, params.total
+  'downloadUnrequestedRange', // a 206 for a part of the file that was not asked for
+  // ---- Disk (download/). params.folder, params.file, params.code; params.action: saveVideo, createFolder, reserveName, writeSidecar
+  'diskFull', // ENOSPC, EDQUOT
+  'diskNoPermission', // EACCES, EPERM
+  'diskReadOnly', // EROFS
+  'diskNotAFolder', // ENOTDIR, EEXIST, ENOENT, EISDIR: the folder or one of its parents is not a folder
+  'diskTooManyFiles', // EMFILE, ENFILE
+  'diskFailed', // any other file-system error: params.detail
+  // ---- File names (download/)
+  'outsideFolder', // a file name that would leave the output folder: params.name, params.folder
+  'badFileName', // a base name that is not a plain name: params.name
+  'badFileExtension', // params.ext
+  'noFreeFileName', // every `-2`, `-3`… name is taken: params.name, params.folder
+  'outputFolderAbsolute', // the output folder setting is an absolute path: params.value
+  'outputFolderHome', // it points at the home folder (`~`): params.value
+  'outputFolderClimbs', // it leaves the workspace with `..`: params.value
+  'outputFolderBadName', // it holds a name not every system accepts: params.value, params.segment
+  'outputFolderOutside', // it resolves outside the workspace: params.value, params.resolved
+  'noWorkspaceFolder', // no folder is open to save into
   // ---- Store (jobs/)
   'submitInterrupted', // found in `submitting` on start-up: the app stopped mid-submit, the outcome is unknown
   'downloadInterrupted', // found in `downloading` on start-up: the app stopped mid-save, it downloads again

@@ -10,12 +10,10 @@
  */
 import fs = require('node:fs');
 import path = require('node:path');
-import { OpenRouterError } from '../api/errors';
-import { Settings } from '../../ids';
+import { OpenRouterError, type ErrorParams, type Reason } from '../api/errors';
 
 export const DEFAULT_OUTPUT_DIRECTORY = 'videos';
 const DEFAULT_SLUG = 'video';
-const SETTING_ID = `${Settings.section}.${Settings.outputDirectory}`;
 /** Prompts longer than this are only looked at up to here: the slug is short anyway. */
 const MAX_PROMPT_SCAN = 4096;
 /** Upper bound of `-2` … suffixes tried before giving up. */
@@ -110,10 +108,7 @@ export function resolveInside(folder: string, name: string): string {
     path.isAbsolute(relative) ||
     name.includes('\0');
   if (outside) {
-    throw new OpenRouterError(
-      'io',
-      `Refusing to write "${name}": it is not inside the output folder "${root}". This is a bug; please report it.`,
-    );
+    throw new OpenRouterError('io', 'outsideFolder', { name, folder: root });
   }
   return resolved;
 }
@@ -177,16 +172,16 @@ export async function reserveUniquePath(
   fsLike: ReserveFs = nodeReserveFs,
 ): Promise<string> {
   if (baseName === '' || baseName === '.' || baseName === '..' || baseName !== path.basename(baseName) || /[/\\]/.test(baseName)) {
-    throw new OpenRouterError('io', `Refusing to use "${baseName}" as a file name: it must be a plain name without folders.`);
+    throw new OpenRouterError('io', 'badFileName', { name: baseName });
   }
   if (ext !== '' && !/^\.[A-Za-z0-9]+$/.test(ext)) {
-    throw new OpenRouterError('io', `Refusing to use "${ext}" as a file extension.`);
+    throw new OpenRouterError('io', 'badFileExtension', { ext });
   }
   const root = path.resolve(folder);
   try {
     await fsLike.mkdirp(root);
   } catch (error) {
-    throw diskError(error, { folder: root, action: 'create the output folder' });
+    throw diskError(error, { folder: root, action: 'createFolder' });
   }
   for (let n = 1; n <= MAX_UNIQUE_TRIES; n++) {
     const candidate = resolveInside(root, `${n === 1 ? baseName : `${baseName}-${n}`}${ext}`);
@@ -200,7 +195,7 @@ export async function reserveUniquePath(
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         continue; // Someone took it between the check and the create.
       }
-      throw diskError(error, { folder: root, file: candidate, action: 'reserve a file name' });
+      throw diskError(error, { folder: root, file: candidate, action: 'reserveName' });
     }
     // The .part was ours to create; if the final name appeared meanwhile, give the name up.
     if (await fsLike.exists(candidate).catch(() => true)) {
@@ -209,7 +204,7 @@ export async function reserveUniquePath(
     }
     return candidate;
   }
-  throw new OpenRouterError('io', `Could not find a free file name for "${baseName}${ext}" in "${root}". Tidy up the folder and try again.`);
+  throw new OpenRouterError('io', 'noFreeFileName', { name: `${baseName}${ext}`, folder: root });
 }
 
 /**
@@ -283,7 +278,15 @@ export async function hasPartFile(reservedPath: string): Promise<boolean> {
   return nodeReserveFs.exists(partPathFor(reservedPath)).catch(() => true);
 }
 
-export type OutputDirectoryResult = { ok: true; path: string } | { ok: false; message: string };
+/** Why the output folder setting is refused: a reason code the host words (it names the setting). */
+export type OutputFolderReason = Extract<
+  Reason,
+  'outputFolderAbsolute' | 'outputFolderHome' | 'outputFolderClimbs' | 'outputFolderBadName' | 'outputFolderOutside' | 'noWorkspaceFolder'
+>;
+
+export type OutputDirectoryResult =
+  | { ok: true; path: string }
+  | { ok: false; reason: OutputFolderReason; params: { value: string; segment?: string; resolved?: string } };
 
 // Characters Windows refuses in names, plus control characters. Refused everywhere so a workspace setting
 // works on every machine it is opened on.
@@ -293,91 +296,79 @@ const BAD_SEGMENT_CHARS = /[<>:"|?*\u0000-\u001f\u007f]/;
 /**
  * Checks the output folder setting. It must be a folder relative to the workspace folder, inside it
  * (the workspace folder itself, `.`, is allowed). Empty means `videos`.
- * Absolute paths, `~`, drive letters, `..` segments and names Windows cannot hold are refused with a message
- * that says what to set instead. Purely lexical: it does not look at the disk (symlinks are not followed).
+ * Absolute paths, `~`, drive letters, `..` segments and names Windows cannot hold are refused with a reason code
+ * (`params.value` is the setting as read, `params.segment` the folder name at fault). Purely lexical: it does not
+ * look at the disk (symlinks are not followed).
  */
 export function validateOutputDirectory(workspaceFolder: string, setting: string): OutputDirectoryResult {
   const value = (setting ?? '').trim() === '' ? DEFAULT_OUTPUT_DIRECTORY : setting.trim();
-  const instead = `Set "${SETTING_ID}" to a folder inside the workspace, relative to it, such as "${DEFAULT_OUTPUT_DIRECTORY}" or "media/videos".`;
+  const refuse = (reason: OutputFolderReason, more: { segment?: string; resolved?: string } = {}): OutputDirectoryResult => ({
+    ok: false,
+    reason,
+    params: { value, ...more },
+  });
   if (path.isAbsolute(value) || path.posix.isAbsolute(value) || path.win32.isAbsolute(value) || /^[A-Za-z]:/.test(value)) {
-    return { ok: false, message: `The output folder "${value}" is an absolute path; videos are only saved inside the workspace. ${instead}` };
+    return refuse('outputFolderAbsolute');
   }
   if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) {
-    return { ok: false, message: `The output folder "${value}" points at the home folder; videos are only saved inside the workspace. ${instead}` };
+    return refuse('outputFolderHome');
   }
   const segments = value.split(/[/\\]+/).filter((s) => s !== '' && s !== '.');
   if (segments.some((s) => s === '..')) {
-    return { ok: false, message: `The output folder "${value}" uses ".." to leave the workspace; videos are only saved inside it. ${instead}` };
+    return refuse('outputFolderClimbs');
   }
   const bad = segments.find((s) => BAD_SEGMENT_CHARS.test(s) || isWindowsReservedName(s) || /[ .]$/.test(s));
   if (bad !== undefined) {
-    return {
-      ok: false,
-      message: `The output folder "${value}" contains "${bad}", which is not a valid folder name on every system. ${instead}`,
-    };
+    return refuse('outputFolderBadName', { segment: bad });
   }
   if (!workspaceFolder || !path.isAbsolute(workspaceFolder)) {
-    return { ok: false, message: 'Open a folder or workspace first: videos are saved inside it.' };
+    return refuse('noWorkspaceFolder');
   }
   const root = path.resolve(workspaceFolder);
   const resolved = path.resolve(root, ...segments);
   const relative = path.relative(root, resolved);
   if (relative !== '' && (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))) {
-    return { ok: false, message: `The output folder "${value}" resolves outside the workspace ("${resolved}"). ${instead}` };
+    return refuse('outputFolderOutside', { resolved });
   }
   return { ok: true, path: resolved };
 }
+
+/** What was being written when the disk refused, as a code the host words. */
+export type DiskAction = 'saveVideo' | 'createFolder' | 'reserveName' | 'writeSidecar';
 
 /** Where and what was being written, for `diskError`. */
 export interface DiskErrorContext {
   folder: string;
   file?: string;
-  /** e.g. "save the video", "create the output folder". */
-  action: string;
-  /** Appended to the message, e.g. what the user can do next. */
-  suffix?: string;
+  action: DiskAction;
 }
 
+/** Node's error codes by family, each a reason code. */
+const DISK_REASONS = new Map<string, Reason>([
+  ['ENOSPC', 'diskFull'],
+  ['EDQUOT', 'diskFull'],
+  ['EACCES', 'diskNoPermission'],
+  ['EPERM', 'diskNoPermission'],
+  ['EROFS', 'diskReadOnly'],
+  ['ENOTDIR', 'diskNotAFolder'],
+  ['EEXIST', 'diskNotAFolder'],
+  ['ENOENT', 'diskNotAFolder'],
+  ['EISDIR', 'diskNotAFolder'],
+  ['EMFILE', 'diskTooManyFiles'],
+  ['ENFILE', 'diskTooManyFiles'],
+]);
+
 /**
- * Turns a Node file-system error into an OpenRouterError of kind `io` whose message names the folder and says
- * what to do. Passes OpenRouterErrors through unchanged.
+ * Turns a Node file-system error into an OpenRouterError of kind `io` with a reason code by the error's family and
+ * params `{ folder, file, action, code }` (`detail` too when the family is unknown). Passes OpenRouterErrors through.
  */
 export function diskError(error: unknown, context: DiskErrorContext): OpenRouterError {
   if (OpenRouterError.is(error)) {
     return error;
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const where = `"${context.folder}"`;
-  const tail = context.suffix ? ` ${context.suffix}` : '';
-  let message: string;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      message =
-        `Could not ${context.action}: the folder ${where} is read-only or you lack permission to write there (${code}). ` +
-        `Set "${SETTING_ID}" to a writable folder in the workspace, or fix the folder's permissions.`;
-      break;
-    case 'ENOSPC':
-    case 'EDQUOT':
-      message = `Could not ${context.action}: the disk holding ${where} is full (${code}). Free some space.`;
-      break;
-    case 'ENOTDIR':
-    case 'EEXIST':
-    case 'ENOENT':
-    case 'EISDIR':
-      message =
-        `Could not ${context.action}: ${where} (or one of its parents) is not a folder that can be written to (${code}). ` +
-        `Set "${SETTING_ID}" to a folder in the workspace, or move the file in the way.`;
-      break;
-    case 'EMFILE':
-    case 'ENFILE':
-      message = `Could not ${context.action} in ${where}: too many open files (${code}). Close some programs and try again.`;
-      break;
-    default: {
-      const detail = error instanceof Error ? error.message : String(error);
-      message = `Could not ${context.action} in ${where}: ${detail}`;
-    }
-  }
-  return new OpenRouterError('io', `${message}${tail}`, { cause: error });
+  const reason = (code !== undefined ? DISK_REASONS.get(code) : undefined) ?? 'diskFailed';
+  const params: ErrorParams = { folder: context.folder, file: context.file, action: context.action, code };
+  const detail = reason === 'diskFailed' ? (error instanceof Error ? error.message : String(error)) : undefined;
+  return new OpenRouterError('io', reason, detail === undefined ? params : { ...params, detail }, { cause: error });
 }

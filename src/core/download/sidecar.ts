@@ -9,7 +9,8 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
-import type { FrameType } from '../api/videoRequest';
+import { OpenRouterError } from '../api/errors';
+import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
 import { redact } from '../shared/logger';
 import { diskError } from './fileNames';
 
@@ -17,20 +18,21 @@ export const SIDECAR_FORMAT = 'openrouter-video/sidecar';
 export const SIDECAR_FORMAT_VERSION = 1;
 export const SIDECAR_SUFFIX = '.json';
 
-/** The generate command's argument, as far as a re-run needs it. */
-export interface RerunArgs {
-  prompt?: string;
-  model: string;
-  duration?: number;
-  resolution?: string;
-  aspectRatio?: string;
-  size?: string;
-  generateAudio?: boolean;
-  seed?: number;
+/** The request's settings a re-run takes over as they are. */
+type RequestSettings = Pick<VideoRequest, 'prompt' | 'model' | 'duration' | 'resolution' | 'aspectRatio' | 'size' | 'generateAudio' | 'seed'>;
+
+/** The generate command's argument, as far as a re-run needs it: the settings, and the frames by path. */
+export interface RerunArgs extends RequestSettings {
   /** Path of the first-frame image (workspace path or URI string). */
   firstFrame?: string;
   lastFrame?: string;
 }
+
+/** The request as a sidecar records it: frames by path only (never image data), the callback URL as origin and path. */
+export type SidecarRequest = RequestSettings &
+  Pick<VideoRequest, 'providerOptions' | 'callbackUrl'> & {
+    frames?: Pick<FrameImageInput, 'frameType' | 'path' | 'mimeType'>[];
+  };
 
 export interface VideoSidecar {
   format: typeof SIDECAR_FORMAT;
@@ -38,20 +40,7 @@ export interface VideoSidecar {
   extensionVersion: string;
   job: { id?: string; generationId?: string; clientId: string };
   model: { id: string; name?: string };
-  request: {
-    prompt?: string;
-    model: string;
-    duration?: number;
-    resolution?: string;
-    aspectRatio?: string;
-    size?: string;
-    generateAudio?: boolean;
-    seed?: number;
-    frames?: { frameType: FrameType; path: string; mimeType?: string }[];
-    providerOptions?: Record<string, Record<string, unknown>>;
-    /** Origin and path only. */
-    callbackUrl?: string;
-  };
+  request: SidecarRequest;
   state: string;
   remoteStatus?: string;
   error?: string;
@@ -172,7 +161,8 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     }),
     state: record.state,
     remoteStatus: record.remoteStatus !== undefined ? clean(record.remoteStatus) : undefined,
-    error: record.error !== undefined ? clean(record.error) : undefined,
+    // The error as a technical line (kind, reason code and params): the sidecar is a file, not a sentence.
+    error: record.error !== undefined ? clean(new OpenRouterError(record.error.kind, record.error.reason, record.error.params).message) : undefined,
     history: record.history.flatMap((entry): VideoSidecar['history'] => {
       const at = iso(entry.at);
       if (at === undefined) return [];
@@ -221,11 +211,6 @@ export async function writeSidecar(videoPath: string, sidecar: object): Promise<
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-    throw diskError(error, {
-      folder,
-      file: target,
-      action: 'save the details file next to the video',
-      suffix: 'The video itself was saved.',
-    });
+    throw diskError(error, { folder, file: target, action: 'writeSidecar' });
   }
 }
