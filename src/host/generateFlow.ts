@@ -10,10 +10,11 @@ import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDur
 import { imageMimeType, validateRequest } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, StateKeys } from '../ids';
-import { hostError, wordProblems } from './errorMessages';
+import { hostError } from './errorMessages';
 import type { HostContext } from './hostContext';
 import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
+import { wordProblems } from './problemWords';
 import { readSettings } from './settings';
 
 /**

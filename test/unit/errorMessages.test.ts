@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { OpenRouterError, REASONS, errorFromStatus, type ErrorParams } from '../../src/core/api/errors';
 import { PROBLEM_CODES, RequestValidationError, type Problem, type ProblemParams } from '../../src/core/models/problems';
-import { errorMessage, wordProblem, wordProblems, wordReason } from '../../src/host/errorMessages';
+import { errorMessage, wordReason } from '../../src/host/errorMessages';
+import { wordProblem, wordProblems } from '../../src/host/problemWords';
 import { l10n } from './helpers/fakeL10n';
 
 /** Params rich enough for any sentence: every name a sentence may use gets a recognisable value. */

@@ -4,7 +4,7 @@ import { toWireRequest, type FrameImageInput, type VideoRequest } from '../../sr
 import { defaultsFor, supportsTextToVideo } from '../../src/core/models/modelCapabilities';
 import type { ProblemCode, ProblemField } from '../../src/core/models/problems';
 import { DEFAULT_MAX_BODY_BYTES, estimateBodyBytes, imageMimeType, validateRequest, type ValidationResult } from '../../src/core/models/validateRequest';
-import { wordProblem, wordProblems } from '../../src/host/errorMessages';
+import { wordProblem, wordProblems } from '../../src/host/problemWords';
 import { MODELS, model } from './helpers/capturedModels';
 import { l10n } from './helpers/fakeL10n';
 
