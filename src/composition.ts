@@ -1,10 +1,12 @@
-import path = require('node:path');
-import vscode = require('vscode');
-import { OpenRouterError } from './core/api/errors';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RateLimitGate } from './core/api/retry';
+import { downloadOutput } from './core/download/downloader';
 import { FileStorage } from './core/jobs/fileStorage';
 import { JobPoller, type JobPollerSettings } from './core/jobs/jobPoller';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
+import { systemClock } from './core/shared/clock';
 import { isLoopbackHost } from './core/shared/loopback';
 import { ApiProvider } from './host/apiProvider';
 import { registerCommands } from './host/commands/commandTable';
@@ -13,8 +15,7 @@ import type { HostContext } from './host/hostContext';
 import { JobNotifications } from './host/jobProgress';
 import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
-import type { OpenRouterVideoApi } from './host/publicApi';
-import { resolveOutputFolder } from './host/outputFolder';
+import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
@@ -61,32 +62,31 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   });
   storeLoading.catch(() => undefined); // awaited below; this only keeps a throw before then from leaving it unhandled
   const credentials = own(new Credentials(extension.secrets));
-  const api = own(new ApiProvider(credentials, logger, `openrouter-video-vscode/${version} vscode/${vscode.version}`));
+  // The account-wide Retry-After gate: the client records every wait in it, and the poller arms no timer before it opens.
+  const gate = new RateLimitGate(systemClock);
+  const api = own(new ApiProvider(credentials, logger, `openrouter-video-vscode/${version} vscode/${vscode.version}`, gate, systemClock));
   const catalog = own(new ModelCatalog(api, logger));
   own(new ModelsTreeProvider(catalog));
-  const timing = pollTiming();
 
   const store = await storeLoading;
   let storeClosed: Promise<void> = Promise.resolve();
   own({ dispose: () => (storeClosed = store.dispose()) });
 
-  const poller = new JobPoller({
-    api: () => api.get(),
-    store,
-    logger,
-    ...timing,
-  });
-  own(poller);
-  const jobs = new JobService({
-    api: () => api.get(),
-    store,
-    poller,
-    logger,
-    writeSidecar: () => readSettings().writeSidecar,
-    extensionVersion: version,
-    readImage: (file) => readImageAsDataUrl(file),
-  });
-  own(jobs);
+  const poller = own(new JobPoller({ api, store, gate, clock: systemClock, logger, ...pollTiming() }));
+  const jobs = own(
+    new JobService({
+      api,
+      store,
+      poller,
+      download: downloadOutput,
+      readImage: (file) => readImageAsDataUrl(file),
+      findModel: (id) => catalog.find(id),
+      clock: systemClock,
+      logger,
+      writeSidecar: () => readSettings().writeSidecar,
+      extensionVersion: version,
+    }),
+  );
 
   const jobsTree = own(new JobsTreeProvider(store));
   const ctx: HostContext = {
@@ -129,10 +129,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   );
   own(
     onDidChangeSettings((keys) => {
-      if (keys.includes('apiBaseUrl')) {
-        api.reset();
-        catalog.invalidate();
-      }
+      if (keys.includes('apiBaseUrl')) catalog.invalidate();
       if (keys.includes('pollIntervalSeconds') || keys.includes('apiBaseUrl')) poller.configure(pollTiming());
     }),
   );
@@ -140,29 +137,11 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   // for it. Resuming does, so the logger knows the key to scrub before any job logs a line.
   const signedIn = updateSignedIn().catch((error: unknown) => logger.error('Reading the API key failed', error));
 
-  // Resume what a previous window left running; never resubmits anything.
+  // Resume only what a previous window left in flight (no network wait here); never resubmits anything.
   void signedIn.then(() => jobs.resumeAll()).catch((error: unknown) => logger.error('Resuming jobs failed', error));
   logger.info(`OpenRouter Video ${version} activated (${store.all().length} job(s) on record)`);
 
-  const changed = new vscode.EventEmitter<readonly (typeof store extends { all(): infer R } ? R : never)[number][]>();
-  own(changed);
-  own(store.onDidChange(() => changed.fire(store.all())));
-
-  const publicApi: OpenRouterVideoApi = {
-    submit: async (request, options = {}) => {
-      const model = await catalog.find(request.model);
-      if (!model) {
-        throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}".', request.model));
-      }
-      const target = options.targetFolder ?? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]);
-      const record = await jobs.submit(model, request, target);
-      if (!record.jobId) throw new OpenRouterError(record.errorKind ?? 'server', record.error ?? 'Not accepted');
-      return record;
-    },
-    waitForJob: (id) => jobs.waitForJob(id),
-    getJobs: () => store.all(),
-    onDidChangeJobs: (listener, thisArg, disposables) => changed.event(listener as never, thisArg, disposables),
-  };
+  const publicApi = own(new PublicApi({ jobs, store, catalog }));
 
   const disposeAll = () => {
     for (const d of owned.splice(0).reverse()) {
@@ -180,6 +159,6 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       disposeAll();
       await storeClosed;
     },
-    api: publicApi,
+    api: publicApi.api,
   };
 }

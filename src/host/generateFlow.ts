@@ -1,13 +1,14 @@
-import fs = require('node:fs/promises');
-import path = require('node:path');
-import vscode = require('vscode');
-import { OpenRouterError } from '../core/api/errors';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { VideoModel } from '../core/api/schemas';
 import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
 import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
+import { planSubmit, type SubmitPlan } from '../core/jobs/submitPlan';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
-import { imageMimeType, validateRequest } from '../core/models/validateRequest';
+import { RequestValidationError } from '../core/models/problems';
+import { imageMimeType } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, StateKeys } from '../ids';
 import { hostError } from './errorMessages';
@@ -47,7 +48,7 @@ export function parseGenerateArgs(value: unknown): GenerateArgs | undefined {
     (out as Record<string, unknown>)[key] = x;
   }
   if (wrong.length > 0) {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('The Generate Video argument has fields of the wrong type: {0}. Nothing was submitted.', wrong.join(', ')));
+    throw hostError('badRequest', vscode.l10n.t('The Generate Video argument has fields of the wrong type: {0}. Nothing was submitted.', wrong.join(', ')));
   }
   return out;
 }
@@ -65,10 +66,10 @@ async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.Wo
   } else if (folder) {
     uri = vscode.Uri.joinPath(folder.uri, ref);
   } else {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" is a relative path, but no folder is open. Open a folder or give an absolute path.', ref));
+    throw hostError('badRequest', vscode.l10n.t('The image "{0}" is a relative path, but no folder is open. Open a folder or give an absolute path.', ref));
   }
   if (uri.scheme !== 'file') {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" must be a file on disk.', ref));
+    throw hostError('badRequest', vscode.l10n.t('The image "{0}" must be a file on disk.', ref));
   }
   let size: number;
   try {
@@ -76,7 +77,7 @@ async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.Wo
     if (!stat.isFile()) throw new Error('not a file');
     size = stat.size;
   } catch {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('The image "{0}" was not found. Check the path; nothing was submitted.', ref));
+    throw hostError('badRequest', vscode.l10n.t('The image "{0}" was not found. Check the path; nothing was submitted.', ref));
   }
   const frame: FrameImageInput = { frameType, path: uri.fsPath, byteLength: size };
   const mime = imageMimeType({ path: uri.fsPath });
@@ -210,7 +211,7 @@ async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vsc
     if (!models) return undefined;
     const usable = models.filter((m) => !needsTextToVideo || supportsTextToVideo(m)).filter((m) => supportsTextToVideo(m) || supportsImageToVideo(m));
     if (usable.length === 0) {
-      throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter lists no video model that can do this right now. Refresh the Models view later.'));
+      throw hostError('notFound', vscode.l10n.t('OpenRouter lists no video model that can do this right now. Refresh the Models view later.'));
     }
     const preferred = readSettings().defaultModel || ctx.extension.globalState.get<string>(StateKeys.lastModel) || '';
     const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
@@ -236,7 +237,7 @@ async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vsc
   }
 }
 
-/** Builds, checks and submits a request; the UI steps run only for what `args` leaves open. */
+/** Builds, plans (checks and prices) and submits a request; the UI steps run only for what `args` leaves open. */
 export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: { selection?: string; sourceUri?: vscode.Uri } = {}): Promise<JobRecord | undefined> {
   const args = parseGenerateArgs(rawArgs);
   const automated = args !== undefined && args.prompt !== undefined && args.model !== undefined;
@@ -249,7 +250,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     if (choice === setKey && (await vscode.commands.executeCommand<boolean>(Commands.setApiKey))) {
       // continue with the key just set
     } else {
-      throw new OpenRouterError('auth', vscode.l10n.t('No OpenRouter API key is set, so nothing was submitted. Run "OpenRouter Video: Set API Key" (or set OPENROUTER_API_KEY).'));
+      throw hostError('auth', vscode.l10n.t('No OpenRouter API key is set, so nothing was submitted. Run "OpenRouter Video: Set API Key" (or set OPENROUTER_API_KEY).'));
     }
   }
 
@@ -271,7 +272,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     if (args?.model) {
       model = await ctx.catalog.find(args.model);
       if (!model) {
-        throw new OpenRouterError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', args.model));
+        throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', args.model));
       }
     } else {
       model = await pickModel(ctx, !args?.firstFrame, cts.token);
@@ -309,12 +310,16 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     request = reviewed;
   }
 
-  const validation = validateRequest(model, request);
-  if (!validation.ok) {
-    throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, validation.problems) }));
+  // Checked and priced once: the confirmation shows this plan, and exactly this plan is submitted.
+  let plan: SubmitPlan;
+  try {
+    plan = await planSubmit(model, request);
+  } catch (error) {
+    if (!(error instanceof RequestValidationError)) throw error;
+    throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
 
-  const estimate = estimateCost(model, request);
+  const { estimate } = plan;
   const { confirmAboveUsd } = readSettings();
   const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
   if (!automated && needsConfirm) {
@@ -322,12 +327,12 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis)) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Generate a video with {0}?', model.name),
-      { modal: true, detail: `${describeRequest(request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },
+      { modal: true, detail: `${describeRequest(plan.request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },
       submit,
     );
     if (choice !== submit) return undefined;
   }
 
   await ctx.extension.globalState.update(StateKeys.lastModel, model.id);
-  return ctx.jobs.submit(model, request, targetFolder);
+  return ctx.jobs.submit(plan, targetFolder);
 }

@@ -1,11 +1,11 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobs/jobRecord';
-import { isFinal } from '../core/jobs/jobStates';
+import { stateIs } from '../core/jobs/jobStates';
 import { Commands } from '../ids';
+import { hostError, wordErrorInfo } from './errorMessages';
+import { showError } from './errorPresenter';
 import type { HostContext } from './hostContext';
 import { stateLabel } from './views/jobPresenter';
-import { showError } from './errorPresenter';
-import { OpenRouterError } from '../core/api/errors';
 
 /**
  * Shows one progress notification per job the user started in this window, and the outcome when a
@@ -51,7 +51,7 @@ export class JobNotifications implements vscode.Disposable {
               if (e.removed.includes(record.clientId)) finish(undefined);
               const r = e.changed.find((c) => c.clientId === record.clientId);
               if (!r) return;
-              if (isFinal(r.state)) finish(r);
+              if (stateIs(r.state, 'settled')) finish(r);
               else report(r);
             });
             const cancel = token.onCancellationRequested(() => {
@@ -71,7 +71,7 @@ export class JobNotifications implements vscode.Disposable {
             const close = () => finish(undefined);
             this.closers.add(close);
             const now = this.ctx.store.get(record.clientId);
-            if (now && isFinal(now.state)) finish(now);
+            if (now && stateIs(now.state, 'settled')) finish(now);
           }),
       )
       .then((final) => {
@@ -80,7 +80,7 @@ export class JobNotifications implements vscode.Disposable {
       });
   }
 
-  /** One message for a finished job: Open / Reveal on success, OpenRouter's error verbatim otherwise. */
+  /** One message for a finished job: Open / Reveal on success, its error in words otherwise (OpenRouter's own verbatim). */
   async announce(record: JobRecord): Promise<void> {
     if (record.state === 'saved') {
       const file = record.outputs.find((o) => o.file)?.file;
@@ -98,8 +98,8 @@ export class JobNotifications implements vscode.Disposable {
       }
       return;
     }
-    const text = record.error ?? stateLabel(record.state);
-    const error = new OpenRouterError(record.errorKind ?? 'server', this.messageFor(record, text));
+    const text = record.error ? wordErrorInfo(vscode.l10n, record.error) : stateLabel(record.state);
+    const error = hostError(record.error?.kind ?? 'server', this.messageFor(record, text));
     await showError(error, this.ctx.logger, `Job ${record.jobId ?? record.clientId}`, {
       retry: record.state === 'downloadFailed' ? () => vscode.commands.executeCommand(Commands.jobsDownload, record.clientId) : () => vscode.commands.executeCommand(Commands.jobsRerun, record.clientId),
     });

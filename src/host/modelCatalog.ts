@@ -1,7 +1,7 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import type { VideoModel } from '../core/api/schemas';
+import type { VideoApi } from '../core/api/videoApi';
 import type { Logger } from '../core/shared/logger';
-import type { ApiProvider } from './apiProvider';
 
 export type CatalogState =
   | { kind: 'idle' }
@@ -17,7 +17,7 @@ export class ModelCatalog implements vscode.Disposable {
   private inFlight: Promise<VideoModel[]> | undefined;
 
   constructor(
-    private readonly api: ApiProvider,
+    private readonly api: VideoApi,
     private readonly logger: Logger,
   ) {}
 
@@ -35,10 +35,7 @@ export class ModelCatalog implements vscode.Disposable {
     }
     this.state = { kind: 'loading' };
     this.changed.fire();
-    const run = (async () => {
-      const api = await this.api.get();
-      return api.listModels({ refresh: options.refresh, signal: options.signal });
-    })();
+    const run = this.api.listModels({ refresh: options.refresh, signal: options.signal });
     this.inFlight = run;
     try {
       const models = await run;

@@ -1,6 +1,14 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { OpenRouterError } from '../core/api/errors';
 import type { VideoRequest } from '../core/api/videoRequest';
 import type { JobRecord } from '../core/jobs/jobRecord';
+import type { JobService } from '../core/jobs/jobService';
+import type { JobStore } from '../core/jobs/jobStore';
+import { planSubmit } from '../core/jobs/submitPlan';
+import type { IDisposable } from '../core/shared/disposable';
+import { errorMessage, hostError } from './errorMessages';
+import type { ModelCatalog } from './modelCatalog';
+import { resolveOutputFolder } from './outputFolder';
 
 /** What `activate()` returns to other extensions. */
 export interface OpenRouterVideoApi {
@@ -15,4 +23,54 @@ export interface OpenRouterVideoApi {
   getJobs(): readonly JobRecord[];
   /** Fires whenever jobs change. */
   readonly onDidChangeJobs: vscode.Event<readonly JobRecord[]>;
+}
+
+export interface PublicApiDeps {
+  jobs: JobService;
+  store: JobStore;
+  catalog: ModelCatalog;
+}
+
+/**
+ * The public API over the job service: a submit is planned (validated and priced) as the generate flow plans
+ * it. Its errors leave the extension as one sentence each, as the commands show them, with their kind kept.
+ */
+export class PublicApi implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<readonly JobRecord[]>();
+  private readonly subscription: IDisposable;
+  readonly api: OpenRouterVideoApi;
+
+  constructor(private readonly deps: PublicApiDeps) {
+    this.subscription = deps.store.onDidChange(() => this.changed.fire(deps.store.all()));
+    this.api = {
+      submit: (request, options = {}) => worded(this.submit(request, options.targetFolder)),
+      waitForJob: (id) => worded(deps.jobs.waitForJob(id)),
+      getJobs: () => deps.store.all(),
+      onDidChangeJobs: this.changed.event,
+    };
+  }
+
+  private async submit(request: VideoRequest, targetFolder: string | undefined): Promise<JobRecord> {
+    const model = await this.deps.catalog.find(request.model);
+    if (!model) {
+      throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}".', request.model));
+    }
+    const target = targetFolder ?? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]);
+    return this.deps.jobs.submit(await planSubmit(model, request), target);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** The same promise, its error worded for a caller outside the extension. */
+async function worded<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (!OpenRouterError.is(error) || error.reason === 'worded') throw error;
+    throw hostError(error.kind, errorMessage(vscode.l10n, error), { status: error.status, serverMessage: error.serverMessage, retryAfterMs: error.retryAfterMs, cause: error });
+  }
 }

@@ -1,14 +1,14 @@
-import vscode = require('vscode');
-import { isActive } from '../core/jobs/jobRecord';
-import type { JobStore } from '../core/jobs/jobStore';
+import * as vscode from 'vscode';
+import { stateIs } from '../core/jobs/jobStates';
 import { Views } from '../ids';
+import type { JobStoreReader } from './hostContext';
 
-/** A status bar item while jobs are running: how many; a click focuses the Jobs view. */
+/** A status bar item while jobs are busy (submitting, generating, saving): how many; a click focuses the Jobs view. */
 export class JobsStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly store: JobStore) {
+  constructor(private readonly store: JobStoreReader) {
     this.item = vscode.window.createStatusBarItem('openrouterVideo.activeJobs', vscode.StatusBarAlignment.Left, 10);
     this.item.name = vscode.l10n.t('OpenRouter Video jobs');
     this.item.command = `${Views.jobs}.focus`;
@@ -17,7 +17,7 @@ export class JobsStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
-    const active = this.store.all().filter((r) => isActive(r) || r.state === 'downloading' || r.state === 'submitting').length;
+    const active = this.store.all().filter((r) => stateIs(r.state, 'busy')).length;
     if (active === 0) {
       this.item.hide();
       return;

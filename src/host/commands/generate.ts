@@ -1,17 +1,14 @@
-import vscode = require('vscode');
-import { OpenRouterError } from '../../core/api/errors';
+import * as vscode from 'vscode';
+import { hostError } from '../errorMessages';
 import { runGenerate } from '../generateFlow';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 
 /** Returns OpenRouter's job id once submitted (undefined when the user cancelled a step). */
 async function submitAndTrack(ctx: HostContext, notifications: JobNotifications, args: unknown, options: { selection?: string; sourceUri?: vscode.Uri } = {}): Promise<string | undefined> {
+  // A submit that was refused or has an unknown outcome throws (its record is in the Jobs view with its error).
   const record = await runGenerate(ctx, args, options);
   if (!record) return undefined;
-  if (!record.jobId) {
-    // Rejected or outcome unknown: the record is in the Jobs view with its error.
-    throw new OpenRouterError(record.errorKind ?? 'server', record.error ?? vscode.l10n.t('The job was not accepted.'));
-  }
   notifications.track(record);
   return record.jobId;
 }
@@ -29,7 +26,7 @@ export function generateFromSelection(ctx: HostContext, notifications: JobNotifi
         .trim()
     : '';
   if (!editor || text === '') {
-    throw new OpenRouterError('badRequest', vscode.l10n.t('Select the text to use as the prompt first, then run Generate Video from Selection.'));
+    throw hostError('badRequest', vscode.l10n.t('Select the text to use as the prompt first, then run Generate Video from Selection.'));
   }
   return submitAndTrack(ctx, notifications, undefined, { selection: text, sourceUri: editor.document.uri });
 }

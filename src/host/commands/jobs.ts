@@ -1,17 +1,18 @@
-import vscode = require('vscode');
-import { OpenRouterError } from '../../core/api/errors';
-import type { JobRecord } from '../../core/jobs/jobRecord';
+import * as vscode from 'vscode';
+import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
+import { stateIs } from '../../core/jobs/jobStates';
+import { hostError } from '../errorMessages';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
-import { jobTitle } from '../views/jobPresenter';
 import { resolveOutputFolder } from '../outputFolder';
+import { jobTitle } from '../views/jobPresenter';
 
 /** Tree commands receive the node (a client id); palette use may pass a job id instead. */
 function recordFor(ctx: HostContext, arg: unknown): JobRecord {
   const id = typeof arg === 'string' ? arg : (arg as { clientId?: unknown } | undefined)?.clientId;
   const record = typeof id === 'string' ? (ctx.store.get(id) ?? ctx.store.findByJobId(id)) : undefined;
   if (!record) {
-    throw new OpenRouterError('notFound', vscode.l10n.t('That job is no longer in the Jobs view. Refresh the view and try again.'));
+    throw hostError('notFound', vscode.l10n.t('That job is no longer in the Jobs view. Refresh the view and try again.'));
   }
   return record;
 }
@@ -19,7 +20,7 @@ function recordFor(ctx: HostContext, arg: unknown): JobRecord {
 function savedFile(record: JobRecord): string {
   const file = record.outputs.find((o) => o.file)?.file;
   if (!file) {
-    throw new OpenRouterError('notFound', vscode.l10n.t('This job has no saved video yet. Use Download Again when it has completed.'));
+    throw hostError('notFound', vscode.l10n.t('This job has no saved video yet. Use Download Again when it has completed.'));
   }
   return file;
 }
@@ -30,10 +31,10 @@ export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
-    throw new OpenRouterError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
+    throw hostError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
   }
   await vscode.commands.executeCommand('vscode.open', uri);
-  if (!record.opened) await ctx.store.update(record.clientId, { opened: true });
+  await ctx.jobs.markOpened(record.clientId);
 }
 
 export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {
@@ -43,7 +44,7 @@ export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {
 
 export async function downloadJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<void> {
   const record = recordFor(ctx, arg);
-  if (record.state === 'stale' || record.state === 'stopped') {
+  if (stateIs(record.state, 'resumable')) {
     // Not known to be finished: watch it again; it downloads when OpenRouter completes it.
     notifications.track(await ctx.jobs.watch(record.clientId));
     return;
@@ -70,7 +71,7 @@ export async function rerunJob(ctx: HostContext, notifications: JobNotifications
 export async function copyJobId(ctx: HostContext, arg: unknown): Promise<void> {
   const record = recordFor(ctx, arg);
   if (!record.jobId) {
-    throw new OpenRouterError('notFound', vscode.l10n.t('This job has no OpenRouter id (it was never accepted).'));
+    throw hostError('notFound', vscode.l10n.t('This job has no OpenRouter id (it was never accepted).'));
   }
   await vscode.env.clipboard.writeText(record.jobId);
   void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied job id {0}', record.jobId), 3000);
@@ -83,8 +84,7 @@ export async function stopWatchingJob(ctx: HostContext, arg: unknown): Promise<v
 
 export async function removeJob(ctx: HostContext, arg: unknown): Promise<void> {
   const record = recordFor(ctx, arg);
-  const active = record.state === 'pending' || record.state === 'in_progress';
-  if (active) {
+  if (isActive(record)) {
     const remove = vscode.l10n.t('Remove');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('This job is still running on OpenRouter.'),
@@ -110,8 +110,6 @@ export async function recoverJob(ctx: HostContext, notifications: JobNotificatio
     )?.trim();
   }
   if (!jobId) return undefined;
-  // The job may be an old one, in the archive: look there too before adopting it a second time.
-  await ctx.store.loadArchive();
   const existing = ctx.store.findByJobId(jobId);
   if (existing) {
     await ctx.revealJob(existing.clientId);

@@ -1,8 +1,9 @@
-import vscode = require('vscode');
-import type { JobRecord, JobState } from '../../core/jobs/jobRecord';
-import { isActive } from '../../core/jobs/jobRecord';
-import { Commands } from '../../ids';
+import * as vscode from 'vscode';
+import { isActive, type JobRecord, type JobState } from '../../core/jobs/jobRecord';
+import { stateIs } from '../../core/jobs/jobStates';
 import { formatUsd } from '../../core/pricing/estimateCost';
+import { Commands } from '../../ids';
+import { wordErrorInfo } from '../errorMessages';
 
 const ICONS: Record<JobState, [string, string?]> = {
   submitting: ['loading~spin'],
@@ -80,7 +81,7 @@ export function jobDescription(record: JobRecord, now: number): string {
   if (record.costUsd !== undefined) parts.push(formatUsd(record.costUsd));
   else if (record.estimatedCostUsd !== undefined) parts.push(`~${formatUsd(record.estimatedCostUsd)}`);
   const start = record.submittedAt ?? record.createdAt;
-  const end = record.completedAt ?? (isActive(record) || record.state === 'downloading' || record.state === 'submitting' ? now : record.updatedAt);
+  const end = record.completedAt ?? (stateIs(record.state, 'busy') ? now : record.updatedAt);
   parts.push(formatElapsed(end - start));
   return parts.join(' · ');
 }
@@ -89,7 +90,7 @@ export function jobDescription(record: JobRecord, now: number): string {
 export function jobContextValue(record: JobRecord): string {
   const tokens = ['job', record.state];
   if (record.outputs.some((o) => o.file)) tokens.push('openable');
-  if (record.jobId && ['saved', 'downloadFailed', 'stale', 'stopped'].includes(record.state)) tokens.push('downloadable');
+  if (record.jobId && (record.state === 'saved' || record.state === 'downloadFailed' || stateIs(record.state, 'resumable'))) tokens.push('downloadable');
   if (isActive(record)) tokens.push('watching');
   if (record.state !== 'submitting') tokens.push('rerunnable');
   if (record.jobId) tokens.push('hasJobId');
@@ -137,7 +138,7 @@ export function jobTooltip(record: JobRecord): vscode.MarkdownString {
   }
   if (record.error) {
     md.appendMarkdown(`\n$(error) `);
-    md.appendText(record.error);
+    md.appendText(wordErrorInfo(vscode.l10n, record.error));
   }
   return md;
 }

@@ -1,13 +1,13 @@
-import vscode = require('vscode');
-import type { JobRecord } from '../../core/jobs/jobRecord';
-import { isActive } from '../../core/jobs/jobRecord';
-import type { JobStore } from '../../core/jobs/jobStore';
+import * as vscode from 'vscode';
+import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
+import { stateIs } from '../../core/jobs/jobStates';
 import { ContextKeys, Views } from '../../ids';
+import type { JobStoreReader } from '../hostContext';
 import { jobTooltip, jobTreeItem } from './jobPresenter';
 
 /**
  * The Jobs view: displays the store, never fetches. Refreshes only changed nodes; while jobs are
- * active and the view is visible, a one-second tick updates their elapsed time.
+ * busy and the view is visible, a one-second tick updates their elapsed time.
  */
 export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
@@ -16,13 +16,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
   private readonly view: vscode.TreeView<string>;
   private ticker: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: JobStore) {
+  constructor(private readonly store: JobStoreReader) {
     this.view = vscode.window.createTreeView(Views.jobs, { treeDataProvider: this, showCollapseAll: false });
     this.disposables.push(
       this.view,
       this.changed,
       store.onDidChange((e) => {
-        if (e.removed.length > 0 || (e.loaded?.length ?? 0) > 0 || e.changed.some((r) => !this.known.has(r.clientId))) {
+        if (e.removed.length > 0 || e.changed.some((r) => !this.known.has(r.clientId))) {
           this.changed.fire(undefined);
         } else {
           for (const r of e.changed) this.changed.fire(r.clientId);
@@ -39,9 +39,6 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
 
   getChildren(element?: string): string[] {
     if (element) return [];
-    // The view shows the whole history: old finished jobs come from the archive, read the first time the view
-    // draws (the rows appear a moment later, with a refresh). Until then, the recent and running jobs.
-    void this.store.loadArchive();
     const ids = this.store.all().map((r) => r.clientId);
     this.known = new Set(ids);
     return ids;
@@ -55,7 +52,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
     return jobTreeItem(record, Date.now());
   }
 
-  /** Tooltips are built on hover only, so drawing thousands of rows stays cheap. */
+  /** Tooltips are built on hover only. */
   resolveTreeItem(item: vscode.TreeItem, clientId: string): vscode.TreeItem {
     const record = this.store.get(clientId);
     if (record) item.tooltip = jobTooltip(record);
@@ -86,20 +83,20 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
     this.updateTicker();
   }
 
-  private activeRecords(): JobRecord[] {
-    return this.store.all().filter((r) => isActive(r) || r.state === 'downloading' || r.state === 'submitting');
+  private busyRecords(): JobRecord[] {
+    return this.store.all().filter((r) => stateIs(r.state, 'busy'));
   }
 
   private updateTicker(): void {
-    const needed = this.view.visible && this.activeRecords().length > 0;
+    const needed = this.view.visible && this.busyRecords().length > 0;
     if (needed && !this.ticker) {
       this.ticker = setInterval(() => {
-        const active = this.activeRecords();
-        if (active.length === 0) {
+        const busy = this.busyRecords();
+        if (busy.length === 0) {
           this.stopTicker();
           return;
         }
-        for (const r of active) this.changed.fire(r.clientId);
+        for (const r of busy) this.changed.fire(r.clientId);
       }, 1000);
     } else if (!needed) {
       this.stopTicker();
