@@ -6,8 +6,8 @@
  * query string or user info of the callback URL, no provider option whose name looks like a credential, and
  * every string passes through `redact`. No absolute paths either: the output is named by file name only.
  */
-import fs = require('node:fs');
-import path = require('node:path');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
 import { OpenRouterError } from '../api/errors';
 import type { FrameImageInput, VideoRequest } from '../api/videoRequest';

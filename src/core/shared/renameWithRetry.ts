@@ -1,23 +1,24 @@
-import nodeFs = require('node:fs');
-import { delay } from './clock';
+import * as fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const fs = nodeFs.promises;
+/** Errors Windows gives for a moment while another process (an antivirus, an indexer) has the file open. */
+const TRANSIENT_ON_WINDOWS = new Set(['EPERM', 'EACCES', 'EBUSY']);
+const MAX_TRIES = 6;
+const STEP_MS = 20;
 
 /**
- * On Windows a rename over a file that another process (an antivirus, an indexer) has open fails for a
- * moment with EPERM/EACCES/EBUSY; a few short retries get through. Elsewhere the first attempt decides.
+ * `fs.promises.rename`, with a few short retries on Windows, where a rename over a file that another process has
+ * open fails for a moment. Elsewhere the first attempt decides.
  */
 export async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await fs.rename(from, to);
+      await fs.promises.rename(from, to);
       return;
     } catch (error) {
-      const transient = ['EPERM', 'EACCES', 'EBUSY'].includes((error as { code?: unknown } | null)?.code as string);
-      if (!transient || process.platform !== 'win32' || attempt >= 5) {
-        throw error;
-      }
-      await delay(20 * (attempt + 1));
+      const code = (error as NodeJS.ErrnoException | null)?.code ?? '';
+      if (process.platform !== 'win32' || !TRANSIENT_ON_WINDOWS.has(code) || attempt >= MAX_TRIES) throw error;
+      await sleep(STEP_MS * attempt);
     }
   }
 }
