@@ -982,6 +982,58 @@ describe('fake OpenRouter: storage server (contentOrigin storage)', () => {
     await poll(id);
     assert.equal((await fetch(`${fake.baseUrl}/videos/${id}/content?index=0`, { headers: auth() })).status, 200);
   });
+
+  it('contentHost puts a made-up host name (with the fake\'s port) into unsigned_urls', async () => {
+    fake.queueScript({ statuses: ['completed'], contentOrigin: 'storage', contentHost: 'video-cdn.example' });
+    const storage = await submitOk();
+    fake.queueScript({ statuses: ['completed'], contentHost: 'video-cdn.example' });
+    const api = await submitOk();
+    const storageUrl = (await poll(storage.id)).unsigned_urls![0]!;
+    const apiUrl = (await poll(api.id)).unsigned_urls![0]!;
+    assert.equal(storageUrl, `http://video-cdn.example:${new URL(fake.storageOrigin).port}/files/${storage.id}/0.mp4`);
+    assert.equal(apiUrl, `http://video-cdn.example:${new URL(fake.origin).port}/api/v1/videos/${api.id}/content?index=0`);
+    // What a proxy does with such a URL: connect to the port on this machine and send the request there.
+    const served = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: new URL(storageUrl).port, path: new URL(storageUrl).pathname, headers: { Host: new URL(storageUrl).host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual(served, sampleMp4());
+  });
+});
+
+describe('fake OpenRouter: bytesPerSecond (a throttled link)', () => {
+  it('sends the content no faster than the rate, every byte intact', async () => {
+    const size = 512 * 1024;
+    const rate = 2 * 1024 * 1024;
+    fake.queueScript({ statuses: ['completed'], body: { size }, bytesPerSecond: rate });
+    const { id } = await submitOk();
+    await poll(id);
+    const started = performance.now();
+    const res = await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() });
+    const { bytes, error } = await readAll(res);
+    const elapsedMs = performance.now() - started;
+    assert.equal(error, undefined);
+    assert.deepEqual(bytes, generatedBytes(size, 0, size));
+    // The first 64 KiB go at once, the rest at the rate: (512 - 64) KiB at 2 MiB/s is 219 ms.
+    assert.ok(elapsedMs >= 200, `took ${elapsedMs.toFixed(0)} ms`);
+    assert.ok(elapsedMs < 2000, `took ${elapsedMs.toFixed(0)} ms`);
+  });
+
+  it('leaves other jobs unthrottled', async () => {
+    fake.queueScript({ statuses: ['completed'], body: { size: 512 * 1024 }, bytesPerSecond: 64 * 1024 });
+    fake.queueScript({ statuses: ['completed'], body: { size: 512 * 1024 } });
+    await submitOk();
+    const { id } = await submitOk();
+    await poll(id);
+    const started = performance.now();
+    const { bytes } = await readAll(await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() }));
+    assert.equal(bytes.length, 512 * 1024);
+    assert.ok(performance.now() - started < 1000, 'the unthrottled job arrives at once (the throttled one would take 7 s)');
+  });
 });
 
 describe('fake OpenRouter: GET /key', () => {

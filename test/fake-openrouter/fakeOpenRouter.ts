@@ -35,6 +35,13 @@ export interface JobScript {
   costUsd?: number;
   /** Default 'gen-<unix seconds>-<id>'; null is sent as `"generation_id": null`. */
   generationId?: string | null;
+  /** Send the content at most this fast, in bytes per second: a throttled link (default: as fast as it goes). */
+  bytesPerSecond?: number;
+  /**
+   * Host name written into `unsigned_urls` instead of 127.0.0.1 (the port stays the fake's). A made-up name such as
+   * `video-cdn.example` resolves nowhere, so the content can then only arrive through a proxy.
+   */
+  contentHost?: string;
 }
 
 export interface Fault {
@@ -694,11 +701,13 @@ export class FakeOpenRouter {
     const pollingUrl = this.pollingUrl(job);
     if (status === 'completed') {
       const urls: string[] = [];
+      const origin = new URL(job.script.contentOrigin === 'storage' ? this.storageOrigin : this.origin);
+      if (job.script.contentHost !== undefined) origin.hostname = job.script.contentHost;
       for (let i = 0; i < this.outputs(job); i++) {
         urls.push(
           job.script.contentOrigin === 'storage'
-            ? `${this.storageOrigin}/files/${job.id}/${i}.mp4`
-            : `${this.origin}/api/v1/videos/${job.id}/content?index=${i}`,
+            ? `${origin.origin}/files/${job.id}/${i}.mp4`
+            : `${origin.origin}/api/v1/videos/${job.id}/content?index=${i}`,
         );
       }
       const generationId =
@@ -731,6 +740,21 @@ export class FakeOpenRouter {
     }
     const size = Math.max(0, Math.floor(body.size));
     return { size, read: (s, e) => generatedBytes(size, s, e) };
+  }
+
+  /**
+   * Waits until `bytes` more may be sent at `bytesPerSecond`. As on a link, capacity left unused while the reader
+   * is slow is lost (beyond a few milliseconds), never made up later with a burst.
+   */
+  private pacer(bytesPerSecond: number | undefined): ((bytes: number) => Promise<void>) | undefined {
+    if (bytesPerSecond === undefined || !(bytesPerSecond > 0)) return undefined;
+    const creditMs = 5;
+    let sendAt = performance.now();
+    return async (bytes) => {
+      const wait = sendAt - performance.now();
+      if (wait > 0) await this.sleep(wait);
+      sendAt = Math.max(sendAt, performance.now() - creditMs) + (bytes / bytesPerSecond) * 1000;
+    };
   }
 
   // --- HTTP plumbing ---------------------------------------------------------------------------
@@ -1064,8 +1088,10 @@ export class FakeOpenRouter {
 
     res.writeHead(range ? 206 : 200, headers);
     const limit = stopAfter === undefined ? end - start : Math.min(stopAfter, end - start);
+    const pace = this.pacer(job.script.bytesPerSecond);
     let pos = start;
     while (pos < start + limit) {
+      if (pace) await pace(Math.min(CHUNK, start + limit - pos));
       if (this.gone(res)) return;
       const next = Math.min(pos + CHUNK, start + limit);
       const chunk = source.read(pos, next);
