@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// `npm run bench [-- <name> [options]]`: the benchmarks in bench/ (compiled by tsc to out/bench/), not part
-// of `npm test`. `npm run bench` builds and compiles first, then runs them all, one after the other, each in
-// its own processes; `npm run bench -- download` runs one. Results are printed as Markdown tables and kept as
-// JSON in bench/results/ (gitignored); BENCHMARKS.md reports them.
+// `npm run bench [-- <name> [options]]`: the performance budgets of docs/performance.md, measured in the real
+// VS Code extension host (code-server + headless Chromium, as the integration tier runs it) against the fake
+// OpenRouter. Not part of `npm test`. `npm run bench` builds and compiles first, then runs every bench, each in
+// its own process; `npm run bench -- link --rounds 5` runs one with its options. Each bench prints one
+// PASS/FAIL line per budget and keeps its figures in bench/results/<name>.json (gitignored); the exit code is
+// 1 when a budget fails.
 //
-//   download    the extension's downloader vs curl -s -o vs the OpenRouter guide's arrayBuffer + writeFile
-//               (and undici → fs pipeline), 64 MiB and 1 GiB from the fake OpenRouter on loopback
-//               [--sizes 64,1024] [--runs64 7] [--runs1024 3] [--modes ext,ext-warm,curl,curl-sync,guide,pipeline]
-//               [--baseline <compiled checkout>]
-//   polling     200 concurrent jobs through the real JobPoller + client against the fake; 429 Retry-After
-//               [--jobs 200] [--scenario AB]
-//   activation  production bundle: plain Node with a stubbed vscode, and the real VS Code 1.100.3 extension
-//               host (code-server + headless Chromium), a first and a later start each [--node-runs 21]
-//               [--host-runs 9] [--no-host] [--no-startup] [--baseline <checkout>]
-//   history     5,000 job records: JobStore.load and the Jobs tree [--records 5000] [--runs 11]
+//   activation  module load + activate() with nothing in flight ≤ 50 ms               [--runs 5]
+//   polling     a job's completion noticed within one polling interval (5 s)
+//   download    during a 300 MiB and a 1 GiB download: event-loop delay p99 ≤ 20 ms,
+//               max ≤ 100 ms; RSS growth ≤ 96 MiB                                      [--sizes 300,1024]
+//   link        over 12.5 MB/s and 125 MB/s links: ≥ 0.95 × curl's speed               [--rounds 3]
+//
+// ORV_BENCH_EXTENSION=<folder> measures an extension folder built elsewhere instead of this checkout's
+// production bundle.
 'use strict';
 
 const cp = require('node:child_process');
@@ -21,53 +21,43 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const BENCHES = ['history', 'activation', 'polling', 'download'];
+const BENCHES = ['activation', 'polling', 'download', 'link'];
 
 function usage(code) {
-  process.stderr.write(`Usage: node scripts/bench.js [${BENCHES.join('|')}] [options passed to that bench]\n`);
+  process.stderr.write(`Usage: node scripts/bench.js [${BENCHES.join('|')}] [options of that bench]\n`);
   process.exit(code);
 }
 
 function main() {
   const [first, ...rest] = process.argv.slice(2);
   if (first === '--help' || first === '-h') usage(0);
-  const selected = first === undefined || first.startsWith('--') ? BENCHES : [first];
-  const args = first === undefined || first.startsWith('--') ? process.argv.slice(2) : rest;
+  const all = first === undefined;
+  if (!all && !BENCHES.includes(first)) usage(2);
+  const selected = all ? BENCHES : [first];
   for (const name of selected) {
-    if (!BENCHES.includes(name)) usage(2);
     const script = path.join(REPO_ROOT, 'out', 'bench', name, 'run.js');
     if (!fs.existsSync(script)) {
       process.stderr.write(`${path.relative(REPO_ROOT, script)} is missing: run \`npm run compile\` (npm run bench does it).\n`);
       process.exit(1);
     }
   }
-  if (selected.includes('download')) {
-    for (const tool of ['/usr/bin/time', 'curl']) {
-      const found = cp.spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-      if (!found) {
-        process.stderr.write(`The download bench needs ${tool} (apt-get install -y ${tool === 'curl' ? 'curl' : 'time'}).\n`);
-        process.exit(1);
-      }
-    }
+  if (selected.includes('link') && cp.spawnSync('sh', ['-c', 'command -v curl']).status !== 0) {
+    process.stderr.write('The link bench compares with curl: apt-get install -y curl\n');
+    process.exit(1);
   }
-  let failed = 0;
+  const outcomes = [];
   for (const name of selected) {
-    process.stdout.write(`\n## ${name}\n\n`);
+    process.stdout.write(`\n== ${name}\n`);
     const started = Date.now();
-    // Benches that take options only get them when run alone.
-    const result = cp.spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'bench', name, 'run.js'), ...(selected.length === 1 ? args : [])], {
+    const result = cp.spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'bench', name, 'run.js'), ...(all ? [] : rest)], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
     });
-    const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    if (result.status !== 0) {
-      failed++;
-      process.stdout.write(`\n${name}: FAILED (exit ${result.status}) after ${seconds} s\n`);
-    } else {
-      process.stdout.write(`\n(${name}: ${seconds} s)\n`);
-    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    outcomes.push({ name, ok: result.status === 0, seconds });
   }
-  process.exit(failed > 0 ? 1 : 0);
+  process.stdout.write(`\n${outcomes.map((o) => `${o.ok ? 'PASS' : 'FAIL'}  ${o.name} (${o.seconds} s)`).join('\n')}\n`);
+  process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
 }
 
 main();
