@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createVideoApi } from '../../src/core/api/client';
@@ -299,9 +300,14 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
   }
 
   it('a submit that cannot connect at all → rejected (provably not sent)', async () => {
+    // A port nothing listens on (the connection is refused).
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
     const h = await harness({
       wrapApi: () =>
-        createVideoApi({ baseUrl: 'http://127.0.0.1:9/api/v1', keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', maxRetries: 0 }),
+        createVideoApi({ baseUrl: `http://127.0.0.1:${port}/api/v1`, keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', maxRetries: 0 }),
     });
     const error = await h.submit().catch((e: unknown) => e);
     assert.ok(error instanceof JobSubmitError);

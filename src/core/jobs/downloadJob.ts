@@ -6,6 +6,7 @@
 import { cancelledError, describeError, OpenRouterError, throwIfAborted, type ErrorInfo } from '../api/errors';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
+import type { DownloadOptions, DownloadResult } from '../download/downloader';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar } from '../download/sidecar';
 import type { Clock } from '../shared/clock';
@@ -17,24 +18,13 @@ import type { JobOutput, JobRecord } from './jobRecord';
 import type { JobPatch, JobStore } from './jobStore';
 import { remoteFailurePatch, remotePatch } from './remoteStatus';
 
-/** What the service needs from a downloader; `downloadOutput` fits. */
-export interface DownloadRequest {
-  url: string;
-  targetPath: string;
-  signal?: AbortSignal;
-  onProgress?: (received: number, total?: number) => void;
-  logger?: Logger;
-  /** Continue from the bytes in `<targetPath>.part` (a download a killed process left) instead of truncating it. */
-  resumeExisting?: boolean;
-}
-
+/** What the service asks of a downloader: `downloadOutput`. */
+export type DownloadRequest = Pick<DownloadOptions, 'url' | 'targetPath' | 'signal' | 'onProgress' | 'logger' | 'resumeExisting'>;
 /** `durable` settles once the file is on the disk; until then the output is `unsynced`. */
-export type DownloadFn = (
-  api: VideoApi,
-  request: DownloadRequest,
-) => Promise<{ path: string; bytes: number; durable?: Promise<'synced' | 'unsupported' | 'failed'> }>;
+export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<Pick<DownloadResult, 'path' | 'bytes'> & { durable?: Durable }>;
+type Durable = DownloadResult['durable'];
 
-export interface DownloadOptions {
+export interface JobDownloadOptions {
   /** Download a job that is already saved once more (into new files). Without it, a saved job is left alone. */
   again?: boolean;
   signal?: AbortSignal;
@@ -82,26 +72,18 @@ export class JobDownloads extends Disposable {
    * job is left alone unless `again` is set. Resolves with the `saved` record; on failure the record is
    * `downloadFailed` (still downloadable) and the promise rejects with the error.
    */
-  download(clientId: string, options: DownloadOptions = {}): Promise<JobRecord> {
+  download(clientId: string, options: JobDownloadOptions = {}): Promise<JobRecord> {
     const running = this.running.get(clientId);
-    if (running) {
-      return running.promise;
-    }
+    if (running) return running.promise;
     const record = this.deps.store.get(clientId);
     if (this.isDisposed) return Promise.reject(new OpenRouterError('cancelled', 'serviceStopped'));
     if (!record) return Promise.reject(new OpenRouterError('notFound', 'noSuchJob', { id: clientId }));
-    if (record.state === 'saved' && !options.again) {
-      return Promise.resolve(record);
-    }
-    if (record.jobId === undefined) {
-      return Promise.reject(new OpenRouterError('badRequest', 'nothingToDownload'));
-    }
+    if (record.state === 'saved' && !options.again) return Promise.resolve(record);
+    if (record.jobId === undefined) return Promise.reject(new OpenRouterError('badRequest', 'nothingToDownload'));
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
     const promise = this.run(clientId, record.jobId, options.again === true, signal).finally(() => {
-      if (this.running.get(clientId)?.promise === promise) {
-        this.running.delete(clientId);
-      }
+      if (this.running.get(clientId)?.promise === promise) this.running.delete(clientId);
       this.deps.onDone(clientId);
     });
     this.running.set(clientId, { promise, controller });
@@ -110,9 +92,7 @@ export class JobDownloads extends Disposable {
 
   /** Starts a download from inside the service; its failure is recorded and logged, not thrown. */
   start(clientId: string): void {
-    if (this.isDisposed || this.running.has(clientId)) {
-      return;
-    }
+    if (this.isDisposed || this.running.has(clientId)) return;
     this.download(clientId).catch((error: unknown) => {
       if (!this.isDisposed) this.deps.logger.warn(`Download of job ${clientId} failed: ${describeError(error)}`);
     });
@@ -155,12 +135,13 @@ export class JobDownloads extends Disposable {
         }
         throwIfAborted(signal);
         const url = api.contentUrl(jobId, index, record.unsignedUrls);
-        const output = await this.saveOutput(record, index, count, url, base, previous, signal);
+        const { file, bytes, durable } = await this.saveOutput(record, { index, count, url, base, previous }, signal);
         savedNow.push(index);
         // Persisted output by output, so a crash never downloads a saved one a second time.
-        record = await store.update(clientId, (r) => ({ outputs: mergeOutputs(r.outputs, output.output) }));
-        if (output.durable) this.whenSynced(clientId, index, output.output.file!, output.durable);
-        this.deps.logger.info(`Saved output ${index} of job ${jobId} to ${output.output.file} (${output.output.bytes} bytes).`);
+        const output: JobOutput = { index, url, file, bytes, savedAt: this.deps.clock.now(), ...(durable ? { unsynced: true } : {}) };
+        record = await store.update(clientId, (r) => ({ outputs: mergeOutputs(r.outputs, output) }));
+        if (durable) this.whenSynced(clientId, index, file, durable);
+        this.deps.logger.info(`Saved output ${index} of job ${jobId} to ${file} (${bytes} bytes).`);
       }
 
       record = await store.update(clientId, { state: 'saved', error: undefined });
@@ -185,29 +166,20 @@ export class JobDownloads extends Disposable {
    */
   private async saveOutput(
     record: JobRecord,
-    index: number,
-    count: number,
-    url: string,
-    base: string,
-    previous: JobOutput | undefined,
+    { index, count, url, base, previous }: { index: number; count: number; url: string; base: string; previous?: JobOutput },
     signal: AbortSignal,
-  ): Promise<{ output: JobOutput; durable?: Promise<'synced' | 'unsupported' | 'failed'> }> {
+  ): Promise<{ file: string; bytes: number; durable?: Durable }> {
     const { clientId, targetFolder } = record;
     const unsaved = previous?.file === undefined;
     const reclaimed = unsaved && previous?.target !== undefined ? await reclaimReservedPath(targetFolder, previous.target) : undefined;
     const reserved = reclaimed ?? (await reserveUniquePath(targetFolder, outputBaseName(base, index), '.mp4'));
-    if (unsaved) {
-      // On disk before the first byte is fetched: a kill from here on leaves a .part the next start continues.
-      try {
+    try {
+      if (unsaved) {
+        // On disk before the first byte is fetched: a kill from here on leaves a .part the next start continues.
         await this.deps.store.update(clientId, (r) => ({
           outputs: mergeOutputs(r.outputs, { ...r.outputs.find((o) => o.index === index), index, url, target: reserved }),
         }));
-      } catch (error) {
-        await releaseReservedPath(reserved);
-        throw error;
       }
-    }
-    try {
       const result = await this.deps.download(this.deps.api, {
         url,
         targetPath: reserved,
@@ -216,15 +188,7 @@ export class JobDownloads extends Disposable {
         onProgress: (received, total) => this.progressEmitter.fire({ clientId, index, count, received, total }),
         ...(reclaimed !== undefined ? { resumeExisting: true } : {}),
       });
-      const output: JobOutput = {
-        index,
-        url,
-        file: result.path,
-        bytes: result.bytes,
-        savedAt: this.deps.clock.now(),
-        ...(result.durable ? { unsynced: true } : {}),
-      };
-      return { output, durable: result.durable };
+      return { file: result.path, bytes: result.bytes, durable: result.durable };
     } catch (error) {
       await releaseReservedPath(reserved);
       if (unsaved) await this.forgetTarget(clientId, index, reserved);
@@ -281,7 +245,7 @@ export class JobDownloads extends Disposable {
    * Clears the output's `unsynced` once its fsync has finished. When writing it out reported an error, the flag
    * stays: the next start checks the file again (and downloads it again if it is short).
    */
-  private whenSynced(clientId: string, index: number, file: string, durable: Promise<'synced' | 'unsupported' | 'failed'>): void {
+  private whenSynced(clientId: string, index: number, file: string, durable: Durable): void {
     const { store, logger } = this.deps;
     const done = durable
       .then((outcome) => {

@@ -16,7 +16,7 @@ import { Disposable } from '../shared/disposable';
 import type { Event } from '../shared/emitter';
 import { type Logger, nullLogger } from '../shared/logger';
 import { recoverInterrupted } from './crashRecovery';
-import { JobDownloads, type DownloadFn, type DownloadOptions, type DownloadProgress } from './downloadJob';
+import { JobDownloads, type DownloadFn, type DownloadProgress, type JobDownloadOptions } from './downloadJob';
 import type { JobPoller } from './jobPoller';
 import type { JobRecord } from './jobRecord';
 import type { JobStore } from './jobStore';
@@ -148,7 +148,7 @@ export class JobService extends Disposable {
    * Downloads a completed job's videos (see downloadJob.ts): concurrent calls share one task; a saved job is
    * downloaded again into new files only with `again`.
    */
-  download(clientId: string, options?: DownloadOptions): Promise<JobRecord> {
+  download(clientId: string, options?: JobDownloadOptions): Promise<JobRecord> {
     return this.downloads.download(clientId, options);
   }
 
