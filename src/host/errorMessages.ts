@@ -6,7 +6,8 @@
 import { OpenRouterError, type ErrorInfo, type ErrorKind, type ErrorParams, type OpenRouterErrorInit, type Reason } from '../core/api/errors';
 import { RequestValidationError } from '../core/models/problems';
 import { wordProblems } from './problemWords';
-import { Settings } from '../ids';
+import { afterFailedDownload, DOWNLOAD_SENTENCES } from './downloadWords';
+import { inParens, orElse, type Params, type Words } from './wordParts';
 
 /** The part of `vscode.l10n` used here. */
 export interface L10n {
@@ -14,26 +15,11 @@ export interface L10n {
   t(message: string, ...args: (string | number | boolean)[]): string;
 }
 
-type Words = (l10n: L10n, p: Params) => string;
-
-/** Params as the sentences read them: missing ones are empty strings, never "undefined". */
-type Params = Readonly<Record<string, string | number | boolean>>;
-
 /** OpenRouter's own words, when it gave any, as the start of a sentence. */
 function said(l10n: L10n, p: Params): string {
   return p['said'] !== ''
     ? l10n.t('OpenRouter said: "{said}".', { said: p['said'] ?? '' })
     : l10n.t('OpenRouter answered HTTP {status}.', { status: p['status'] ?? '' });
-}
-
-/** A param, or `fallback` when it is missing. */
-function orElse(value: string | number | boolean | undefined, fallback: string | number): string | number | boolean {
-  return value === undefined || value === '' ? fallback : value;
-}
-
-/** " (code)" for an error code, or nothing. */
-function inParens(value: string | number | boolean | undefined): string {
-  return value === undefined || value === '' ? '' : ` (${String(value)})`;
 }
 
 /** The client call an error is about (params.what), as a noun: "OpenRouter sent <noun> …". */
@@ -70,150 +56,6 @@ function callDoing(l10n: L10n, p: Params): string {
     default:
       return l10n.t('talking to OpenRouter');
   }
-}
-
-/** How every failed download's sentence ends: nothing is left, and the job can be downloaded again. */
-function downloadAgain(l10n: L10n): string {
-  return l10n.t('Nothing was saved. The job stays downloadable: run Download Again from the Jobs view.');
-}
-
-/** A body that is not a video (params.what), as a noun. */
-function contentNoun(l10n: L10n, p: Params): string {
-  switch (p['what']) {
-    case 'json':
-      return l10n.t('JSON');
-    case 'html':
-      return l10n.t('an HTML page');
-    case 'xml':
-      return l10n.t('XML');
-    case 'text':
-      return l10n.t('text');
-    case 'image':
-      return l10n.t('an image');
-    case 'audio':
-      return l10n.t('audio');
-    default:
-      return p['type'] !== '' ? `"${String(p['type'])}"` : l10n.t('something else');
-  }
-}
-
-/** What a refused body said of itself (params.said), as " (it said: …)", or nothing. */
-function bodySaid(l10n: L10n, p: Params): string {
-  if (p['said'] === '') return '';
-  return p['what'] === 'html' ? l10n.t(' (page title: "{said}")', { said: p['said'] ?? '' }) : l10n.t(' (it said: "{said}")', { said: p['said'] ?? '' });
-}
-
-/** What was being written when the disk refused (params.action). */
-function diskAction(l10n: L10n, p: Params): string {
-  switch (p['action']) {
-    case 'saveVideo':
-      return l10n.t('save the video');
-    case 'createFolder':
-      return l10n.t('create the output folder');
-    case 'reserveName':
-      return l10n.t('reserve a file name');
-    case 'writeSidecar':
-      return l10n.t('save the details file next to the video');
-    default:
-      return l10n.t('write the file');
-  }
-}
-
-/** What a disk error's sentence ends with, by what was being written. */
-function diskTail(l10n: L10n, p: Params): string {
-  if (p['action'] === 'saveVideo') return ` ${l10n.t('The job stays downloadable: run Download Again from the Jobs view.')}`;
-  if (p['action'] === 'writeSidecar') return ` ${l10n.t('The video itself was saved.')}`;
-  return '';
-}
-
-/** The sentence of a folder that cannot be written to (no permission, or read-only). */
-function diskNotWritable(l10n: L10n, p: Params): string {
-  return (
-    l10n.t(
-      'Could not {action}: the folder "{folder}" is read-only or you lack permission to write there{code}. Set "{setting}" to a writable folder in the workspace, or fix the folder\'s permissions.',
-      { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']), setting: OUTPUT_SETTING },
-    ) + diskTail(l10n, p)
-  );
-}
-
-/** The output folder setting's full name, for sentences that ask to change it. */
-const OUTPUT_SETTING = `${Settings.section}.${Settings.outputDirectory}`;
-
-/** What to set the output folder to instead. */
-function outputFolderInstead(l10n: L10n): string {
-  return l10n.t('Set "{setting}" to a folder inside the workspace, relative to it, such as "videos" or "media/videos".', { setting: OUTPUT_SETTING });
-}
-
-/** How every failed download's sentence ends: nothing is left, and the job can be downloaded again. */
-function downloadAgain(l10n: L10n): string {
-  return l10n.t('Nothing was saved. The job stays downloadable: run Download Again from the Jobs view.');
-}
-
-/** A body that is not a video (params.what), as a noun. */
-function contentNoun(l10n: L10n, p: Params): string {
-  switch (p['what']) {
-    case 'json':
-      return l10n.t('JSON');
-    case 'html':
-      return l10n.t('an HTML page');
-    case 'xml':
-      return l10n.t('XML');
-    case 'text':
-      return l10n.t('text');
-    case 'image':
-      return l10n.t('an image');
-    case 'audio':
-      return l10n.t('audio');
-    default:
-      return p['type'] !== '' ? `"${String(p['type'])}"` : l10n.t('something else');
-  }
-}
-
-/** What a refused body said of itself (params.said), as " (it said: …)", or nothing. */
-function bodySaid(l10n: L10n, p: Params): string {
-  if (p['said'] === '') return '';
-  return p['what'] === 'html' ? l10n.t(' (page title: "{said}")', { said: p['said'] ?? '' }) : l10n.t(' (it said: "{said}")', { said: p['said'] ?? '' });
-}
-
-/** What was being written when the disk refused (params.action). */
-function diskAction(l10n: L10n, p: Params): string {
-  switch (p['action']) {
-    case 'saveVideo':
-      return l10n.t('save the video');
-    case 'createFolder':
-      return l10n.t('create the output folder');
-    case 'reserveName':
-      return l10n.t('reserve a file name');
-    case 'writeSidecar':
-      return l10n.t('save the details file next to the video');
-    default:
-      return l10n.t('write the file');
-  }
-}
-
-/** What a disk error's sentence ends with, by what was being written. */
-function diskTail(l10n: L10n, p: Params): string {
-  if (p['action'] === 'saveVideo') return ` ${l10n.t('The job stays downloadable: run Download Again from the Jobs view.')}`;
-  if (p['action'] === 'writeSidecar') return ` ${l10n.t('The video itself was saved.')}`;
-  return '';
-}
-
-/** The sentence of a folder that cannot be written to (no permission, or read-only). */
-function diskNotWritable(l10n: L10n, p: Params): string {
-  return (
-    l10n.t(
-      'Could not {action}: the folder "{folder}" is read-only or you lack permission to write there{code}. Set "{setting}" to a writable folder in the workspace, or fix the folder\'s permissions.',
-      { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']), setting: OUTPUT_SETTING },
-    ) + diskTail(l10n, p)
-  );
-}
-
-/** The output folder setting's full name, for sentences that ask to change it. */
-const OUTPUT_SETTING = `${Settings.section}.${Settings.outputDirectory}`;
-
-/** What to set the output folder to instead. */
-function outputFolderInstead(l10n: L10n): string {
-  return l10n.t('Set "{setting}" to a folder inside the workspace, relative to it, such as "videos" or "media/videos".', { setting: OUTPUT_SETTING });
 }
 
 const SENTENCES: { readonly [R in Reason]: Words } = {
@@ -317,63 +159,8 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
     }),
   connectionBroke: (l10n, p) =>
     l10n.t('The connection to {host} broke during the download{code}; try again.', { host: orElse(p['host'], 'OpenRouter'), code: inParens(p['code']) }),
-  // ---- Download (download/)
-  downloadCancelled: (l10n) => l10n.t('The download was cancelled; nothing was saved. The job stays downloadable: run Download Again from the Jobs view.'),
-  downloadBroken: (l10n, p) => `${l10n.t('The download was interrupted{detail}.', { detail: inParens(p['detail']) })} ${downloadAgain(l10n)}`,
-  downloadStalled: (l10n, p) => `${l10n.t('The download stalled: no data for {seconds} s.', { seconds: orElse(p['seconds'], 60) })} ${downloadAgain(l10n)}`,
-  downloadEndedEarly: (l10n, p) =>
-    `${l10n.t('The download ended early ({received} of {total} bytes).', { received: orElse(p['received'], '?'), total: orElse(p['total'], '?') })} ${downloadAgain(l10n)}`,
-  downloadWrongRange: (l10n) => `${l10n.t('The server answered the resume request with the wrong part of the file.')} ${downloadAgain(l10n)}`,
-  downloadBadStatus: (l10n, p) => `${l10n.t('The download answered HTTP {status} instead of the video.', { status: orElse(p['status'], '?') })} ${downloadAgain(l10n)}`,
-  downloadRefusedType: (l10n, p) =>
-    `${l10n.t('The download returned {what}{type} instead of a video{said}.', { what: contentNoun(l10n, p), type: p['what'] === 'other' ? '' : inParens(p['type']), said: bodySaid(l10n, p) })} ${downloadAgain(l10n)}`,
-  downloadNotVideo: (l10n, p) =>
-    `${
-      p['type'] !== ''
-        ? l10n.t('The download was labelled {type} but contains {what}, not a video{said}.', { type: p['type'] ?? '', what: contentNoun(l10n, p), said: bodySaid(l10n, p) })
-        : l10n.t('The download had no content type and contains {what}, not a video{said}.', { what: contentNoun(l10n, p), said: bodySaid(l10n, p) })
-    } ${downloadAgain(l10n)}`,
-  downloadEmpty: (l10n) => `${l10n.t('The download was empty: OpenRouter sent no video bytes.')} ${downloadAgain(l10n)}`,
-  downloadTooManyBytes: (l10n, p) =>
-    `${l10n.t('The download sent more bytes than announced ({received} of {total}); the file would be corrupt.', { received: orElse(p['received'], '?'), total: orElse(p['total'], '?') })} ${downloadAgain(l10n)}`,
-  downloadUnrequestedRange: (l10n) => `${l10n.t('The download answered a part of the file that was not asked for.')} ${downloadAgain(l10n)}`,
-  // ---- Disk (download/)
-  diskFull: (l10n, p) =>
-    l10n.t('Could not {action}: the disk holding "{folder}" is full{code}. Free some space.', { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']) }) +
-    diskTail(l10n, p),
-  diskNoPermission: (l10n, p) => diskNotWritable(l10n, p),
-  diskReadOnly: (l10n, p) => diskNotWritable(l10n, p),
-  diskNotAFolder: (l10n, p) =>
-    l10n.t('Could not {action}: "{folder}" (or one of its parents) is not a folder that can be written to{code}. Set "{setting}" to a folder in the workspace, or move the file in the way.', {
-      action: diskAction(l10n, p),
-      folder: p['folder'] ?? '',
-      code: inParens(p['code']),
-      setting: OUTPUT_SETTING,
-    }) + diskTail(l10n, p),
-  diskTooManyFiles: (l10n, p) =>
-    l10n.t('Could not {action} in "{folder}": too many open files{code}. Close some programs and try again.', { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']) }) +
-    diskTail(l10n, p),
-  diskFailed: (l10n, p) =>
-    l10n.t('Could not {action} in "{folder}"{detail}.', { action: diskAction(l10n, p), folder: p['folder'] ?? '', detail: p['detail'] !== '' ? `: ${String(p['detail'])}` : inParens(p['code']) }) +
-    diskTail(l10n, p),
-  // ---- File names (download/)
-  outsideFolder: (l10n, p) =>
-    l10n.t('Refusing to write "{name}": it is not inside the output folder "{folder}". This is a bug; please report it.', { name: p['name'] ?? '', folder: p['folder'] ?? '' }),
-  badFileName: (l10n, p) => l10n.t('Refusing to use "{name}" as a file name: it must be a plain name without folders.', { name: p['name'] ?? '' }),
-  badFileExtension: (l10n, p) => l10n.t('Refusing to use "{ext}" as a file extension.', { ext: p['ext'] ?? '' }),
-  noFreeFileName: (l10n, p) =>
-    l10n.t('Could not find a free file name for "{name}" in "{folder}". Tidy up the folder and try again.', { name: p['name'] ?? '', folder: p['folder'] ?? '' }),
-  outputFolderAbsolute: (l10n, p) =>
-    `${l10n.t('The output folder "{value}" is an absolute path; videos are only saved inside the workspace.', { value: p['value'] ?? '' })} ${outputFolderInstead(l10n)}`,
-  outputFolderHome: (l10n, p) =>
-    `${l10n.t('The output folder "{value}" points at the home folder; videos are only saved inside the workspace.', { value: p['value'] ?? '' })} ${outputFolderInstead(l10n)}`,
-  outputFolderClimbs: (l10n, p) =>
-    `${l10n.t('The output folder "{value}" uses ".." to leave the workspace; videos are only saved inside it.', { value: p['value'] ?? '' })} ${outputFolderInstead(l10n)}`,
-  outputFolderBadName: (l10n, p) =>
-    `${l10n.t('The output folder "{value}" contains "{segment}", which is not a valid folder name on every system.', { value: p['value'] ?? '', segment: p['segment'] ?? '' })} ${outputFolderInstead(l10n)}`,
-  outputFolderOutside: (l10n, p) =>
-    `${l10n.t('The output folder "{value}" resolves outside the workspace ("{resolved}").', { value: p['value'] ?? '', resolved: p['resolved'] ?? '' })} ${outputFolderInstead(l10n)}`,
-  noWorkspaceFolder: (l10n) => l10n.t('Open a folder or workspace first: videos are saved inside it.'),
+  // ---- Download, disk and file names (download/): downloadWords.ts
+  ...DOWNLOAD_SENTENCES,
   // ---- Store (jobs/)
   submitInterrupted: (l10n) =>
     l10n.t(
@@ -473,7 +260,8 @@ function normalise(params: ErrorParams | undefined): Params {
 
 /** The sentence for a reason code and its params. */
 export function wordReason(l10n: L10n, reason: Reason, params?: ErrorParams): string {
-  return SENTENCES[reason](l10n, normalise(params));
+  const text = SENTENCES[reason](l10n, normalise(params));
+  return params?.['downloadFailed'] === true ? `${text}${afterFailedDownload(l10n, reason)}` : text;
 }
 
 /** The sentence for an error a job record keeps. */

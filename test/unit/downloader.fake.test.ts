@@ -115,7 +115,11 @@ describe('downloader (real client, fake OpenRouter)', () => {
     it(`refuses a ${wrong.toUpperCase()} answer as badContent, not retried, nothing left`, async () => {
       const url = await completedJob();
       fake.setContent({ wrongContentType: wrong });
-      await assert.rejects(download(url), failsWith('badContent'));
+      await assert.rejects(download(url), (error: unknown) => {
+        failsWith('badContent')(error);
+        assert.equal((error as OpenRouterError).params['downloadFailed'], true, 'marked for the advice');
+        return true;
+      });
       assert.equal(fake.requestsTo('content').length, 1);
       assert.deepEqual(await listDir(), []);
     });

@@ -224,10 +224,14 @@ describe('downloader (scripted answers)', () => {
   });
 
   describe('answers that are final', () => {
-    it('an openContent that rejects is not retried: its error comes out as it is, nothing is left', async () => {
-      const denied = new OpenRouterError('auth', 'keyRejected', { status: 401, said: 'User not found.' }, { status: 401 });
+    it('an openContent that rejects is not retried: its error keeps its kind, reason and status, marked downloadFailed; nothing is left', async () => {
+      const denied = new OpenRouterError('auth', 'keyRejected', { status: 401, said: 'User not found.' }, { status: 401, serverMessage: 'User not found.' });
       const api = new ContentApi(mp4Like(1000), [{ reject: denied }]);
-      await assert.rejects(run(api), (error: unknown) => error === denied);
+      await assert.rejects(run(api), (error: unknown) => {
+        failsWith('auth', 'keyRejected', { status: 401, said: 'User not found.', downloadFailed: true })(error);
+        assert.ok(OpenRouterError.is(error) && error.status === 401 && error.serverMessage === 'User not found.');
+        return true;
+      });
       assert.equal(api.calls.length, 1);
       assert.deepEqual(await listDir(dir), []);
     });
@@ -356,7 +360,7 @@ describe('downloader (scripted answers)', () => {
       const data = mp4Like(300_000);
       await leave(data.subarray(0, 100_000));
       const gone = new OpenRouterError('notFound', 'notFound', { status: 404 }, { status: 404 });
-      await assert.rejects(run(new ContentApi(data, [{ reject: gone }]), { resumeExisting: true }), failsWith('notFound', 'notFound'));
+      await assert.rejects(run(new ContentApi(data, [{ reject: gone }]), { resumeExisting: true }), failsWith('notFound', 'notFound', { downloadFailed: true }));
       assert.deepEqual(await listDir(dir), []);
     });
   });

@@ -82,7 +82,9 @@ export const REASONS = [
   'unreachable', // the connection was never made (refused, DNS, no route; nothing sent): params.host, params.what, params.code
   'connectionFailed', // the connection failed after the request may have been sent: params.host, params.what, params.code
   'connectionBroke', // the connection broke while a download's body was read: params.host, params.code
-  // ---- Download (download/). A failed download leaves nothing behind and the job stays downloadable.
+  // ---- Download (download/). A failed download leaves nothing behind and the job stays downloadable. An
+  // error of another area that ends a download (an openContent that rejects) keeps its kind and reason and gets
+  // params.downloadFailed = true: the host adds the same advice to its sentence.
   'downloadCancelled', // the caller stopped the download
   'downloadBroken', // the connection broke mid-body and every resume broke too: params.detail (an error code)
   'downloadStalled', // no bytes for params.seconds, and every resume stalled or broke too

@@ -148,9 +148,9 @@ class Download {
       // 416: the server cannot serve from `offset`; a 206 the client refused: both start again without Range.
       if (offset > 0 && OpenRouterError.is(error) && (error.status === 416 || error.status === 206) && !this.options.signal?.aborted) {
         this.rangesRefused = true;
-        return new Broken(error);
+        return new Broken(endedDownload(error));
       }
-      throw error;
+      throw endedDownload(error);
     }
     let start: number | Broken;
     try {
@@ -216,7 +216,7 @@ class Download {
     if (failure?.from === 'stalled') return new Broken(new OpenRouterError('timeout', 'downloadStalled', { seconds: Math.round(this.stallMs / 1000) }));
     if (failure?.from === 'body') {
       const { error } = failure;
-      if (OpenRouterError.is(error) && error.kind !== 'network' && error.kind !== 'timeout') throw error;
+      if (OpenRouterError.is(error) && error.kind !== 'network' && error.kind !== 'timeout') throw endedDownload(error);
       return new Broken(brokenError(error));
     }
     if (failure !== undefined) throw failure.error; // aborted (worded by downloadOutput), or refused
@@ -242,6 +242,15 @@ class Download {
       this.logger.warn(`download progress listener failed: ${String(error)}`);
     }
   }
+}
+
+/** Another area's error that ends the download, marked so that the host adds the download's advice. */
+function endedDownload(error: OpenRouterError): OpenRouterError;
+function endedDownload(error: unknown): unknown;
+function endedDownload(error: unknown): unknown {
+  if (!OpenRouterError.is(error) || error.kind === 'cancelled') return error;
+  const { status, serverMessage, retryAfterMs, notSent, field } = error;
+  return new OpenRouterError(error.kind, error.reason, { ...error.params, downloadFailed: true }, { status, serverMessage, retryAfterMs, notSent, field, cause: error });
 }
 
 /** A transport failure while reading a body, as a broken download (with the error code when there is one). */
