@@ -15,9 +15,7 @@ import { patchFileSync } from './helpers/patchFileSync';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-async function listDir(dir: string): Promise<string[]> {
-  return (await fs.promises.readdir(dir).catch(() => [])).sort();
-}
+const listDir = async (dir: string): Promise<string[]> => (await fs.promises.readdir(dir).catch(() => [])).sort();
 
 /** An assert.rejects check: an OpenRouterError of this kind and reason, and (optionally) these params. */
 function failsWith(kind: ErrorKind, reason: Reason, params: Record<string, unknown> = {}) {
