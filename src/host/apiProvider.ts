@@ -1,4 +1,4 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { createVideoApi } from '../core/api/client';
 import type { RateLimitGate } from '../core/api/retry';
 import type { KeyInfo, VideoJob, VideoModel } from '../core/api/schemas';

@@ -1,4 +1,4 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { OpenRouterError } from '../core/api/errors';
 import { errorMessage } from './errorMessages';
 import { Commands } from '../ids';

@@ -1,4 +1,4 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { redact, type Logger } from '../core/shared/logger';
 
 /**

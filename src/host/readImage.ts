@@ -1,5 +1,6 @@
-import fs = require('node:fs/promises');
-import { OpenRouterError } from '../core/api/errors';
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { hostError } from './errorMessages';
 import { imageMimeType } from '../core/models/validateRequest';
 
 /** Whether the bytes start like a PNG, a JPEG or a WebP file (the only types sent). */
@@ -14,12 +15,12 @@ function looksLikeImage(data: Buffer): boolean {
 export async function readImageAsDataUrl(file: string): Promise<{ dataUrl: string; mimeType: string; bytes: number }> {
   const mimeType = imageMimeType({ path: file });
   if (!mimeType) {
-    throw new OpenRouterError('badRequest', `"${file}" is not a PNG, JPEG or WebP image. Pick another image.`);
+    throw hostError('badRequest', vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image. Pick another image.', file));
   }
   const data = await fs.readFile(file);
   if (!looksLikeImage(data)) {
     // Named like an image but is not one: refused here, before the record exists and before any request.
-    throw new OpenRouterError('badRequest', `"${file}" is not a PNG, JPEG or WebP image (judging by its content). Pick another image.`);
+    throw hostError('badRequest', vscode.l10n.t('"{0}" is not a PNG, JPEG or WebP image (judging by its content). Pick another image.', file));
   }
   return { dataUrl: `data:${mimeType};base64,${data.toString('base64')}`, mimeType, bytes: data.length };
 }

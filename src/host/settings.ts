@@ -1,4 +1,4 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from '../core/api/videoApi';
 import { isSecureOrLoopback } from '../core/shared/loopback';
 import { Settings } from '../ids';

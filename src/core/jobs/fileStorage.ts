@@ -3,8 +3,8 @@
  * folder fsync), so a crash mid-write leaves either the old file or the new one, never a torn one. It keeps
  * no queue: the store's one writer (storeWriter.ts) runs one write at a time.
  */
-import nodeFs = require('node:fs');
-import path = require('node:path');
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
 import { renameWithRetry } from '../shared/renameWithRetry';
 
 const fs = nodeFs.promises;

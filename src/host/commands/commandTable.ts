@@ -1,4 +1,4 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../../ids';
 import { showError } from '../errorPresenter';
 import type { HostContext } from '../hostContext';

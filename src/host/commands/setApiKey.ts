@@ -1,5 +1,6 @@
-import vscode = require('vscode');
+import * as vscode from 'vscode';
 import { OpenRouterError } from '../../core/api/errors';
+import { hostError } from '../errorMessages';
 import type { HostContext } from '../hostContext';
 
 function describeLimit(remaining: number | null | undefined, limit: number | null | undefined): string {
@@ -41,7 +42,7 @@ export async function setApiKey(ctx: HostContext, keyArg?: unknown): Promise<boo
     return true;
   } catch (error) {
     if (OpenRouterError.is(error, 'auth')) {
-      throw new OpenRouterError('auth', vscode.l10n.t('OpenRouter did not accept this key ({0}). Nothing was saved; copy the key again from https://openrouter.ai/keys.', error.serverMessage ?? String(error.status)), { status: error.status, serverMessage: error.serverMessage });
+      throw hostError('auth', vscode.l10n.t('OpenRouter did not accept this key ({0}). Nothing was saved; copy the key again from https://openrouter.ai/keys.', error.serverMessage ?? String(error.status)), { status: error.status, serverMessage: error.serverMessage });
     }
     throw error;
   } finally {
