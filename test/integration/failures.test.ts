@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { JobState } from '../../src/core/jobs/jobRecord';
-import { cleanUpJobsAfterEach, generate, generateArgs, getApi, jobIds, listFiles, useFake, videosFolder, waitForJob } from './helpers';
+import { cleanUpJobsAfterEach, errorText, generate, generateArgs, getApi, jobIds, listFiles, useFake, videosFolder, waitForJob } from './helpers';
 
 /** Runs the command and returns the error it rejects with (failing when it resolves). */
 async function rejection(args: Record<string, unknown>): Promise<Error> {
@@ -38,10 +38,10 @@ describe('Jobs that fail, and requests that are refused', () => {
 
       assert.equal(record.state, c.state);
       assert.equal(record.remoteStatus, c.status);
-      assert.equal(record.error, c.expectedError, 'the record holds OpenRouter\'s error verbatim');
+      assert.equal(errorText(record), c.expectedError, 'the record holds OpenRouter\'s error verbatim');
       const listed = api.getJobs().find((r) => r.jobId === jobId);
       assert.equal(listed?.state, c.state, 'getJobs() shows the same state');
-      assert.equal(listed?.error, c.expectedError);
+      assert.equal(errorText(listed), c.expectedError);
       assert.deepEqual(record.outputs.filter((o) => o.file), [], 'no output recorded');
       assert.deepEqual(listFiles(videosFolder()), filesBefore, 'no file saved');
       assert.equal(fake.requestsTo('content').length, 0, 'no download was attempted');
@@ -77,7 +77,7 @@ describe('Jobs that fail, and requests that are refused', () => {
     assert.equal(created.length, 1, 'the refused job stays in the list with its reason');
     assert.equal(created[0]?.state, 'rejected');
     assert.equal(created[0]?.jobId, undefined);
-    assert.match(created[0]?.error ?? '', /credits/i);
+    assert.match(errorText(created[0]), /credits/i);
   });
 
   it('an unknown model rejects with a clear message and sends no POST', async () => {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { MODEL, workspaceFolder } from './helpers';
+import { errorText, MODEL, workspaceFolder } from './helpers';
 
 /** The public API's request for MODEL (google/veo-3.1-lite) that helpers.generateArgs describes for the command. */
 export function request(prompt: string, extra: Partial<VideoRequest> = {}): VideoRequest {
@@ -35,7 +35,7 @@ export function freshOutputFolder(label: string): string {
 /** Bytes of the saved output `index` of a job (fails when there is none). */
 export function savedBytes(record: JobRecord, index = 0): Buffer {
   const file = record.outputs.find((o) => o.index === index)?.file;
-  if (!file) throw new Error(`job ${record.jobId} has no saved output ${index} (state ${record.state}: ${record.error ?? ''})`);
+  if (!file) throw new Error(`job ${record.jobId} has no saved output ${index} (state ${record.state}: ${errorText(record)})`);
   return fs.readFileSync(file);
 }
 

@@ -16,7 +16,7 @@ import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import type { OpenRouterVideoApi } from '../../src/host/publicApi';
 import { generatedBytes, sampleMp4, type FakeOpenRouter, type JobScript, type RecordedRequest } from '../fake-openrouter/fakeOpenRouter';
 import { filesContainingAny, filesEndingWith, freshOutputFolder, makeReadOnly, mountTinyDisk, request, savedBytes, walk } from './faultHelpers';
-import { ENV_KEY, extensionLogFolders, generateArgs, getApi, listFiles, removeJobs, sleep, useFake, userDataFolder, waitFor, workspaceFolder } from './helpers';
+import { ENV_KEY, errorText, extensionLogFolders, generateArgs, getApi, listFiles, removeJobs, sleep, useFake, userDataFolder, waitFor, workspaceFolder } from './helpers';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -38,7 +38,7 @@ function expectedBody(script: JobScript): Buffer {
 
 /** Saved, once: one .mp4 (and no .part) in the folder, byte-identical, one accepted submit. */
 function assertSavedOnce(fake: FakeOpenRouter, final: JobRecord, folder: string, script: JobScript): void {
-  assert.equal(final.state, 'saved', `state ${final.state}: ${final.error ?? ''}`);
+  assert.equal(final.state, 'saved', `state ${final.state}: ${errorText(final)}`);
   assert.ok(savedBytes(final).equals(expectedBody(script)), 'the saved file is byte-identical to what OpenRouter served');
   assert.deepEqual(filesEndingWith(folder, '.mp4'), [path.basename(final.outputs[0]!.file!)], 'exactly one video file');
   assert.deepEqual(filesEndingWith(folder, '.part'), [], 'no partial file left');
@@ -149,8 +149,8 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
       const script: JobScript = { statuses: ['completed'] };
       const { fake, folder, final, submitted } = await run('html-content', script, (f) => f.setContent({ wrongContentType: 'html' }));
       assert.equal(final.state, 'downloadFailed');
-      assert.equal(final.errorKind, 'badContent');
-      assert.match(final.error ?? '', /^OpenRouter answered the download with text\/html(; charset=utf-8)? instead of a video\. Try again later\. Nothing was saved\. The job stays downloadable: run Download Again from the Jobs view\./);
+      assert.equal(final.error?.kind, 'badContent');
+      assert.match(errorText(final), /^OpenRouter answered the download with text\/html(; charset=utf-8)? instead of a video\. Try again later\. Nothing was saved\. The job stays downloadable: run Download Again from the Jobs view\./);
       assert.deepEqual(filesEndingWith(folder, '.mp4'), []);
       assert.deepEqual(filesEndingWith(folder, '.part'), []);
 
@@ -170,13 +170,13 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
       // The second video's request is waiting out its stall: from now on every video response breaks.
       fake.setContent({ resetAfterBytes: 1000, resetTimes: 4 });
       const failed = await api.waitForJob(submitted.clientId);
-      assert.equal(failed.state, 'downloadFailed', `${failed.state}: ${failed.error ?? ''}`);
+      assert.equal(failed.state, 'downloadFailed', `${failed.state}: ${errorText(failed)}`);
       assert.deepEqual(filesEndingWith(folder, '.mp4').length, 1, 'the first video is saved, the second is not');
 
       fake.setContent({});
       await vscode.commands.executeCommand('openrouterVideo.jobs.download', submitted.clientId);
       const final = await api.waitForJob(submitted.clientId);
-      assert.equal(final.state, 'saved', final.error);
+      assert.equal(final.state, 'saved', errorText(final));
       assert.equal(filesEndingWith(folder, '.mp4').length, 2, `one file per video (${filesEndingWith(folder, '.mp4').join(', ')})`);
       const index0 = contentOf(fake, submitted.jobId!).filter((r) => r.url.endsWith('index=0'));
       assert.equal(index0.length, 1, 'the first video was downloaded once');
@@ -269,9 +269,9 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
         ro.undo();
       }
       assert.equal(final.state, 'downloadFailed');
-      assert.equal(final.errorKind, 'io');
+      assert.equal(final.error?.kind, 'io');
       assert.match(
-        final.error ?? '',
+        errorText(final),
         /^Could not reserve a file name: the folder ".*out-readonly-[^"]*" is read-only or you lack permission to write there \((EACCES|EPERM|EROFS)\)\. Set "openrouterVideo\.outputDirectory" to a writable folder in the workspace, or fix the folder's permissions\.$/,
       );
       assert.deepEqual(fs.readdirSync(folder), []);
@@ -301,9 +301,9 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
         disk.undo();
       }
       assert.equal(final.state, 'downloadFailed');
-      assert.equal(final.errorKind, 'io');
+      assert.equal(final.error?.kind, 'io');
       assert.match(
-        final.error ?? '',
+        errorText(final),
         /^Could not save the video: the disk holding ".*out-diskfull-[^"]*" is full \(ENOSPC\)\. Free some space\. The job stays downloadable: run Download Again from the Jobs view\.$/,
       );
 
@@ -391,7 +391,7 @@ describe('Faults (fake OpenRouter inside the real extension host)', function () 
       const finals = await Promise.all(jobIds.map((id) => api.waitForJob(id)));
       const root = fs.realpathSync(folder);
       for (const [i, final] of finals.entries()) {
-        assert.equal(final.state, 'saved', `${prompts[i]![0]}: ${final.error ?? ''}`);
+        assert.equal(final.state, 'saved', `${prompts[i]![0]}: ${errorText(final)}`);
         const file = final.outputs[0]!.file!;
         assert.equal(path.dirname(fs.realpathSync(file)), root, `${prompts[i]![0]}: saved inside the output folder`);
         const name = path.basename(file);
@@ -579,7 +579,7 @@ describe('Bad input in the host: the exact message, and nothing submitted', func
       if (row.title.includes('402')) {
         assert.equal(created.length, 1);
         assert.equal(created[0]!.state, 'rejected', 'kept in the list as rejected, with the same message');
-        assert.equal(created[0]!.error, row.message);
+        assert.equal(errorText(created[0]), row.message);
       } else {
         assert.equal(suite.fake.requestsTo('submit').length, 0, 'no POST /videos');
         assert.deepEqual(created, [], 'no job recorded');
@@ -608,7 +608,7 @@ describe('Bad input in the host: the exact message, and nothing submitted', func
     }
     await vscode.commands.executeCommand('openrouterVideo.jobs.download', jobId);
     const saved = await (await getApi()).waitForJob(jobId!);
-    assert.equal(saved.state, 'saved', saved.error);
+    assert.equal(saved.state, 'saved', errorText(saved));
     assert.ok(savedBytes(saved).equals(sampleMp4()));
     assert.equal(fake.submitCount(), 1);
   });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanUpJobsAfterEach, ENV_KEY, generate, generateArgs, getApi, listFiles, MODEL, sampleMp4, useFake, videosFolder, waitForJob } from './helpers';
+import { cleanUpJobsAfterEach, ENV_KEY, errorText, generate, generateArgs, getApi, listFiles, MODEL, sampleMp4, useFake, videosFolder, waitForJob } from './helpers';
 
 describe('Generate Video (openrouterVideo.generate with a full argument)', () => {
   const suite = useFake();
@@ -18,7 +18,7 @@ describe('Generate Video (openrouterVideo.generate with a full argument)', () =>
     assert.ok(fake.jobs.has(jobId), 'the id is the one the fake issued');
 
     const record = await waitForJob(jobId);
-    assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
+    assert.equal(record.state, 'saved', `ended ${record.state}: ${errorText(record)}`);
     assert.equal(record.jobId, jobId);
     assert.equal(record.request.model, MODEL);
     assert.equal(fake.jobs.get(jobId)?.status, 'completed');
@@ -110,7 +110,7 @@ describe('Download Again on a job that is no longer watched', () => {
     assert.ok(watched && ['pending', 'in_progress'].includes(watched.state), `watched again, not ${watched?.state}`);
     fake.setJobStatus(jobId, 'completed');
     const record = await waitForJob(jobId);
-    assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
+    assert.equal(record.state, 'saved', `ended ${record.state}: ${errorText(record)}`);
     assert.ok(fs.readFileSync(record.outputs[0]!.file!).equals(sampleMp4()));
     assert.equal(fake.submitCount(), 1, 'never resubmitted');
     assert.equal(fake.requestsTo('content').length, 1, 'downloaded once');

@@ -21,6 +21,7 @@ import * as vscode from 'vscode';
 import { startFakeOpenRouter, type FakeOpenRouter, type FakeOptions } from '../fake-openrouter/fakeOpenRouter';
 import type { OpenRouterVideoApi } from '../../src/composition';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
+import { wordErrorInfo } from '../../src/host/errorMessages';
 
 export const EXTENSION_ID = 'openrouter-video.openrouter-video';
 export const MODEL = 'google/veo-3.1-lite';
@@ -399,4 +400,9 @@ export function cleanUpJobsAfterEach(): void {
       fs.rmdirSync(videosFolder());
     }
   });
+}
+
+/** A record's error as the extension words it for the user ('' when it has none). */
+export function errorText(record: Pick<JobRecord, 'error'> | undefined): string {
+  return record?.error ? wordErrorInfo(vscode.l10n, record.error) : '';
 }

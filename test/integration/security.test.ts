@@ -7,6 +7,7 @@ import { startFakeOpenRouter, type FakeOpenRouter } from '../fake-openrouter/fak
 import {
   cleanUpJobsAfterEach,
   ENV_KEY,
+  errorText,
   extensionLogFolders,
   extensionStorageFolders,
   filesContaining,
@@ -73,7 +74,7 @@ describe('Security: the key stays secret, and requests go only where they should
     fake.queueScript({ statuses: ['pending', 'completed'], contentOrigin: 'storage' });
     const jobId = await generate(generateArgs('A video served from storage, integration test'));
     const record = await waitForJob(jobId);
-    assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
+    assert.equal(record.state, 'saved', `ended ${record.state}: ${errorText(record)}`);
     const file = record.outputs[0]?.file;
     assert.ok(file && fs.readFileSync(file).equals(sampleMp4()), 'saved, byte-identical');
 
@@ -99,7 +100,7 @@ describe('Security: the key stays secret, and requests go only where they should
     const jobId = await generate(generateArgs('A job with a foreign polling URL, integration test'));
     const record = await waitForJob(jobId);
 
-    assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error ?? ''}`);
+    assert.equal(record.state, 'saved', `ended ${record.state}: ${errorText(record)}`);
     assert.deepEqual(
       fake.requests.filter((r) => r.server === 'storage').map((r) => `${r.method} ${r.url}`),
       [],

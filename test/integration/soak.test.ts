@@ -17,7 +17,7 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { generatedBytes, sampleMp4, type ContentBehaviour, type Fault, type JobScript } from '../fake-openrouter/fakeOpenRouter';
 import { filesEndingWith, request } from './faultHelpers';
-import { getApi, removeJobs, useFake, workspaceFolder } from './helpers';
+import { errorText, getApi, removeJobs, useFake, workspaceFolder } from './helpers';
 import { seededRandom } from '../helpers/seededRandom';
 
 const KiB = 1024;
@@ -269,7 +269,7 @@ describe('Soak: seeded random faults across many jobs (public API, real extensio
       const p = plans.find((x) => x.prompt === prompt);
       const r = api.getJobs().find((x) => x.jobId === j.id);
       if (!p || !r || r.state !== 'saved') {
-        lost.push(`${prompt} (${r?.state ?? 'no record'}: ${r?.error ?? ''})`);
+        lost.push(`${prompt} (${r?.state ?? 'no record'}: ${errorText(r)})`);
         continue;
       }
       assert.deepEqual(j.script.statuses, p.script.statuses, `${prompt}: the fake ran the planned script`);
@@ -319,11 +319,11 @@ describe('Soak: seeded random faults across many jobs (public API, real extensio
         assert.equal(acceptedByPrompt.get(p.prompt) ?? 0, 0);
       } else if (p.scenario === 'failed' || p.scenario === 'dead') {
         assert.equal(r.state, 'failed', `${p.prompt}`);
-        if (p.script.error) assert.equal(r.error, p.script.error, 'the error text verbatim');
+        if (p.script.error) assert.equal(errorText(r), p.script.error, 'the error text verbatim');
       } else if (p.scenario === 'expired') {
         assert.equal(r.state, 'expired', `${p.prompt}`);
       } else {
-        assert.equal(r.state, 'saved', `${p.prompt}: ${r.error ?? ''} (submit: ${submitErrors.get(p.index) ?? 'ok'})`);
+        assert.equal(r.state, 'saved', `${p.prompt}: ${errorText(r)} (submit: ${submitErrors.get(p.index) ?? 'ok'})`);
       }
     }
   });

@@ -10,17 +10,21 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { createVideoApi } from '../../src/core/api/openRouterClient';
+import { createVideoApi } from '../../src/core/api/client';
+import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
 import { downloadOutput } from '../../src/core/download/downloader';
 import { diskError, reserveUniquePath, validateOutputDirectory } from '../../src/core/download/fileNames';
-import { remoteFailurePatch } from '../../src/core/jobs/jobPoller';
-import { JobService, parseJobId } from '../../src/core/jobs/jobService';
+import { JobPoller } from '../../src/core/jobs/jobPoller';
+import { JobService } from '../../src/core/jobs/jobService';
+import { parseJobId } from '../../src/core/jobs/recoverJob';
+import { remoteFailurePatch } from '../../src/core/jobs/remoteStatus';
+import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { RequestValidationError } from '../../src/core/models/problems';
 import { validateRequest } from '../../src/core/models/validateRequest';
-import { errorMessage } from '../../src/host/errorMessages';
+import { errorMessage, wordErrorInfo } from '../../src/host/errorMessages';
 import { wordProblem } from '../../src/host/problemWords';
 import { FakeOpenRouter, fixtureModels, type Fault } from '../fake-openrouter/fakeOpenRouter';
 import { l10n } from './helpers/fakeL10n';
@@ -37,6 +41,24 @@ function problem(id: string, extra: Partial<VideoRequest>, base: Partial<VideoRe
 
 const SET_TO = 'Set "openrouterVideo.outputDirectory" to a folder inside the workspace, relative to it, such as "videos" or "media/videos".';
 const DOWNLOAD_AGAIN = 'The job stays downloadable: run Download Again from the Jobs view.';
+
+/** Asserts that `promise` rejects with an error the host words as `expected.message`. */
+async function assertWords(promise: Promise<unknown>, expected: { message: string }): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.equal(errorMessage(l10n, error), expected.message);
+    return true;
+  });
+}
+
+/** The words of what `run` throws. */
+function wordsOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return errorMessage(l10n, error);
+  }
+  return assert.fail('expected a throw');
+}
 
 describe('Bad input: the exact message (core)', () => {
   describe('the request, checked before anything is sent (validateRequest)', () => {
@@ -152,7 +174,7 @@ describe('Bad input: the exact message (core)', () => {
       it(title, () => {
         const result = validateOutputDirectory(workspace, setting);
         assert.equal(result.ok, false);
-        assert.equal(result.ok ? '' : result.message, message);
+        assert.equal(result.ok ? '' : errorMessage(l10n, new OpenRouterError('io', result.reason, result.params)), message);
       });
     }
   });
@@ -166,7 +188,7 @@ describe('Bad input: the exact message (core)', () => {
     after(() => fake.close());
 
     const client = (key: string | undefined = fake.apiKey) =>
-      createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => key, userAgent: 'bad-input-test', maxRetries: 0 });
+      createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => key, fetch: globalThis.fetch, userAgent: 'bad-input-test', maxRetries: 0 });
 
     async function errorOf(fault: Fault | undefined, call: (api: ReturnType<typeof client>) => Promise<unknown>, key?: string): Promise<OpenRouterError> {
       if (fault) fake.inject(fault);
@@ -213,7 +235,7 @@ describe('Bad input: the exact message (core)', () => {
       ],
     ];
     for (const [title, fault, key, message] of rows) {
-      it(title, async () => assert.equal((await errorOf(fault, poll, key)).message, message));
+      it(title, async () => assert.equal(errorMessage(l10n, await errorOf(fault, poll, key)), message));
     }
 
     for (const status of [401, 403]) {
@@ -230,7 +252,7 @@ describe('Bad input: the exact message (core)', () => {
             assert.ok(OpenRouterError.is(error, 'notFound'), String(error));
             assert.equal(error.status, status);
             assert.equal(
-              error.message,
+              errorMessage(l10n, error),
               `The download link was refused by ${new URL(fake.storageOrigin).host} (HTTP ${status}); it may have expired. Nothing was saved. ` +
                 'Run Download Again from the Jobs view: it asks OpenRouter for the video again.',
             );
@@ -246,16 +268,16 @@ describe('Bad input: the exact message (core)', () => {
     }
 
     it('no key at all (only reachable from the public API; the commands ask for one first)', async () => {
-      const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => undefined, userAgent: 'bad-input-test' });
-      await assert.rejects(api.getJob('abc'), { message: 'No OpenRouter API key is set. Run "OpenRouter Video: Set API Key" to set your OpenRouter API key.' });
+      const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => undefined, fetch: globalThis.fetch, userAgent: 'bad-input-test' });
+      await assertWords(api.getJob('abc'), { message: 'No OpenRouter API key is set. Run "OpenRouter Video: Set API Key" to set your OpenRouter API key.' });
       await api.dispose();
       assert.equal(fake.requests.length, 0, 'nothing sent');
     });
 
     it('a polling_url on another origin is refused, before the key is read', async () => {
       let asked = 0;
-      const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => (asked++, fake.apiKey), userAgent: 'bad-input-test' });
-      await assert.rejects(api.getJob('abc', { pollingUrl: `${fake.storageOrigin}/api/v1/videos/abc` }), {
+      const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => (asked++, fake.apiKey), fetch: globalThis.fetch, userAgent: 'bad-input-test' });
+      await assertWords(api.getJob('abc', { pollingUrl: `${fake.storageOrigin}/api/v1/videos/abc` }), {
         message: `Refusing to poll ${fake.storageOrigin}: the job's polling URL is not on the OpenRouter API origin (${fake.origin}), and following it would send your API key there.`,
       });
       await api.dispose();
@@ -267,13 +289,23 @@ describe('Bad input: the exact message (core)', () => {
       fake.inject({ route: 'submit', status: 500 });
       const store = await JobStore.load(new MemoryStorage());
       const api = client();
-      const service = new JobService({ api: async () => api, store, extensionVersion: 't', readImage: async () => assert.fail('no images') });
-      await assert.rejects(service.submit(model('google/veo-3.1'), { model: 'google/veo-3.1', prompt: 'p' }, '/tmp/none'), {
+      const poller = new JobPoller({ api, store, gate: new RateLimitGate() });
+      const service = new JobService({
+        api,
+        store,
+        poller,
+        download: async () => assert.fail('no download'),
+        extensionVersion: 't',
+        readImage: async () => assert.fail('no images'),
+      });
+      const plan = await planSubmit(model('google/veo-3.1'), { model: 'google/veo-3.1', prompt: 'p' });
+      await assertWords(service.submit(plan, '/tmp/none'), {
         message:
           'The submit did not get a clear answer (OpenRouter answered HTTP 500: "Internal Server Error"). OpenRouter may have accepted the job, and billed it. It was NOT resubmitted. If it shows up in your OpenRouter activity, adopt it with "Recover Job by ID".',
       });
       assert.equal(store.all()[0]?.state, 'submitUnknown');
       service.dispose();
+      poller.dispose();
       await store.dispose();
       await api.dispose();
     });
@@ -281,12 +313,13 @@ describe('Bad input: the exact message (core)', () => {
 
   describe('jobs', () => {
     it('a job id that is not one (Recover Job by ID)', () => {
-      assert.throws(() => parseJobId('../../etc/passwd'), { message: '"../../etc/passwd" is not an OpenRouter job id (letters, digits, "-" or "_").' });
+      assert.equal(wordsOf(() => parseJobId('../../etc/passwd')), '"../../etc/passwd" is not an OpenRouter job id (letters, digits, "-" or "_").');
     });
 
     it('a job OpenRouter failed without a reason', () => {
       const patch = remoteFailurePatch({ id: 'x', status: 'failed', rawStatus: 'failed', unsignedUrls: [] }, 0);
-      assert.equal(patch?.error, 'OpenRouter reported the job as "failed" without giving a reason.');
+      assert.ok(patch?.error);
+      assert.equal(wordErrorInfo(l10n, patch.error), 'OpenRouter reported the job as "failed" without giving a reason.');
     });
 
     it('the app stopped mid-submit / mid-download (found on the next start)', async () => {
@@ -297,10 +330,10 @@ describe('Bad input: the exact message (core)', () => {
       );
       const store = await JobStore.load(storage);
       assert.equal(
-        store.get('a')?.error,
+        wordErrorInfo(l10n, store.get('a')!.error!),
         'The app stopped while this job was being submitted. OpenRouter may or may not have accepted it (and billed it); it was NOT resubmitted. If it shows up in your OpenRouter activity, adopt it with "Recover Job by ID".',
       );
-      assert.equal(store.get('b')?.error, 'The app stopped while the video was being saved. It will be downloaded again; nothing was resubmitted.');
+      assert.equal(wordErrorInfo(l10n, store.get('b')!.error!), 'The app stopped while the video was being saved. It will be downloaded again; nothing was resubmitted.');
       await store.dispose();
     });
   });
@@ -310,7 +343,7 @@ describe('Bad input: the exact message (core)', () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bad-input-'));
       await fs.writeFile(path.join(dir, 'videos'), 'a file where the folder should be');
       const folder = path.join(dir, 'videos', 'clips');
-      await assert.rejects(reserveUniquePath(folder, 'clip'), {
+      await assertWords(reserveUniquePath(folder, 'clip'), {
         message: `Could not create the output folder: "${folder}" (or one of its parents) is not a folder that can be written to (ENOTDIR). Set "openrouterVideo.outputDirectory" to a folder in the workspace, or move the file in the way.`,
       });
     });
@@ -331,9 +364,9 @@ describe('Bad input: the exact message (core)', () => {
     ];
     for (const [title, code, message] of rows) {
       it(title, () => {
-        const error = diskError(Object.assign(new Error(code), { code }), { folder: '/w/videos', action: 'save the video', suffix: DOWNLOAD_AGAIN });
+        const error = diskError(Object.assign(new Error(code), { code }), { folder: '/w/videos', action: 'saveVideo' });
         assert.equal(error.kind, 'io');
-        assert.equal(error.message, message);
+        assert.equal(errorMessage(l10n, error), message);
       });
     }
   });
