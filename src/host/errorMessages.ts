@@ -284,3 +284,19 @@ export function errorMessage(l10n: L10n, error: unknown): string {
 export function hostError(kind: ErrorKind, text: string, init: OpenRouterErrorInit = {}): OpenRouterError {
   return new OpenRouterError(kind, 'worded', { text }, init);
 }
+
+/**
+ * The same error for a caller outside the extension (another extension, a script running a command): its
+ * message is the sentence a person would read; kind, status and the original (as `cause`) stay.
+ */
+export function wordedForCaller(l10n: L10n, error: unknown): unknown {
+  if (!OpenRouterError.is(error) || error.reason === 'worded') return error;
+  return hostError(error.kind, errorMessage(l10n, error), {
+    status: error.status,
+    serverMessage: error.serverMessage,
+    retryAfterMs: error.retryAfterMs,
+    notSent: error.notSent,
+    field: error.field,
+    cause: error,
+  });
+}

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { OpenRouterError } from '../core/api/errors';
 import type { VideoRequest } from '../core/api/videoRequest';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import type { JobService } from '../core/jobs/jobService';
 import type { JobStore } from '../core/jobs/jobStore';
 import { planSubmit } from '../core/jobs/submitPlan';
 import type { IDisposable } from '../core/shared/disposable';
-import { errorMessage, hostError } from './errorMessages';
+import { hostError, wordedForCaller } from './errorMessages';
 import type { ModelCatalog } from './modelCatalog';
 import { resolveOutputFolder } from './outputFolder';
 
@@ -70,7 +69,6 @@ async function worded<T>(promise: Promise<T>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
-    if (!OpenRouterError.is(error) || error.reason === 'worded') throw error;
-    throw hostError(error.kind, errorMessage(vscode.l10n, error), { status: error.status, serverMessage: error.serverMessage, retryAfterMs: error.retryAfterMs, cause: error });
+    throw wordedForCaller(vscode.l10n, error);
   }
 }

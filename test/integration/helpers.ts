@@ -7,12 +7,13 @@
  *   through the user setting `openrouterVideo.apiBaseUrl` (restored afterwards).
  * - workspace and storage paths, waiting, file scans, job clean-up.
  *
- * Emulated window reload: VS Code loads `dist/extension.js` with Node's `require`, whose module cache
- * this process shares. When this module loads (mocha loads every test file before running any test),
- * the extension is not active yet, so we load its main module first and put a thin wrapper in the cache
- * that remembers the ExtensionContext VS Code passes to `activate()`. `reactivate()` then does what a
- * reload does to the extension: `deactivate()`, then `activate()` again with the same context (same
- * secret storage, same storage folder, same workspace). The wrapper changes nothing else.
+ * Emulated window reload: `reactivate()` does what a reload does to the extension: `deactivate()`, then
+ * `activate()` again over the same storage folders and workspace. The extension activates on
+ * `onStartupFinished`, normally before the tests load, so VS Code's own ExtensionContext cannot be captured;
+ * the new activation then gets a new window's context (`newWindowContext`: the same storage folders, state
+ * and secrets of its own). When the tests load first, VS Code loads `dist/extension.js` with Node's `require`,
+ * whose module cache this process shares: a thin wrapper in the cache remembers the context VS Code passes to
+ * `activate()`, and the reload reuses it.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -77,14 +78,17 @@ function installActivationProbe(): void {
     captureProblem = `${EXTENSION_ID} is not loaded`;
     return;
   }
-  if (ext.isActive) {
-    captureProblem = 'the extension was already active when the tests were loaded';
-    return;
-  }
   const main = require.resolve(path.join(ext.extensionPath, String((ext.packageJSON as { main?: string }).main ?? 'dist/extension.js')));
   const cache: NodeJS.Dict<NodeJS.Module> = require.cache;
-  if (cache[main]) {
-    captureProblem = `${main} was already loaded`;
+  if (ext.isActive || cache[main]) {
+    // Activated on start-up (`onStartupFinished`) before the tests loaded: VS Code's context cannot be captured,
+    // so a reload gets a new window's context over the same storage folders (`newWindowContext`).
+    const active = cache[main]?.exports as ExtensionModule | undefined;
+    if (!active || typeof active.activate !== 'function') {
+      captureProblem = `${main} does not export activate()`;
+      return;
+    }
+    realModule = active;
     return;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -106,6 +110,62 @@ function installActivationProbe(): void {
   cached.exports = wrapper;
 }
 
+/** A Memento kept in memory (a new window's state for this extension). */
+class MemoryMemento implements vscode.Memento {
+  private readonly values = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
+  get<T>(key: string, defaultValue?: T): T | undefined {
+    return this.values.has(key) ? (this.values.get(key) as T) : defaultValue;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.values.delete(key);
+    else this.values.set(key, value);
+  }
+  setKeysForSync(): void {}
+}
+
+/** Secrets kept in memory: empty, so the extension falls back to the host's OPENROUTER_API_KEY, as the suites expect. */
+class MemorySecrets implements vscode.SecretStorage {
+  private readonly values = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  readonly onDidChange = this.changed.event;
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+    this.changed.fire({ key });
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+    this.changed.fire({ key });
+  }
+}
+
+/**
+ * What a new window hands the extension when VS Code's own context could not be captured: the same storage
+ * folders (so the job store on disk is what the new activation finds), the extension's description, and state
+ * and secrets of its own. The extension reads nothing else of its context.
+ */
+function newWindowContext(): vscode.ExtensionContext {
+  const ext = extension();
+  const user = path.join(userDataFolder(), 'User');
+  const workspaceStorage = path.dirname(jobStoreFile());
+  return {
+    extension: ext,
+    extensionUri: ext.extensionUri,
+    extensionPath: ext.extensionPath,
+    storageUri: vscode.Uri.file(workspaceStorage),
+    globalStorageUri: vscode.Uri.file(path.join(user, 'globalStorage', EXTENSION_ID)),
+    subscriptions: [],
+    globalState: new MemoryMemento(),
+    workspaceState: new MemoryMemento(),
+    secrets: new MemorySecrets(),
+  } as unknown as vscode.ExtensionContext;
+}
+
 installActivationProbe();
 
 /** The public API of the extension's latest activation (activating it if needed). */
@@ -114,15 +174,15 @@ export async function getApi(): Promise<OpenRouterVideoApi> {
   return latestApi ?? api;
 }
 
-/** Whether `ext.exports` follows reactivations (it does when the activation probe is in place). */
-export function exportsFollowReactivation(): boolean {
-  return extension().exports === currentApi;
+/** Whether `getApi()` (and `ext.exports`, when the activation probe is in place) gives the latest activation's API. */
+export async function exportsFollowReactivation(): Promise<boolean> {
+  return (await getApi()) === latestApi && (capturedContext === undefined || extension().exports === currentApi);
 }
 
 /** Why `reactivate()` cannot run here, or undefined when it can. */
 export function reactivationUnavailable(): string | undefined {
   if (captureProblem) return captureProblem;
-  if (!capturedContext || !realModule) return 'VS Code did not activate the extension through its main module';
+  if (!realModule) return 'VS Code did not activate the extension through its main module';
   return undefined;
 }
 
@@ -138,9 +198,9 @@ export function extensionContext(): vscode.ExtensionContext | undefined {
  */
 export async function reactivate(between?: () => Promise<void>): Promise<OpenRouterVideoApi> {
   const problem = reactivationUnavailable();
-  if (problem || !realModule || !capturedContext) throw new Error(`Cannot reactivate: ${problem ?? 'unknown'}`);
+  if (problem || !realModule) throw new Error(`Cannot reactivate: ${problem ?? 'unknown'}`);
   const module = realModule;
-  const context = capturedContext;
+  const context = capturedContext ?? newWindowContext();
   await module.deactivate();
   try {
     await between?.();

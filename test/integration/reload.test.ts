@@ -16,7 +16,6 @@ import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import {
   cleanUpJobsAfterEach,
   exportsFollowReactivation,
-  extension,
   generate,
   generateArgs,
   getApi,
@@ -88,7 +87,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
       fake.setJobStatus(jobId, 'completed');
     });
     assert.notEqual(after, before, 'a new activation');
-    assert.ok(exportsFollowReactivation(), 'ext.exports follows the new activation (for the suites after this one)');
+    assert.ok(await exportsFollowReactivation(), 'ext.exports follows the new activation (for the suites after this one)');
 
     const record = await waitForJob(jobId);
     assert.equal(record.state, 'saved', `ended ${record.state}: ${record.error?.reason ?? ''}`);
@@ -107,7 +106,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
     );
     assert.equal(after.getJobs().filter((r) => r.jobId === jobId).length, 1, 'one record for the job');
     assert.deepEqual(outsideVideos(), untouched, 'nothing written into the workspace but the video and its sidecar');
-    assert.ok(extension().exports.getJobs().some((r) => r.jobId === jobId && r.state === 'saved'), 'ext.exports sees the saved job');
+    assert.ok((await getApi()).getJobs().some((r) => r.jobId === jobId && r.state === 'saved'), 'the latest activation sees the saved job');
   });
 
   it('a window reload mid-download downloads again after the reload and saves one file', async () => {

@@ -206,8 +206,10 @@ export class OpenRouterError extends Error {
   }
 }
 
-/** `kind/reason key=value …`: one line for the log. */
+/** `kind/reason key=value …`: one line for the log; a worded error's own sentence. */
 function technicalMessage(kind: ErrorKind, reason: Reason, params: ErrorParams, init: OpenRouterErrorInit): string {
+  // A sentence the host has worded (or an older version stored) is its own message.
+  if ((reason === 'worded' || reason === 'recorded') && typeof params['text'] === 'string') return params['text'];
   const facts = Object.entries({ ...params, status: init.status ?? params['status'], said: init.serverMessage ?? params['said'] })
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([key, value]) => `${key}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../../ids';
+import { wordedForCaller } from '../errorMessages';
 import { showError } from '../errorPresenter';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
@@ -55,7 +56,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       } catch (error) {
         void showError(error, deps.ctx.logger, id, { retry: () => vscode.commands.executeCommand(id, ...args) });
         if (AUTOMATABLE.has(id) && args.length > 0 && args[0] !== undefined) {
-          throw error;
+          throw wordedForCaller(vscode.l10n, error);
         }
         return undefined;
       }
