@@ -27,6 +27,11 @@ const DEFAULT_SETTINGS = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'window.confirmBeforeClose': 'never',
+  // A remote window otherwise looks for new listening ports (every fake a test starts is one) and offers to
+  // forward them. With code-server's tunnel provider, only the 'output' source stops the scan of /proc that
+  // spawns `ls` and `ps` from the extension host's thread over and over.
+  'remote.autoForwardPorts': false,
+  'remote.autoForwardPortsSource': 'output',
 };
 
 const live = new Set();
