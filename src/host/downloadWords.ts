@@ -21,23 +21,19 @@ export function afterFailedDownload(l10n: L10n, reason: Reason): string {
 }
 
 /** A body that is not a video (params.what), as a noun. */
+const CONTENT_NOUNS: Readonly<Record<string, (l10n: L10n) => string>> = {
+  json: (l10n) => l10n.t('JSON'),
+  html: (l10n) => l10n.t('an HTML page'),
+  xml: (l10n) => l10n.t('XML'),
+  text: (l10n) => l10n.t('text'),
+  image: (l10n) => l10n.t('an image'),
+  audio: (l10n) => l10n.t('audio'),
+};
+
 function contentNoun(l10n: L10n, p: Params): string {
-  switch (p['what']) {
-    case 'json':
-      return l10n.t('JSON');
-    case 'html':
-      return l10n.t('an HTML page');
-    case 'xml':
-      return l10n.t('XML');
-    case 'text':
-      return l10n.t('text');
-    case 'image':
-      return l10n.t('an image');
-    case 'audio':
-      return l10n.t('audio');
-    default:
-      return p['type'] !== '' ? `"${String(p['type'])}"` : l10n.t('something else');
-  }
+  const noun = CONTENT_NOUNS[String(p['what'])];
+  if (noun) return noun(l10n);
+  return p['type'] !== '' ? `"${String(p['type'])}"` : l10n.t('something else');
 }
 
 /** What a refused body said of itself (params.said), as " (it said: …)", or nothing. */
@@ -48,18 +44,13 @@ function bodySaid(l10n: L10n, p: Params): string {
 
 /** What was being written when the disk refused (params.action). */
 function diskAction(l10n: L10n, p: Params): string {
-  switch (p['action']) {
-    case 'saveVideo':
-      return l10n.t('save the video');
-    case 'createFolder':
-      return l10n.t('create the output folder');
-    case 'reserveName':
-      return l10n.t('reserve a file name');
-    case 'writeSidecar':
-      return l10n.t('save the details file next to the video');
-    default:
-      return l10n.t('write the file');
-  }
+  const actions: Readonly<Record<string, string>> = {
+    saveVideo: l10n.t('save the video'),
+    createFolder: l10n.t('create the output folder'),
+    reserveName: l10n.t('reserve a file name'),
+    writeSidecar: l10n.t('save the details file next to the video'),
+  };
+  return actions[String(p['action'])] ?? l10n.t('write the file');
 }
 
 /** What a disk error's sentence ends with, by what was being written. */

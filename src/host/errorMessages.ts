@@ -22,40 +22,25 @@ function said(l10n: L10n, p: Params): string {
     : l10n.t('OpenRouter answered HTTP {status}.', { status: p['status'] ?? '' });
 }
 
-/** The client call an error is about (params.what), as a noun: "OpenRouter sent <noun> …". */
-function callNoun(l10n: L10n, p: Params): string {
-  switch (p['what']) {
-    case 'models':
-      return l10n.t('the models list');
-    case 'newJob':
-      return l10n.t('the new job');
-    case 'job':
-      return l10n.t('the job status');
-    case 'video':
-      return l10n.t('the video');
-    case 'keyInfo':
-      return l10n.t('the key info');
-    default:
-      return l10n.t('an answer');
-  }
+/** The client call an error is about (params.what): as a noun ("OpenRouter sent <noun> …") and as what was being done ("… while <doing>"). */
+const CALLS: Readonly<Record<string, (l10n: L10n) => { noun: string; doing: string }>> = {
+  models: (l10n) => ({ noun: l10n.t('the models list'), doing: l10n.t('listing video models') }),
+  newJob: (l10n) => ({ noun: l10n.t('the new job'), doing: l10n.t('submitting the job') }),
+  job: (l10n) => ({ noun: l10n.t('the job status'), doing: l10n.t('checking the job') }),
+  video: (l10n) => ({ noun: l10n.t('the video'), doing: l10n.t('downloading the video') }),
+  keyInfo: (l10n) => ({ noun: l10n.t('the key info'), doing: l10n.t('reading the key info') }),
+};
+
+function call(l10n: L10n, p: Params): { noun: string; doing: string } {
+  return CALLS[String(p['what'])]?.(l10n) ?? { noun: l10n.t('an answer'), doing: l10n.t('talking to OpenRouter') };
 }
 
-/** The client call an error is about (params.what), as what was being done: "… while <doing>". */
+function callNoun(l10n: L10n, p: Params): string {
+  return call(l10n, p).noun;
+}
+
 function callDoing(l10n: L10n, p: Params): string {
-  switch (p['what']) {
-    case 'models':
-      return l10n.t('listing video models');
-    case 'newJob':
-      return l10n.t('submitting the job');
-    case 'job':
-      return l10n.t('checking the job');
-    case 'video':
-      return l10n.t('downloading the video');
-    case 'keyInfo':
-      return l10n.t('reading the key info');
-    default:
-      return l10n.t('talking to OpenRouter');
-  }
+  return call(l10n, p).doing;
 }
 
 const SENTENCES: { readonly [R in Reason]: Words } = {

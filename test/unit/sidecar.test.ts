@@ -158,7 +158,7 @@ describe('sidecar', () => {
       const s = buildSidecar(dirty, { index: 0 }, '0.1.0');
       assertNoSecrets(s);
       assert.ok(s.rerun.prompt?.startsWith('use key '));
-      assert.match(s.error ?? '', /^network\/recorded text="Failed with /, 'the error as a technical line');
+      assert.match(s.error ?? '', /^Failed with /, 'a recorded error keeps its own words');
     });
 
     it('describes a second output and omits what is unknown', () => {

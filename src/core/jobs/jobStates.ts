@@ -10,39 +10,32 @@
  * - remoteFailure: OpenRouter's own terminal failure.
  * - prunable: finished for good, with nothing left for the user to do; the oldest are pruned from the list.
  */
+export type StateProperty = 'watched' | 'busy' | 'settled' | 'notify' | 'resumable' | 'remoteFailure' | 'prunable';
+
+/** Each state and the properties it has (any property not listed, it has not). */
 export const JOB_STATE_TABLE = {
   // written before POST /videos; found on start-up it becomes submitUnknown, never resubmitted on its own
-  submitting: { watched: false, busy: true, settled: false, notify: false, resumable: false, remoteFailure: false, prunable: false },
+  submitting: ['busy'],
   // the submit's answer was lost: OpenRouter may have taken (and billed) it
-  submitUnknown: { watched: false, busy: false, settled: true, notify: false, resumable: false, remoteFailure: false, prunable: false },
+  submitUnknown: ['settled'],
   // the submit was refused: nothing was billed
-  rejected: { watched: false, busy: false, settled: true, notify: false, resumable: false, remoteFailure: false, prunable: true },
-  pending: { watched: true, busy: true, settled: false, notify: false, resumable: false, remoteFailure: false, prunable: false },
-  in_progress: { watched: true, busy: true, settled: false, notify: false, resumable: false, remoteFailure: false, prunable: false },
+  rejected: ['settled', 'prunable'],
+  pending: ['watched', 'busy'],
+  in_progress: ['watched', 'busy'],
   // OpenRouter completed it; the bytes are being saved
-  downloading: { watched: false, busy: true, settled: false, notify: false, resumable: false, remoteFailure: false, prunable: false },
+  downloading: ['busy'],
   // every output is on disk
-  saved: { watched: false, busy: false, settled: true, notify: true, resumable: false, remoteFailure: false, prunable: true },
+  saved: ['settled', 'notify', 'prunable'],
   // completed remotely, the download failed: it stays downloadable
-  downloadFailed: { watched: false, busy: false, settled: true, notify: true, resumable: false, remoteFailure: false, prunable: false },
-  failed: { watched: false, busy: false, settled: true, notify: true, resumable: false, remoteFailure: true, prunable: true },
-  cancelled: { watched: false, busy: false, settled: true, notify: true, resumable: false, remoteFailure: true, prunable: true },
-  expired: { watched: false, busy: false, settled: true, notify: true, resumable: false, remoteFailure: true, prunable: true },
+  downloadFailed: ['settled', 'notify'],
+  failed: ['settled', 'notify', 'remoteFailure', 'prunable'],
+  cancelled: ['settled', 'notify', 'remoteFailure', 'prunable'],
+  expired: ['settled', 'notify', 'remoteFailure', 'prunable'],
   // outlived the watch limit without a result; OpenRouter may still finish it
-  stale: { watched: false, busy: false, settled: true, notify: true, resumable: true, remoteFailure: false, prunable: false },
+  stale: ['settled', 'notify', 'resumable'],
   // the user stopped watching it
-  stopped: { watched: false, busy: false, settled: true, notify: false, resumable: true, remoteFailure: false, prunable: false },
-} as const satisfies Record<string, StateProperties>;
-
-export interface StateProperties {
-  readonly watched: boolean;
-  readonly busy: boolean;
-  readonly settled: boolean;
-  readonly notify: boolean;
-  readonly resumable: boolean;
-  readonly remoteFailure: boolean;
-  readonly prunable: boolean;
-}
+  stopped: ['settled', 'resumable'],
+} as const satisfies Record<string, readonly StateProperty[]>;
 
 export type JobState = keyof typeof JOB_STATE_TABLE;
 
@@ -50,6 +43,6 @@ export type JobState = keyof typeof JOB_STATE_TABLE;
 export const JOB_STATES = Object.keys(JOB_STATE_TABLE) as [JobState, ...JobState[]];
 
 /** Whether `state` has `property` (see the table). */
-export function stateIs(state: JobState, property: keyof StateProperties): boolean {
-  return JOB_STATE_TABLE[state][property];
+export function stateIs(state: JobState, property: StateProperty): boolean {
+  return (JOB_STATE_TABLE[state] as readonly StateProperty[]).includes(property);
 }

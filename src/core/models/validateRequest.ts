@@ -95,43 +95,20 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
     add('prompt', 'emptyPrompt', { firstFrame: supportsImageToVideo(model) });
   }
 
-  // Duration
-  if (request.duration !== undefined) {
-    const durations = sortedDurations(model);
-    if (model.supported_durations == null || durations.length === 0) {
-      add('duration', 'durationNotTaken', { name });
-    } else if (!durations.includes(request.duration)) {
-      add('duration', 'durationNotOffered', { name, value: request.duration, choices: durations });
-    }
-  }
+  /** A value that must be one of the model's choices: none offered → `notTaken`, another value → `notOffered`. */
+  const oneOf = <T extends string | number>(field: ProblemField, value: T | undefined, choices: readonly T[], codes: [ProblemCode, ProblemCode]): void => {
+    if (value === undefined) return;
+    if (choices.length === 0) add(field, codes[0], { name });
+    else if (!choices.includes(value)) add(field, codes[1], { name, value, choices });
+  };
 
-  // Resolution, aspect ratio, size
-  if (request.resolution !== undefined) {
-    const resolutions = sortedResolutions(model);
-    if (resolutions.length === 0) {
-      add('resolution', 'resolutionNotTaken', { name });
-    } else if (!resolutions.includes(request.resolution)) {
-      add('resolution', 'resolutionNotOffered', { name, value: request.resolution, choices: resolutions });
-    }
-  }
-  if (request.aspectRatio !== undefined) {
-    const ratios = model.supported_aspect_ratios ?? [];
-    if (ratios.length === 0) {
-      add('aspectRatio', 'aspectRatioNotTaken', { name });
-    } else if (!ratios.includes(request.aspectRatio)) {
-      add('aspectRatio', 'aspectRatioNotOffered', { name, value: request.aspectRatio, choices: ratios });
-    }
-  }
-  if (request.size !== undefined) {
-    const sizes = model.supported_sizes ?? [];
-    if (sizes.length === 0) {
-      add('size', 'sizeNotTaken', { name });
-    } else if (!sizes.includes(request.size)) {
-      add('size', 'sizeNotOffered', { name, value: request.size, choices: sizes });
-    }
-    if (request.resolution !== undefined || request.aspectRatio !== undefined) {
-      add('size', 'sizeAndResolution');
-    }
+  // Duration, resolution, aspect ratio, size
+  oneOf('duration', request.duration, model.supported_durations == null ? [] : sortedDurations(model), ['durationNotTaken', 'durationNotOffered']);
+  oneOf('resolution', request.resolution, sortedResolutions(model), ['resolutionNotTaken', 'resolutionNotOffered']);
+  oneOf('aspectRatio', request.aspectRatio, model.supported_aspect_ratios ?? [], ['aspectRatioNotTaken', 'aspectRatioNotOffered']);
+  oneOf('size', request.size, model.supported_sizes ?? [], ['sizeNotTaken', 'sizeNotOffered']);
+  if (request.size !== undefined && (request.resolution !== undefined || request.aspectRatio !== undefined)) {
+    add('size', 'sizeAndResolution');
   }
 
   // Frame images

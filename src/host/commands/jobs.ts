@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { hostError } from '../errorMessages';
+import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { resolveOutputFolder } from '../outputFolder';
@@ -97,18 +98,12 @@ export async function removeJob(ctx: HostContext, arg: unknown): Promise<void> {
 }
 
 export async function recoverJob(ctx: HostContext, notifications: JobNotifications, arg?: unknown): Promise<string | undefined> {
-  let jobId = typeof arg === 'string' ? arg.trim() : undefined;
-  if (!jobId) {
-    jobId = (
-      await vscode.window.showInputBox({
-        title: vscode.l10n.t('Recover Job by ID'),
-        prompt: vscode.l10n.t('The OpenRouter job id of a video job (for example from the log, a sidecar file, or another machine). Its video is downloaded when it completes.'),
-        placeHolder: 'Nxff2D1Z6w4Zk9iNuZam',
-        ignoreFocusOut: true,
-        validateInput: (v) => (/^[A-Za-z0-9_-]{4,128}$/.test(v.trim()) ? undefined : vscode.l10n.t('A job id is letters, digits, "-" or "_", like Nxff2D1Z6w4Zk9iNuZam.')),
-      })
-    )?.trim();
-  }
+  const jobId = await textArgumentOrAsk(arg, {
+    title: vscode.l10n.t('Recover Job by ID'),
+    prompt: vscode.l10n.t('The OpenRouter job id of a video job (for example from the log, a sidecar file, or another machine). Its video is downloaded when it completes.'),
+    placeHolder: 'Nxff2D1Z6w4Zk9iNuZam',
+    validateInput: (v) => (/^[A-Za-z0-9_-]{4,128}$/.test(v.trim()) ? undefined : vscode.l10n.t('A job id is letters, digits, "-" or "_", like Nxff2D1Z6w4Zk9iNuZam.')),
+  });
   if (!jobId) return undefined;
   const existing = ctx.store.findByJobId(jobId);
   if (existing) {

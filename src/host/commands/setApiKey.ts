@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OpenRouterError } from '../../core/api/errors';
 import { hostError } from '../errorMessages';
+import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 
 function describeLimit(remaining: number | null | undefined, limit: number | null | undefined): string {
@@ -12,19 +13,13 @@ function describeLimit(remaining: number | null | undefined, limit: number | nul
 
 /** Asks for a key, checks it against GET /key, and stores it in secret storage. */
 export async function setApiKey(ctx: HostContext, keyArg?: unknown): Promise<boolean> {
-  let key = typeof keyArg === 'string' ? keyArg.trim() : undefined;
-  if (!key) {
-    key = (
-      await vscode.window.showInputBox({
-        title: vscode.l10n.t('OpenRouter API Key'),
-        prompt: vscode.l10n.t('Paste an OpenRouter API key (from https://openrouter.ai/keys). It is kept in VS Code\'s secret storage.'),
-        password: true,
-        ignoreFocusOut: true,
-        placeHolder: 'sk-or-v1-…',
-        validateInput: (v) => (v.trim().length === 0 ? vscode.l10n.t('Paste your key, or press Escape to cancel.') : /\s/.test(v.trim()) ? vscode.l10n.t('A key has no spaces in it; check what was pasted.') : undefined),
-      })
-    )?.trim();
-  }
+  const key = await textArgumentOrAsk(keyArg, {
+    title: vscode.l10n.t('OpenRouter API Key'),
+    prompt: vscode.l10n.t('Paste an OpenRouter API key (from https://openrouter.ai/keys). It is kept in VS Code\'s secret storage.'),
+    password: true,
+    placeHolder: 'sk-or-v1-…',
+    validateInput: (v) => (v.trim().length === 0 ? vscode.l10n.t('Paste your key, or press Escape to cancel.') : /\s/.test(v.trim()) ? vscode.l10n.t('A key has no spaces in it; check what was pasted.') : undefined),
+  });
   if (!key) {
     return false;
   }

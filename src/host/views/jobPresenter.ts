@@ -5,20 +5,21 @@ import { formatUsd } from '../../core/pricing/estimateCost';
 import { Commands } from '../../ids';
 import { wordErrorInfo } from '../errorMessages';
 
-const ICONS: Record<JobState, [string, string?]> = {
-  submitting: ['loading~spin'],
-  submitUnknown: ['question', 'problemsWarningIcon.foreground'],
-  rejected: ['error', 'problemsErrorIcon.foreground'],
-  pending: ['sync~spin'],
-  in_progress: ['sync~spin'],
-  downloading: ['loading~spin'],
-  saved: ['pass-filled', 'testing.iconPassed'],
-  downloadFailed: ['warning', 'problemsWarningIcon.foreground'],
-  failed: ['error', 'problemsErrorIcon.foreground'],
-  cancelled: ['circle-slash'],
-  expired: ['watch', 'problemsWarningIcon.foreground'],
-  stale: ['warning', 'problemsWarningIcon.foreground'],
-  stopped: ['debug-pause'],
+/** Each state's codicon, and its theme colour where the state wants attention. */
+const ICONS: Record<JobState, { icon: string; color?: string }> = {
+  submitting: { icon: 'loading~spin' },
+  submitUnknown: { icon: 'question', color: 'problemsWarningIcon.foreground' },
+  rejected: { icon: 'error', color: 'problemsErrorIcon.foreground' },
+  pending: { icon: 'sync~spin' },
+  in_progress: { icon: 'sync~spin' },
+  downloading: { icon: 'loading~spin' },
+  saved: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  downloadFailed: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  failed: { icon: 'error', color: 'problemsErrorIcon.foreground' },
+  cancelled: { icon: 'circle-slash' },
+  expired: { icon: 'watch', color: 'problemsWarningIcon.foreground' },
+  stale: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+  stopped: { icon: 'debug-pause' },
 };
 
 export function stateLabel(state: JobState): string {
@@ -148,7 +149,7 @@ export function jobTreeItem(record: JobRecord, now: number): vscode.TreeItem {
   item.id = record.clientId;
   item.description = jobDescription(record, now);
   item.contextValue = jobContextValue(record);
-  const [icon, color] = ICONS[record.state];
+  const { icon, color } = ICONS[record.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const file = record.outputs.find((o) => o.file)?.file;
   if (file) {
