@@ -5,8 +5,7 @@
  */
 import type { Reason } from '../core/api/errors';
 import { Settings } from '../ids';
-import type { L10n } from './errorMessages';
-import { inParens, orElse, type Params, type Words } from './wordParts';
+import { inParens, orElse, type L10n, type Params, type Words } from './wordParts';
 
 /** How every failed download's sentence ends: nothing is left, and the job can be downloaded again. */
 function downloadAgain(l10n: L10n): string {

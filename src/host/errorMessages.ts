@@ -7,13 +7,9 @@ import { OpenRouterError, type ErrorInfo, type ErrorKind, type ErrorParams, type
 import { RequestValidationError } from '../core/models/problems';
 import { wordProblems } from './problemWords';
 import { afterFailedDownload, DOWNLOAD_SENTENCES } from './downloadWords';
-import { inParens, orElse, type Params, type Words } from './wordParts';
+import { inParens, orElse, type L10n, type Params, type Words } from './wordParts';
 
-/** The part of `vscode.l10n` used here. */
-export interface L10n {
-  t(message: string, args: Record<string, string | number | boolean>): string;
-  t(message: string, ...args: (string | number | boolean)[]): string;
-}
+export type { L10n } from './wordParts';
 
 /** OpenRouter's own words, when it gave any, as the start of a sentence. */
 function said(l10n: L10n, p: Params): string {

@@ -6,7 +6,7 @@
 import type { VideoModel } from '../core/api/schemas';
 import { audioControl, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { formatUsd, lowestPerSecondUsd, pricingKind, type CostBasis, type CostEstimate, type UnpricedFacts, type UnpricedReason } from '../core/pricing/estimateCost';
-import type { L10n } from './errorMessages';
+import type { L10n } from './wordParts';
 
 /** `5 s`, `5 or 10 s`, `4–8 s` ('' when the model takes no duration). */
 function durationRange(l10n: L10n, durations: readonly number[]): string {

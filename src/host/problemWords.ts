@@ -5,7 +5,7 @@
  * tier words every code (test/unit/errorMessages.test.ts).
  */
 import type { Problem, ProblemCode, ProblemParams } from '../core/models/problems';
-import type { L10n } from './errorMessages';
+import type { L10n } from './wordParts';
 
 /** A problem's params as its sentence reads them: a missing scalar is '', a missing list is empty. */
 class Facts {

@@ -1,5 +1,10 @@
-/** Small pieces the sentence tables share (errorMessages.ts, downloadWords.ts). No runtime `vscode` import. */
-import type { L10n } from './errorMessages';
+/** Small pieces the sentence tables share (errorMessages.ts and its neighbours). No runtime `vscode` import. */
+
+/** The part of `vscode.l10n` the sentence tables use (the host passes `vscode.l10n`; unit tests a stand-in). */
+export interface L10n {
+  t(message: string, args: Record<string, string | number | boolean>): string;
+  t(message: string, ...args: (string | number | boolean)[]): string;
+}
 
 /** Params as the sentences read them: missing ones are empty strings, never "undefined". */
 export type Params = Readonly<Record<string, string | number | boolean>>;
