@@ -18,6 +18,7 @@
 
 const cp = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -47,7 +48,8 @@ function main() {
   }
   const outcomes = [];
   for (const name of selected) {
-    process.stdout.write(`\n== ${name}\n`);
+    // The figures move with whatever else the machine runs: say how busy it is.
+    process.stdout.write(`\n== ${name} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)\n`);
     const started = Date.now();
     const result = cp.spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'bench', name, 'run.js'), ...(all ? [] : rest)], {
       cwd: REPO_ROOT,

@@ -35,6 +35,8 @@ export interface DownloadResult {
   downloadMs?: number;
   /** When the job was recorded as saved (Date.now() of the host). */
   savedAt?: number;
+  /** When the last byte was written into the file (its mtime, which the rename keeps). */
+  lastWriteAt?: number;
   load?: HostLoad;
   curl?: { ms: number; bytes: number };
   error?: string;
@@ -84,7 +86,9 @@ async function step(plan: DownloadPlan, s: DownloadStep): Promise<DownloadResult
   const file = job.outputs[0]?.file;
   const result: DownloadResult = { label: s.label, bytes: s.bytes, jobId, state: job.state };
   if (job.state !== 'saved' || !file) return { ...result, error: `the job ended ${job.state}` };
-  result.savedBytes = (await fs.promises.stat(file)).size;
+  const stat = await fs.promises.stat(file);
+  result.savedBytes = stat.size;
+  result.lastWriteAt = stat.mtimeMs;
   Object.assign(result, downloadTimes(job));
   if (load) result.load = load;
   // The next step starts from the same disk usage.
