@@ -55,7 +55,7 @@ describe('downloader (real client, fake OpenRouter)', () => {
   it('saves the video byte for byte, the key sent to the API origin only', async () => {
     const result = await download(await completedJob());
     assert.deepEqual([result.path, result.bytes, result.resumed, result.restarts], [target, sampleMp4().length, 0, 0]);
-    assert.equal(await result.durable, 'synced');
+    assert.equal(await result.sync(), 'synced');
     assert.ok((await fs.promises.readFile(target)).equals(sampleMp4()));
     assert.deepEqual(await listDir(), ['clip.mp4']);
     assert.equal(fake.requestsTo('content')[0]?.headers.authorization, `Bearer ${fake.apiKey}`);

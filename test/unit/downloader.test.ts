@@ -46,7 +46,7 @@ describe('downloader (scripted answers)', () => {
   const saved = async (data: Buffer, file = target) => assert.ok((await fs.promises.readFile(file)).equals(data), 'the bytes, exactly');
 
   describe('a plain download', () => {
-    it('writes the bytes into the .part, renames it when complete, then fsyncs: `durable` is synced', async () => {
+    it('writes the bytes into the .part, renames it when complete; `sync()` then fsyncs it', async () => {
       const data = mp4Like(1_000_003);
       const api = new ContentApi(data);
       const progress: [number, number | undefined][] = [];
@@ -57,9 +57,9 @@ describe('downloader (scripted answers)', () => {
           if (received < data.length && (fs.existsSync(target) || !fs.existsSync(partPathFor(target)))) onlyPartMeanwhile = false;
         },
       });
-      const { durable, ...rest } = result;
+      const { sync, ...rest } = result;
       assert.deepEqual(rest, { path: target, bytes: data.length, resumed: 0, restarts: 0 });
-      assert.equal(await durable, 'synced');
+      assert.equal(await sync(), 'synced');
       await saved(data);
       assert.deepEqual(await listDir(dir), ['clip.mp4']);
       assert.ok(onlyPartMeanwhile, 'only the .part exists until the end');
@@ -67,7 +67,7 @@ describe('downloader (scripted answers)', () => {
       assert.deepEqual(offsets(api), [undefined]);
     });
 
-    it('names the file before its fsync, and `durable` waits for that fsync', async () => {
+    it('names the file without an fsync; `sync()` starts the one fsync, and waits for it', async () => {
       const data = mp4Like(600_000);
       let release = () => undefined as void;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -80,12 +80,16 @@ describe('downloader (scripted answers)', () => {
       try {
         const result = await run(new ContentApi(data));
         await saved(data);
-        let settled = false;
-        void result.durable.then(() => (settled = true));
         await new Promise((resolve) => setTimeout(resolve, 30));
-        assert.equal(settled, false, '`durable` waits for the fsync');
+        assert.deepEqual(atSync, [], 'no fsync until the caller asks');
+        let settled = false;
+        const syncing = result.sync();
+        void syncing.then(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        assert.equal(settled, false, '`sync()` waits for the fsync');
+        assert.equal(result.sync(), syncing, 'a second call shares the first fsync');
         release();
-        assert.equal(await result.durable, 'synced');
+        assert.equal(await syncing, 'synced');
         assert.deepEqual(atSync, [{ named: true, size: data.length }], 'one fsync, of the named, complete file');
       } finally {
         restore();
@@ -94,12 +98,12 @@ describe('downloader (scripted answers)', () => {
     });
 
     for (const [code, outcome] of [['EINVAL', 'unsupported'], ['EIO', 'failed']] as const) {
-      it(`an fsync failing with ${code}: the file is saved all the same and \`durable\` says ${outcome}`, async () => {
+      it(`an fsync failing with ${code}: the file is saved all the same and \`sync()\` says ${outcome}`, async () => {
         const data = mp4Like(50_000);
         const restore = await patchFileSync(dir, () => Promise.reject(Object.assign(new Error(code), { code })));
         try {
           const result = await run(new ContentApi(data));
-          assert.equal(await result.durable, outcome);
+          assert.equal(await result.sync(), outcome);
           await saved(data);
         } finally {
           restore();
@@ -300,9 +304,9 @@ describe('downloader (scripted answers)', () => {
       const data = mp4Like(700_000);
       await leave(data.subarray(0, 262_144));
       const api = new ContentApi(data);
-      const { durable, ...result } = await run(api, { resumeExisting: true });
+      const { sync, ...result } = await run(api, { resumeExisting: true });
       assert.deepEqual(result, { path: target, bytes: data.length, resumed: 1, restarts: 0 });
-      assert.equal(await durable, 'synced');
+      assert.equal(await sync(), 'synced');
       assert.deepEqual(offsets(api), [262_144]);
       await saved(data);
       assert.deepEqual(await listDir(dir), ['clip.mp4']);

@@ -128,7 +128,7 @@ describe('JobPoller', () => {
     assert.deepEqual(deltas(times).slice(0, 9), [5000, 5000, 7500, 11250, 16875, 25313, 30000, 30000, 30000]);
   });
 
-  it('keeps jitter within ±10% of each nominal delay', async () => {
+  it('keeps jitter within ±10% of each nominal delay, and never beyond the longest interval', async () => {
     const h = await setup({ random: seededRandom(7), firstDelayMs: 5000, intervalMs: 5000, maxIntervalMs: 30_000 });
     h.poller.start();
     const start = h.clock.now();
@@ -141,6 +141,7 @@ describe('JobPoller', () => {
     got.forEach((d, i) => {
       const n = nominal[i]!;
       assert.ok(d >= Math.floor(n * 0.9) && d <= Math.ceil(n * 1.1), `delay ${i}: ${d} outside ±10% of ${n}`);
+      assert.ok(d <= 30_000, `delay ${i}: ${d} beyond the longest interval`);
     });
     assert.ok(new Set(got.slice(8)).size > 5, 'delays at the maximum are spread, not identical');
   });

@@ -398,21 +398,17 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal((await onDisk(h.storePath))[0]?.outputs[0]?.unsynced, undefined);
   });
 
-  (process.platform === 'linux' ? it : it.skip)('a video whose fsync ends while its sidecar is being written stays plain saved (the sidecar does not bring the flag back) [needs /proc/self/fd: Linux]', async () => {
+  (process.platform === 'linux' ? it : it.skip)('a video is fsynced only once the record on disk says saved, with its sidecar (a large fsync would hold up the store\'s) [needs /proc/self/fd: Linux]', async () => {
     fake.queueScript({ statuses: ['completed'] });
     const h = await harness();
     let clientId = '';
-    let sidecarSyncing: () => void = () => undefined;
-    const sidecarSync = new Promise<void>((resolve) => (sidecarSyncing = resolve));
-    // The video's fsync waits for the sidecar's; the sidecar's waits until the video's has cleared the flag.
+    const atVideoSync: { state?: string; sidecar?: string; unsynced?: boolean }[] = [];
     // Which file a handle is: Linux names it in /proc/self/fd.
     const restore = await patchFileSync(h.dir, async (original, handle) => {
       const file = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => '');
       if (file.endsWith('.mp4')) {
-        await sidecarSync;
-      } else if (/\.mp4\.json\..*\.tmp$/.test(path.basename(file))) {
-        sidecarSyncing();
-        await until('the video fsync to clear the flag', () => clientId !== '' && h.store.get(clientId)?.outputs[0]?.unsynced === undefined);
+        const job = (await onDisk(h.storePath)).find((j) => j.clientId === clientId);
+        atVideoSync.push({ state: job?.state, sidecar: job?.outputs[0]?.sidecar, unsynced: job?.outputs[0]?.unsynced });
       }
       return original();
     });
@@ -421,14 +417,13 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
       clientId = record.clientId;
       await h.service.waitForJob(clientId);
       await h.service.settled();
-      await until('the sidecar to be recorded', () => h.store.get(clientId)?.outputs[0]?.sidecar !== undefined);
     } finally {
       restore();
-      sidecarSyncing();
     }
     const output = h.store.get(clientId)!.outputs[0]!;
-    assert.equal(output.unsynced, undefined);
-    assert.equal(output.sidecar, `${output.file}.json`);
+    assert.deepEqual(atVideoSync, [{ state: 'saved', sidecar: `${output.file}.json`, unsynced: true }], 'one fsync, after the saved record and its sidecar were on disk');
+    await h.store.flush();
+    assert.equal(output.unsynced, undefined, 'plain saved once the fsync ended');
   });
 
   it('a video whose writing out reports an error (EIO at fsync) stays `unsynced`, so the next start checks it; the log says so', async () => {

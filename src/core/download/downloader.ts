@@ -10,9 +10,10 @@
  * An answer that is not a video (status, content type, no bytes) is final.
  *
  * Only a complete file is renamed to the target (or a free name next to it, when the target appeared meanwhile).
- * On failure or abort the `.part` is removed and nothing is left at the target. The fsync runs after the rename,
- * in the background: `durable` says how it went, and the job service checks outputs saved without it on the next
- * start.
+ * On failure or abort the `.part` is removed and nothing is left at the target. The fsync is the caller's to start
+ * (`sync()`), once its own records are written: an fsync of a large file holds up every other fsync on the disk
+ * (the job store's among them) until it ends. The job service marks outputs `unsynced` until it has, and checks
+ * them on the next start.
  */
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,8 +50,11 @@ export interface DownloadResult {
   resumed: number;
   /** How many times the download started again from zero. */
   restarts: number;
-  /** Settles once the fsync after the rename is done ('unsupported' where the file system has none). Never rejects. */
-  durable: Promise<Durability>;
+  /**
+   * Writes the file out to the disk (fsync) and says how it went ('unsupported' where the file system has none).
+   * Started by the first call; later calls share it. Never rejects.
+   */
+  sync(): Promise<Durability>;
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
@@ -86,7 +90,8 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
     if (saved !== targetPath) logger.warn(`download: "${targetPath}" appeared while downloading; saved as "${saved}" instead`);
     const { received, resumed, restarts } = download;
     logger.info(`download ${download.where}: saved ${received} bytes to ${saved} (resumed ${resumed}, restarts ${restarts})`);
-    return { path: saved, bytes: received, resumed, restarts, durable: syncFile(saved, logger) };
+    let syncing: Promise<Durability> | undefined;
+    return { path: saved, bytes: received, resumed, restarts, sync: () => (syncing ??= syncFile(saved, logger)) };
   } catch (error) {
     await removePart(partPath);
     if (signal?.aborted) throw new OpenRouterError('cancelled', 'downloadCancelled', {}, { cause: signal.reason });

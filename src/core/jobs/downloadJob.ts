@@ -7,6 +7,7 @@ import { cancelledError, describeError, OpenRouterError, throwIfAborted, type Er
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import type { DownloadOptions, DownloadResult } from '../download/downloader';
+import type { Durability } from '../download/partFile';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
 import { buildSidecar, writeSidecar } from '../download/sidecar';
 import type { Clock } from '../shared/clock';
@@ -20,9 +21,9 @@ import { remoteFailurePatch, remotePatch } from './remoteStatus';
 
 /** What the service asks of a downloader: `downloadOutput`. */
 export type DownloadRequest = Pick<DownloadOptions, 'url' | 'targetPath' | 'signal' | 'onProgress' | 'logger' | 'resumeExisting'>;
-/** `durable` settles once the file is on the disk; until then the output is `unsynced`. */
-export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<Pick<DownloadResult, 'path' | 'bytes'> & { durable?: Durable }>;
-type Durable = DownloadResult['durable'];
+/** `sync()` writes the file out to the disk; until it has, the output is `unsynced`. */
+export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<Pick<DownloadResult, 'path' | 'bytes'> & { sync?: Sync }>;
+type Sync = DownloadResult['sync'];
 
 export interface JobDownloadOptions {
   /** Download a job that is already saved once more (into new files). Without it, a saved job is left alone. */
@@ -119,6 +120,7 @@ export class JobDownloads extends Disposable {
   private async run(clientId: string, jobId: string, again: boolean, signal: AbortSignal): Promise<JobRecord> {
     const { store, api } = this.deps;
     let marked = false;
+    const syncs: (() => void)[] = [];
     try {
       throwIfAborted(signal);
       await this.ensureCompleted(clientId, jobId, signal);
@@ -128,6 +130,8 @@ export class JobDownloads extends Disposable {
       const count = Math.max(record.unsignedUrls?.length ?? 0, 1);
       const base = baseNameFor(record.request.prompt?.trim() || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
       const savedNow: number[] = [];
+      // Each saved video's fsync starts once the record says saved (or the job failed): a large file's fsync would
+      // otherwise hold up the store's own writes, and with them the moment the job shows as saved.
       for (let index = 0; index < count; index++) {
         const previous = record.outputs.find((o) => o.index === index);
         if (!again && previous?.file !== undefined && previous.savedAt !== undefined) {
@@ -135,12 +139,12 @@ export class JobDownloads extends Disposable {
         }
         throwIfAborted(signal);
         const url = api.contentUrl(jobId, index, record.unsignedUrls);
-        const { file, bytes, durable } = await this.saveOutput(record, { index, count, url, base, previous }, signal);
+        const { file, bytes, sync } = await this.saveOutput(record, { index, count, url, base, previous }, signal);
         savedNow.push(index);
         // Persisted output by output, so a crash never downloads a saved one a second time.
-        const output: JobOutput = { index, url, file, bytes, savedAt: this.deps.clock.now(), ...(durable ? { unsynced: true } : {}) };
+        const output: JobOutput = { index, url, file, bytes, savedAt: this.deps.clock.now(), ...(sync ? { unsynced: true } : {}) };
         record = await store.update(clientId, (r) => ({ outputs: mergeOutputs(r.outputs, output) }));
-        if (durable) this.whenSynced(clientId, index, file, durable);
+        if (sync) syncs.push(() => this.whenSynced(clientId, index, file, sync()));
         this.deps.logger.info(`Saved output ${index} of job ${jobId} to ${file} (${bytes} bytes).`);
       }
 
@@ -157,6 +161,8 @@ export class JobDownloads extends Disposable {
           .catch((e: unknown) => this.deps.logger.error(`Could not save job ${clientId}: ${describeError(e)}`));
       }
       throw error;
+    } finally {
+      for (const start of syncs) start();
     }
   }
 
@@ -168,7 +174,7 @@ export class JobDownloads extends Disposable {
     record: JobRecord,
     { index, count, url, base, previous }: { index: number; count: number; url: string; base: string; previous?: JobOutput },
     signal: AbortSignal,
-  ): Promise<{ file: string; bytes: number; durable?: Durable }> {
+  ): Promise<{ file: string; bytes: number; sync?: Sync }> {
     const { clientId, targetFolder } = record;
     const unsaved = previous?.file === undefined;
     const reclaimed = unsaved && previous?.target !== undefined ? await reclaimReservedPath(targetFolder, previous.target) : undefined;
@@ -188,7 +194,7 @@ export class JobDownloads extends Disposable {
         onProgress: (received, total) => this.progressEmitter.fire({ clientId, index, count, received, total }),
         ...(reclaimed !== undefined ? { resumeExisting: true } : {}),
       });
-      return { file: result.path, bytes: result.bytes, durable: result.durable };
+      return { file: result.path, bytes: result.bytes, sync: result.sync };
     } catch (error) {
       await releaseReservedPath(reserved);
       if (unsaved) await this.forgetTarget(clientId, index, reserved);
@@ -245,7 +251,7 @@ export class JobDownloads extends Disposable {
    * Clears the output's `unsynced` once its fsync has finished. When writing it out reported an error, the flag
    * stays: the next start checks the file again (and downloads it again if it is short).
    */
-  private whenSynced(clientId: string, index: number, file: string, durable: Durable): void {
+  private whenSynced(clientId: string, index: number, file: string, durable: Promise<Durability>): void {
     const { store, logger } = this.deps;
     const done = durable
       .then((outcome) => {

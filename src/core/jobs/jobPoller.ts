@@ -389,9 +389,10 @@ export class JobPoller extends Disposable {
       .catch((e: unknown) => this.logger.error(`Could not save job ${label}: ${describeError(e)}`));
   }
 
+  /** `ms` with jitter, never beyond the longest interval: a job's completion is noticed within one interval. */
   private jittered(ms: number): number {
     const j = this.settings.jitter;
     if (ms <= 0 || j <= 0) return Math.max(0, ms);
-    return Math.max(0, Math.round(ms * (1 + j * (2 * this.random() - 1))));
+    return Math.min(this.settings.maxIntervalMs, Math.max(0, Math.round(ms * (1 + j * (2 * this.random() - 1)))));
   }
 }
