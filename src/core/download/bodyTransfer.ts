@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { OpenRouterError } from '../api/errors';
 import type { Logger } from '../shared/logger';
 import { describeBody, DESCRIBE_BYTES, hasFtyp, sniffNonVideo, SNIFF_BYTES } from './contentChecks';
-import { partWriter, whenClosed } from './partFile';
+import { emptyPart, partWriter, whenClosed } from './partFile';
 
 /** How long a refused body is read for its own message. */
 const DESCRIBE_WAIT_MS = 2_000;
@@ -45,6 +45,14 @@ export type TransferFailure =
  */
 export async function transferBody(transfer: BodyTransfer): Promise<{ end: number; failure?: TransferFailure }> {
   const { signal, start } = transfer;
+  if (start === 0) {
+    try {
+      await emptyPart(transfer.partPath);
+    } catch (error) {
+      await transfer.body.cancel().catch(() => undefined);
+      return { end: 0, failure: { from: 'disk', error } };
+    }
+  }
   const stall = new AbortController();
   const timer = setTimeout(() => stall.abort(), transfer.stallMs);
   const source = Readable.fromWeb(transfer.body);

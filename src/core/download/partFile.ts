@@ -26,9 +26,7 @@ const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 
 export async function preparePart(partPath: string, resumeExisting: boolean): Promise<number> {
   await fs.promises.mkdir(path.dirname(partPath), { recursive: true });
   const kept = resumeExisting ? await videoBytesIn(partPath) : 0;
-  if (kept === 0) {
-    await (await fs.promises.open(partPath, 'w')).close();
-  }
+  if (kept === 0) await emptyPart(partPath);
   return kept;
 }
 
@@ -50,11 +48,19 @@ async function videoBytesIn(partPath: string): Promise<number> {
 }
 
 /**
- * A write stream into `partPath` from byte `offset`; from zero it empties the file first. Its small buffer
- * pushes back early, so that the bytes received are on disk, not waiting in memory, when a body breaks.
+ * A write stream into `partPath` from byte `offset` (the file exists: `preparePart` or `emptyPart` made it). It is
+ * opened without truncating: on ext4, closing a file that was truncated to zero starts writing all of it out to
+ * the disk, which holds up that close, and every fsync after it (the job store's), until the disk has the video.
+ * Its small buffer pushes back early, so that the bytes received are on disk, not waiting in memory, when a body
+ * breaks.
  */
 export function partWriter(partPath: string, offset: number): fs.WriteStream {
-  return fs.createWriteStream(partPath, { flags: offset > 0 ? 'r+' : 'w', start: offset });
+  return fs.createWriteStream(partPath, { flags: 'r+', start: offset });
+}
+
+/** Empties `partPath` (creating it when missing), for a download that starts from zero. */
+export async function emptyPart(partPath: string): Promise<void> {
+  await (await fs.promises.open(partPath, 'w')).close();
 }
 
 /** Resolves once `stream` has closed its file: no write of it is in flight any more. */
