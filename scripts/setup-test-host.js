@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs the offline test host: code-server 4.100.3 (VS Code 1.100.3's server build, from the npm
-// registry) into .vscode-test/code-server-4.100.3/, following docs in /work/shared/docs/vscode-test-host.md.
+// registry) into .vscode-test/code-server-4.100.3/ (test/README.md says why and how).
 //
 //   node scripts/setup-test-host.js          install if needed (a marker file makes a re-run instant)
 //   node scripts/setup-test-host.js --force  reinstall from scratch

@@ -4,7 +4,7 @@
  * VS Code's own: loading dist/extension.js plus activate() until its promise settles. Budget: the median of
  * the runs ≤ 50 ms.
  *
- *   node out/bench/activation/run.js [--runs 5]
+ *   node out/bench/activation/run.js [--runs 9]
  */
 import * as path from 'node:path';
 import { startFakeOpenRouter } from '../../test/fake-openrouter/fakeOpenRouter';
@@ -15,7 +15,7 @@ import type { ActivationPlan, ActivationResult } from './probe';
 const BUDGET_MS = 50;
 
 async function main(): Promise<BudgetReport> {
-  const runs = Number(option('runs', '5'));
+  const runs = Number(option('runs', '9'));
   const report = new BudgetReport('activation');
   const ext = buildProductionExtension();
   const fake = await startFakeOpenRouter();
