@@ -133,8 +133,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       if (keys.includes('pollIntervalSeconds') || keys.includes('apiBaseUrl')) poller.configure(pollTiming());
     }),
   );
-  // Reading the key is a round trip to the workbench (15-25 ms in bench/activation): activate() does not wait
-  // for it. Resuming does, so the logger knows the key to scrub before any job logs a line.
+  // Reading the key is a round trip to the workbench: activate() does not wait for it. Resuming does, so the
+  // logger knows the key to scrub before any job logs a line.
   const signedIn = updateSignedIn().catch((error: unknown) => logger.error('Reading the API key failed', error));
 
   // Resume only what a previous window left in flight (no network wait here); never resubmits anything.

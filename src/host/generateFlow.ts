@@ -11,7 +11,7 @@ import { RequestValidationError } from '../core/models/problems';
 import { imageMimeType } from '../core/models/validateRequest';
 import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, StateKeys } from '../ids';
-import { hostError } from './errorMessages';
+import { errorMessage, hostError } from './errorMessages';
 import type { HostContext } from './hostContext';
 import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
@@ -124,7 +124,7 @@ async function pickParameters(model: VideoModel, request: VideoRequest, folder: 
       if (updated) request = updated;
     } catch (error) {
       // A bad pick (e.g. an unreadable image) keeps everything chosen so far: say why and show the settings again.
-      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showWarningMessage(errorMessage(vscode.l10n, error));
     }
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { VideoModel } from '../../core/api/schemas';
 import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsTextToVideo } from '../../core/models/modelCapabilities';
 import { Commands, Views } from '../../ids';
+import { errorMessage } from '../errorMessages';
 import type { ModelCatalog } from '../modelCatalog';
 import { summariseModel } from '../modelWords';
 
@@ -46,9 +47,6 @@ export function modelTooltip(model: VideoModel): vscode.MarkdownString {
   return md;
 }
 
-/** How long after the Models view first asks for its rows the catalogue (and with it the HTTP client) is loaded. */
-const CATALOG_LOAD_DELAY_MS = 100;
-
 /** The Models view: the live catalogue grouped by provider. It displays the catalogue; the catalogue fetches. */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -68,19 +66,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       if (state.kind === 'idle') {
         if (!this.requested) {
           this.requested = true;
-          // The first time the view is shown, load the catalogue (in the background; the view updates on change).
-          // Not in this task: its first call loads the HTTP client (undici, ~40 ms of synchronous require), which
-          // would hold up the answers the workbench is waiting for to draw this view and the Jobs view (the
-          // host sends them on a 1 ms timer). A moment later, the views are drawn and the load is off their path.
-          const timer = setTimeout(() => void this.catalog.list().catch(() => undefined), CATALOG_LOAD_DELAY_MS);
-          this.subscriptions.push({ dispose: () => clearTimeout(timer) });
+          // The first time the view is shown, load the catalogue in the background; the view updates on change.
+          void this.catalog.list().catch(() => undefined);
         }
         return [{ kind: 'message', text: vscode.l10n.t('Loading models…') }];
       }
       if (state.kind === 'loading') return [{ kind: 'message', text: vscode.l10n.t('Loading models…') }];
       if (state.kind === 'error') {
-        const message = state.error instanceof Error ? state.error.message : String(state.error);
-        return [{ kind: 'message', text: message, error: true }];
+        return [{ kind: 'message', text: errorMessage(vscode.l10n, state.error), error: true }];
       }
       const providers = new Map<string, string>();
       for (const m of state.models) {
