@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { errorFromStatus, OpenRouterError } from '../../src/core/api/errors';
 import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoJob } from '../../src/core/api/schemas';
-import { JobPoller, type JobPollerSettings } from '../../src/core/jobs/jobPoller';
+import { JobPoller } from '../../src/core/jobs/jobPoller';
+import type { JobPollerSettings } from '../../src/core/jobs/pollerSettings';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { FakeClock } from './helpers/fakeClock';
@@ -319,6 +320,21 @@ describe('JobPoller', () => {
     }
     assert.equal(h.api.callsFor('A')[1]!.at - limitedAt, 90_000);
     assert.equal(h.store.findByJobId('A')?.state, 'pending');
+  });
+
+  it('a far-future Retry-After holds no job past its watch limit: the job becomes stale at its limit, unpolled', async () => {
+    const h = await setup({ watchLimitMs: 30 * 60_000 });
+    h.poller.start();
+    await h.add('A');
+    const addedAt = h.clock.now();
+    h.gate.hold(1e12); // about 30 years
+    await h.clock.advance(5_000); // when the first poll was due: the gate holds it
+    assert.equal(h.clock.nextTimerAt(), addedAt + 30 * 60_000, 'woken next at the watch limit, not when the gate opens');
+    await h.clock.advance(30 * 60_000 - 5_000);
+    assert.equal(h.api.calls.length, 0, 'nothing asked while the gate is closed');
+    assert.equal(h.store.findByJobId('A')?.state, 'stale');
+    assert.equal(h.store.findByJobId('A')?.error?.reason, 'watchLimit');
+    assert.equal(h.clock.pendingTimerCount, 0, 'no timer left for a job no longer watched');
   });
 
   it('arms no poll before the shared gate opens, whichever call recorded the Retry-After', async () => {

@@ -20,24 +20,8 @@ import { type Logger, nullLogger } from '../shared/logger';
 import { isActive, type JobRecord } from './jobRecord';
 import { stateIs } from './jobStates';
 import type { JobPatch, JobStore, JobStoreChange } from './jobStore';
+import { DEFAULT_POLLER_SETTINGS, type JobPollerSettings } from './pollerSettings';
 import { isPollable, isTerminalStatus, remoteFailurePatch, remotePatch } from './remoteStatus';
-
-export interface JobPollerSettings {
-  /** Delay before the first poll of a job that just became watched. Default 5000. */
-  firstDelayMs?: number;
-  /** Interval after the first poll; grows by `backoffFactor` each poll. Default 5000. */
-  intervalMs?: number;
-  /** Upper bound of the interval (the host passes `pollIntervalSeconds * 1000`). Default 30000. */
-  maxIntervalMs?: number;
-  /** Default 1.5. */
-  backoffFactor?: number;
-  /** Relative jitter applied to every delay, e.g. 0.1 for ±10%. Default 0.1. */
-  jitter?: number;
-  /** Watching stops (state `stale`) this long after `watchedSince`/`submittedAt`. Default 30 min. */
-  watchLimitMs?: number;
-  /** Polls in flight at once, over all jobs. Default 4. */
-  maxConcurrent?: number;
-}
 
 export interface JobPollerOptions extends JobPollerSettings {
   api: VideoApi;
@@ -55,9 +39,6 @@ export interface TerminalEvent {
   job: VideoJob;
 }
 
-const DEFAULT_SETTINGS: Required<JobPollerSettings> = {
-  firstDelayMs: 5_000, intervalMs: 5_000, maxIntervalMs: 30_000, backoffFactor: 1.5, jitter: 0.1, watchLimitMs: 30 * 60_000, maxConcurrent: 4,
-};
 
 interface Entry {
   readonly clientId: string;
@@ -78,7 +59,7 @@ export class JobPoller extends Disposable {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly random: () => number;
-  private settings = DEFAULT_SETTINGS;
+  private settings = DEFAULT_POLLER_SETTINGS;
 
   private readonly entries = new Map<string, Entry>();
   private started = false;
@@ -234,22 +215,36 @@ export class JobPoller extends Disposable {
     this.arm();
   }
 
-  /** Arms the single timer for the earliest due job, never before the gate opens; clears it when nothing can run. */
+  /**
+   * Arms the single timer for the earliest due job, never before the gate opens; clears it when nothing can run.
+   * While the gate holds, a job whose watch limit comes first is woken at that limit to be marked stale.
+   */
   private arm(): void {
     if (!this.started || this.paused || this.isDisposed || this.inFlightCount >= this.settings.maxConcurrent) {
       this.clearTimer();
       return;
     }
     let earliest = Infinity;
+    let firstLimit = Infinity;
     for (const entry of this.entries.values()) {
-      if (!entry.inFlight && entry.dueAt < earliest) earliest = entry.dueAt;
+      if (entry.inFlight) continue;
+      earliest = Math.min(earliest, entry.dueAt);
+      firstLimit = Math.min(firstLimit, this.watchLimitAt(entry));
     }
-    const dueAt = Math.max(earliest, this.gate.readyAt);
+    const held = this.gate.readyAt > earliest;
+    const dueAt = held ? Math.min(this.gate.readyAt, firstLimit) : earliest;
     if (this.timer !== undefined && this.timerDueAt === dueAt) return;
     this.clearTimer();
     if (earliest === Infinity) return;
     this.timerDueAt = dueAt;
     this.timer = this.clock.setTimeout(() => this.onTimer(), Math.max(0, dueAt - this.clock.now()));
+  }
+
+  /** When a job's watch limit passes (its record gone: now). */
+  private watchLimitAt(entry: Entry): number {
+    const record = this.store.get(entry.clientId);
+    if (!record) return this.clock.now();
+    return (record.watchedSince ?? record.submittedAt ?? record.createdAt) + this.settings.watchLimitMs;
   }
 
   private clearTimer(): void {
@@ -261,8 +256,13 @@ export class JobPoller extends Disposable {
     this.timer = undefined;
     if (!this.started || this.paused) return;
     const now = this.clock.now();
-    // A Retry-After recorded since the timer was armed (by any call) moves the polls to when the gate opens.
-    if (now >= this.gate.readyAt) {
+    // A Retry-After recorded since the timer was armed (by any call) moves the polls to when the gate opens;
+    // meanwhile, jobs past their watch limit become stale.
+    if (now < this.gate.readyAt) {
+      for (const entry of [...this.entries.values()]) {
+        if (!entry.inFlight && this.watchLimitAt(entry) <= now) this.markStaleIfOverdue(entry);
+      }
+    } else {
       const due = [...this.entries.values()].filter((e) => !e.inFlight && e.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
       let capacity = this.settings.maxConcurrent - this.inFlightCount;
       for (const entry of due) {
@@ -373,7 +373,7 @@ export class JobPoller extends Disposable {
   private markStaleIfOverdue(entry: Entry): boolean {
     const record = this.store.get(entry.clientId);
     const limit = this.settings.watchLimitMs;
-    if (record && this.clock.now() - (record.watchedSince ?? record.submittedAt ?? record.createdAt) < limit) return false;
+    if (record && this.clock.now() < this.watchLimitAt(entry)) return false;
     const label = record?.jobId ?? entry.clientId;
     this.leave(entry, label, { state: 'stale', error: { kind: 'timeout', reason: 'watchLimit', params: { minutes: Math.round(limit / 60_000) } } });
     if (record) this.logger.info(`Job ${label}: watch limit reached; marked stale.`);

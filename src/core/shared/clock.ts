@@ -7,10 +7,15 @@ export interface Clock {
 
 export type TimerHandle = { readonly __timer: unique symbol } | number | object;
 
+/** The longest delay a Node timer takes; a longer one would fire at once (and, re-armed, spin). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
+    // A far-future wait (a Retry-After of days) is cut to the longest delay: the caller checks the time and
+    // arms again when it fires.
+    const t = setTimeout(fn, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     return t as unknown as TimerHandle;
   },
   clearTimeout: (handle) => clearTimeout(handle as unknown as NodeJS.Timeout),

@@ -1,0 +1,27 @@
+/** The poller's timing: the product's defaults, changed by the host from the poll interval setting. */
+export interface JobPollerSettings {
+  /** Delay before the first poll of a job that just became watched. Default 5000. */
+  firstDelayMs?: number;
+  /** Interval after the first poll; grows by `backoffFactor` each poll. Default 5000. */
+  intervalMs?: number;
+  /** Upper bound of the interval (the host passes `pollIntervalSeconds * 1000`). Default 30000. */
+  maxIntervalMs?: number;
+  /** Default 1.5. */
+  backoffFactor?: number;
+  /** Relative jitter applied to every delay, e.g. 0.1 for ±10%. Default 0.1. */
+  jitter?: number;
+  /** Watching stops (state `stale`) this long after `watchedSince`/`submittedAt`. Default 30 min. */
+  watchLimitMs?: number;
+  /** Polls in flight at once, over all jobs. Default 4. */
+  maxConcurrent?: number;
+}
+
+export const DEFAULT_POLLER_SETTINGS: Required<JobPollerSettings> = {
+  firstDelayMs: 5_000,
+  intervalMs: 5_000,
+  maxIntervalMs: 30_000,
+  backoffFactor: 1.5,
+  jitter: 0.1,
+  watchLimitMs: 30 * 60_000,
+  maxConcurrent: 4,
+};
