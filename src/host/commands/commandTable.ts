@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../../ids';
 import { wordedForCaller } from '../errorMessages';
-import { showError } from '../errorPresenter';
+import { showError, type ErrorActions } from '../errorPresenter';
+import { isUnknownSubmit } from '../errorActions';
+import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { generate, generateFromSelection, generateWithModel } from './generate';
@@ -54,7 +56,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       try {
         return await commandTable[id](deps, ...args);
       } catch (error) {
-        void showError(error, deps.ctx.logger, id, { retry: () => vscode.commands.executeCommand(id, ...args) });
+        void showError(error, deps.ctx.logger, id, actionsFor(deps, error, id, args));
         if (AUTOMATABLE.has(id) && args.length > 0 && args[0] !== undefined) {
           throw wordedForCaller(vscode.l10n, error);
         }
@@ -63,4 +65,29 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     }),
   );
   return vscode.Disposable.from(...registrations);
+}
+
+/**
+ * What the error message may offer. A submit whose outcome is unknown may have been billed: it is never run
+ * again as it was; it can be looked up by id (into its own record), or submitted anew after a warning.
+ */
+function actionsFor(deps: CommandDeps, error: unknown, id: CommandId, args: unknown[]): ErrorActions {
+  const again = () => vscode.commands.executeCommand(id, ...args);
+  if (!isUnknownSubmit(error)) return { retry: again };
+  const record = error instanceof JobSubmitError ? error.record : undefined;
+  return {
+    recoverJob: () => recoverJob(deps.ctx, deps.notifications, undefined, record?.clientId),
+    submitAgain: async () => {
+      const submit = vscode.l10n.t('Submit Again');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Submit this video job again?'),
+        {
+          modal: true,
+          detail: vscode.l10n.t('OpenRouter may already have the first one and bill it: submitting again may bill you twice. Recover Job by ID looks for it first.'),
+        },
+        submit,
+      );
+      if (choice === submit) await again();
+    },
+  };
 }

@@ -97,7 +97,11 @@ export async function removeJob(ctx: HostContext, arg: unknown): Promise<void> {
   await ctx.jobs.remove(record.clientId);
 }
 
-export async function recoverJob(ctx: HostContext, notifications: JobNotifications, arg?: unknown): Promise<string | undefined> {
+/**
+ * Recover Job by ID: adopts a job OpenRouter has by its id. With `adopt`, the job goes into that record (a submit
+ * whose outcome was unknown) instead of a new one.
+ */
+export async function recoverJob(ctx: HostContext, notifications: JobNotifications, arg?: unknown, adopt?: string): Promise<string | undefined> {
   const jobId = await textArgumentOrAsk(arg, {
     title: vscode.l10n.t('Recover Job by ID'),
     prompt: vscode.l10n.t('The OpenRouter job id of a video job (for example from the log, a sidecar file, or another machine). Its video is downloaded when it completes.'),
@@ -110,7 +114,8 @@ export async function recoverJob(ctx: HostContext, notifications: JobNotificatio
     await ctx.revealJob(existing.clientId);
     return existing.jobId;
   }
-  const record = await ctx.jobs.recover(jobId, resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]));
+  const targetFolder = adopt === undefined ? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]) : undefined;
+  const record = await ctx.jobs.recover(jobId, { targetFolder, adopt });
   notifications.track(record);
   await ctx.revealJob(record.clientId);
   return record.jobId;
