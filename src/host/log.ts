@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { redact, type Logger } from '../core/shared/logger';
+import type { Logger } from '../core/shared/logger';
+import { redact } from '../core/shared/redact';
 
 /**
  * The one log channel, behind the core's Logger interface. Everything is redacted before it is

@@ -4,7 +4,8 @@
  * nor the attribution headers.
  */
 import { isLoopbackHost, isSecureOrLoopback } from '../shared/loopback';
-import { redact, type Logger } from '../shared/logger';
+import type { Logger } from '../shared/logger';
+import { redact } from '../shared/redact';
 import { OpenRouterError } from './errors';
 import { DEFAULT_BASE_URL, type KeyProvider } from './videoApi';
 

@@ -6,6 +6,8 @@
  * sentence). `src/host/errorMessages.ts` turns them into one localised sentence. The `message` is a
  * technical line for logs (`reason` plus params), not for people.
  */
+import { redact, redactParams } from '../shared/redact';
+
 export type ErrorKind =
   | 'auth' // 401/403: missing, invalid or revoked key
   | 'payment' // 402: insufficient credits
@@ -176,15 +178,20 @@ export class OpenRouterError extends Error {
   readonly notSent: boolean;
   readonly field?: string;
 
+  readonly params: ErrorParams;
+
+  /** Params and OpenRouter's message are redacted here, so no key or credential is kept, shown or logged. */
   constructor(
     readonly kind: ErrorKind,
     readonly reason: Reason,
-    readonly params: ErrorParams = {},
+    params: ErrorParams = {},
     init: OpenRouterErrorInit = {},
   ) {
-    super(technicalMessage(kind, reason, params, init), init.cause === undefined ? undefined : { cause: init.cause });
+    const clean = { ...init, serverMessage: init.serverMessage === undefined ? undefined : redact(init.serverMessage) };
+    super(technicalMessage(kind, reason, redactParams(params), clean), init.cause === undefined ? undefined : { cause: init.cause });
+    this.params = redactParams(params);
     this.status = init.status;
-    this.serverMessage = init.serverMessage;
+    this.serverMessage = clean.serverMessage;
     this.retryAfterMs = init.retryAfterMs;
     this.notSent = init.notSent ?? false;
     this.field = init.field;

@@ -2,7 +2,7 @@
  * Pure checks of a download's answer and bytes: is this a video, and does a 206 continue the bytes already
  * saved. No I/O; the downloader turns each verdict into an error or a restart.
  */
-import { redact } from '../shared/logger';
+import { redact } from '../shared/redact';
 
 /** What a body that is not a video is, as a code the host words. */
 export type NonVideoKind = 'json' | 'html' | 'xml' | 'text' | 'image' | 'audio' | 'other';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
 import { OpenRouterError } from '../api/errors';
 import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
-import { redact } from '../shared/logger';
+import { redact } from '../shared/redact';
 import { diskError } from './fileNames';
 
 export const SIDECAR_FORMAT = 'openrouter-video/sidecar';

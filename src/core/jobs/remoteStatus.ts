@@ -6,6 +6,7 @@ import type { VideoJob } from '../api/schemas';
 import { normaliseStatus, type WireStatus } from '../api/status';
 import { isActive, type JobRecord } from './jobRecord';
 import type { JobPatch } from './jobStore';
+import { redact } from '../shared/redact';
 
 const TERMINAL: ReadonlySet<WireStatus> = new Set<WireStatus>(['completed', 'failed', 'cancelled', 'expired']);
 
@@ -53,7 +54,7 @@ export function remoteFailurePatch(job: VideoJob, now: number): JobPatch | undef
   }
   return {
     state: status,
-    error: { kind: 'server', reason: 'remoteFailed', params: { status: job.rawStatus, said: job.error !== '' ? job.error : undefined } },
+    error: { kind: 'server', reason: 'remoteFailed', params: { status: job.rawStatus, said: job.error !== undefined && job.error !== '' ? redact(job.error) : undefined } },
     completedAt: now,
   };
 }

@@ -4,6 +4,7 @@
  * no version, a newer version) is set aside whole and the store starts empty; records that do not fit are
  * dropped one by one, after the original file has been copied aside once.
  */
+import { redact } from '../shared/redact';
 import { ERROR_KINDS, OpenRouterError, describeError, type ErrorInfo, type ErrorKind } from '../api/errors';
 import type { Logger } from '../shared/logger';
 import type { JobStorage } from './fileStorage';
@@ -120,7 +121,8 @@ function migrateRecord(raw: unknown): unknown {
   }
   const { error, errorKind, ...rest } = raw;
   const kind: ErrorKind = ERROR_KINDS.find((k) => k === errorKind) ?? 'server';
-  const info: ErrorInfo = { kind, reason: 'recorded', params: { text: String(error) } };
+  // A stored sentence may hold a key OpenRouter echoed back in an error: it is redacted here.
+  const info: ErrorInfo = { kind, reason: 'recorded', params: { text: redact(String(error)) } };
   return { ...rest, error: info };
 }
 
