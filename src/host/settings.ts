@@ -38,10 +38,14 @@ function config(): vscode.WorkspaceConfiguration {
  */
 export function readSettings(): ExtensionSettings {
   const c = config();
-  const base = c.inspect<string>(Settings.apiBaseUrl);
-  const apiBaseUrl = (base?.globalValue ?? base?.defaultValue ?? DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+  /** A setting that decides where the key goes or what is spent: the user's value or the default, never a workspace's. */
+  const userOnly = <T>(key: string, fallback: T): T => {
+    const found = c.inspect<T>(key);
+    return found?.globalValue ?? found?.defaultValue ?? fallback;
+  };
+  const apiBaseUrl = userOnly(Settings.apiBaseUrl, DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
   const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
-  const confirm = Number(c.get<number>(Settings.confirmAboveUsd, 1));
+  const confirm = Number(userOnly(Settings.confirmAboveUsd, 1));
   const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
   return {
     apiBaseUrl,

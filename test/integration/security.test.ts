@@ -22,6 +22,7 @@ import {
   waitForJob,
   workspaceFolder,
 } from './helpers';
+import { readSettings } from '../../src/host/settings';
 
 /** A key only this suite uses, so finding it anywhere means the extension wrote it. */
 const KEY = `sk-or-v1-integration-secret-${crypto.randomBytes(12).toString('hex')}`;
@@ -151,6 +152,14 @@ describe('Security: the key stays secret, and requests go only where they should
         'nothing reached the URL in the workspace settings',
       );
       assert.equal(vscode.workspace.getConfiguration('openrouterVideo').inspect<string>('apiBaseUrl')?.globalValue, fake.baseUrl);
+    });
+
+    it('cannot raise the cost above which Generate Video asks (openrouterVideo.confirmAboveUsd is read from user settings only)', async () => {
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'openrouterVideo.confirmAboveUsd': 1000, 'openrouterVideo.defaultModel': 'decoy/marker' }, null, 2));
+      await waitFor('VS Code to read .vscode/settings.json', () => vscode.workspace.getConfiguration('openrouterVideo').inspect<string>('defaultModel')?.workspaceValue === 'decoy/marker');
+      const user = vscode.workspace.getConfiguration('openrouterVideo').inspect<number>('confirmAboveUsd');
+      assert.equal(readSettings().confirmAboveUsd, user?.globalValue ?? user?.defaultValue, 'the user\'s value (or the default), not the workspace\'s 1000');
     });
   });
 });

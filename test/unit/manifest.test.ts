@@ -58,6 +58,7 @@ describe('package.json manifest ↔ ids.ts', () => {
       .sort();
     assert.deepEqual(props, expected);
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.apiBaseUrl'].scope, 'application');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.confirmAboveUsd'].scope, 'application', 'a workspace cannot lower the guard on spending');
   });
 
   it('hides tree-only commands from the palette and references only known commands in menus', () => {
