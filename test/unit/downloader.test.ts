@@ -338,6 +338,15 @@ describe('downloader (scripted answers)', () => {
       });
     }
 
+    it('empties a .part longer than the file when it starts from zero, so none of its bytes is left at the end', async () => {
+      const data = mp4Like(500_000);
+      await leave(Buffer.concat([data.subarray(0, 64), Buffer.alloc(900_000 - 64, 9)]));
+      const api = new ContentApi(data, [{ ignoreRange: true }]);
+      const result = await run(api, { resumeExisting: true });
+      assert.deepEqual([result.bytes, result.restarts], [data.length, 1]);
+      await saved(data);
+    });
+
     it('starts from zero, asking no Range, when the .part does not start like a video', async () => {
       const data = mp4Like(300_000);
       await leave(Buffer.from('{"error":{"message":"nope"}}'));

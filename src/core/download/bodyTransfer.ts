@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { OpenRouterError } from '../api/errors';
 import type { Logger } from '../shared/logger';
 import { describeBody, DESCRIBE_BYTES, hasFtyp, sniffNonVideo, SNIFF_BYTES } from './contentChecks';
-import { emptyPart, partWriter, whenClosed } from './partFile';
+import { partWriter, whenClosed } from './partFile';
 
 /** How long a refused body is read for its own message. */
 const DESCRIBE_WAIT_MS = 2_000;
@@ -17,7 +17,7 @@ const DESCRIBE_WAIT_MS = 2_000;
 export interface BodyTransfer {
   body: ReadableStream<Uint8Array>;
   partPath: string;
-  /** Where the body's first byte goes in the `.part`; from 0 the `.part` is emptied and the bytes sniffed. */
+  /** Where the body's first byte goes in the `.part` (which holds nothing beyond it); from 0 the bytes are sniffed. */
   start: number;
   /** The size of the whole file, when known: bytes beyond it are refused. */
   total: number | undefined;
@@ -45,14 +45,6 @@ export type TransferFailure =
  */
 export async function transferBody(transfer: BodyTransfer): Promise<{ end: number; failure?: TransferFailure }> {
   const { signal, start } = transfer;
-  if (start === 0) {
-    try {
-      await emptyPart(transfer.partPath);
-    } catch (error) {
-      await transfer.body.cancel().catch(() => undefined);
-      return { end: 0, failure: { from: 'disk', error } };
-    }
-  }
   const stall = new AbortController();
   const timer = setTimeout(() => stall.abort(), transfer.stallMs);
   const source = Readable.fromWeb(transfer.body);

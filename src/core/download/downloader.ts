@@ -24,7 +24,7 @@ import { redact } from '../shared/redact';
 import { readHead, transferBody } from './bodyTransfer';
 import { describeBody, mediaType, rangeAccepted, refusedContentType } from './contentChecks';
 import { diskError, partPathFor } from './fileNames';
-import { preparePart, removePart, savePart, syncFile, type Durability } from './partFile';
+import { emptyPart, preparePart, removePart, savePart, syncFile, type Durability } from './partFile';
 
 export interface DownloadOptions {
   /** Absolute content URL (an `unsigned_urls` entry or `api.contentUrl(...)`). */
@@ -115,6 +115,8 @@ class Download {
   fromEarlierRun: boolean;
   resumed = 0;
   restarts = 0;
+  /** The `.part` holds bytes a restart from zero dropped: it is emptied before the next body is written. */
+  private stale = false;
   private readonly stallMs: number;
 
   constructor(
@@ -205,6 +207,15 @@ class Download {
 
   /** Streams a body into the `.part` from byte `start`: undefined once the file is complete, or why it broke. */
   private async transfer(response: ContentResponse, start: number): Promise<Broken | undefined> {
+    if (this.stale) {
+      try {
+        await emptyPart(this.partPath);
+      } catch (error) {
+        await response.body.cancel().catch(() => undefined);
+        throw this.onDisk(error);
+      }
+      this.stale = false;
+    }
     const { end, failure } = await transferBody({
       body: response.body,
       partPath: this.partPath,
@@ -233,9 +244,10 @@ class Download {
     return undefined;
   }
 
-  /** Back to an empty `.part` (the next writer from byte 0 empties it). */
+  /** Back to an empty `.part` (emptied before the next body is written). */
   private restart(): void {
     this.received = 0;
+    this.stale = true;
     this.fromEarlierRun = false;
     this.restarts++;
     this.progress();

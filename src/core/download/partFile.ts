@@ -48,7 +48,7 @@ async function videoBytesIn(partPath: string): Promise<number> {
 }
 
 /**
- * A write stream into `partPath` from byte `offset` (the file exists: `preparePart` or `emptyPart` made it). It is
+ * A write stream into `partPath` from byte `offset` (the file exists: `preparePart` made it). It is
  * opened without truncating: on ext4, closing a file that was truncated to zero starts writing all of it out to
  * the disk, which holds up that close, and every fsync after it (the job store's), until the disk has the video.
  * Its small buffer pushes back early, so that the bytes received are on disk, not waiting in memory, when a body
