@@ -16,6 +16,9 @@ describe('redact', () => {
   const rows: [string, string, string][] = [
     ['an OpenRouter key', `bad key ${KEY} given`, 'bad key [redacted key] given'],
     ['a bearer token', 'Authorization: Bearer abc.def-123', 'Authorization: Bearer [redacted]'],
+    ['a Basic authorization header', 'authorization: Basic YWxpY2U6czNjcmV0', 'authorization: Basic [redacted]'],
+    ['a proxy authorization header', 'Proxy-Authorization: Negotiate YIIGhgYGKwYBBQUCoIIGejCC', 'Proxy-Authorization: Negotiate [redacted]'],
+    ['an authorization value with no scheme', '{"authorization":"t0ken-value"}', '{"authorization":"[redacted]"}'],
     ['a known secret of another shape', 'the key hunter2-secret was refused', 'the key [redacted] was refused'],
     ['credentials in a proxy URL', 'proxy http://alice:s3cret@proxy.example:8080 failed', 'proxy http://[redacted]@proxy.example:8080 failed'],
     ['an unencoded # ? / in the password', 'via http://alice:p#ss?w/rd@proxy.example:3128/', 'via http://[redacted]@proxy.example:3128/'],

@@ -56,11 +56,9 @@ export interface VideoSidecar {
 const CREDENTIAL_NAME = /(secret|token|passw(or)?d|authori[sz]ation|api[-_]?key|^key$|bearer|cookie|signature)/i;
 const DATA_URL_ANYWHERE = /data:[^\s"',;]*(;[^\s"',]*)?,[^\s"']*/gi;
 
-const AUTH_HEADER = /(authori[sz]ation\s*[:=]\s*)?bearer\s+\S+|authori[sz]ation\s*[:=]\s*\S+/gi;
-
 /** Makes any string safe to write: keys, Authorization/bearer values and data: URLs removed. */
 function clean(text: string): string {
-  return redact(text).replace(AUTH_HEADER, '[redacted]').replace(DATA_URL_ANYWHERE, '[data URL omitted]');
+  return redact(text).replace(DATA_URL_ANYWHERE, '[data URL omitted]');
 }
 
 /** Last segment of a path written on any system. */

@@ -1,9 +1,12 @@
 /**
  * The one redaction: what is removed from text before anything is stored, shown or logged. Bearer tokens,
- * OpenRouter keys, any secret the caller knows (the stored key), credentials in URLs and `user:pass@host` without
- * a scheme (proxy settings), and base64 data URLs (large, and they may hold private images).
+ * OpenRouter keys, any secret the caller knows (the stored key), the value of any `Authorization` or
+ * `Proxy-Authorization` header (Basic, Negotiate and other schemes), credentials in URLs and `user:pass@host`
+ * without a scheme (proxy settings), and base64 data URLs (large, and they may hold private images).
  */
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+/** A header's value after its scheme: `Authorization: Basic …`, `Proxy-Authorization: Negotiate …`. */
+const AUTH_HEADER = /((?:proxy-)?authori[sz]ation["']?\s*[:=]\s*["']?(?:[A-Za-z][A-Za-z0-9-]*\s+)?)[^\s"',;]+/gi;
 const OPENROUTER_KEY = /sk-or-[A-Za-z0-9-]{6,}/g;
 const DATA_URL = /data:[a-z]+\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]{16,}/gi;
 /**
@@ -21,6 +24,7 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
     if (secret !== undefined && secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
   return out
+    .replace(AUTH_HEADER, '$1[redacted]')
     .replace(BEARER, '$1[redacted]')
     .replace(OPENROUTER_KEY, '[redacted key]')
     .replace(URL_USERINFO, '$1[redacted]@')
