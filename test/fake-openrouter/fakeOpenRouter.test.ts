@@ -1196,6 +1196,14 @@ describe('fake OpenRouter: faults', () => {
     assert.equal((await submit(VALID)).status, 202);
   });
 
+  it('dropAnswer handles the request, then loses its answer (the submit creates and bills its job)', async () => {
+    fake.inject({ route: 'submit', dropAnswer: true });
+    await assert.rejects(submit(VALID));
+    assert.equal(fake.jobs.size, 1, 'OpenRouter took the job');
+    assert.equal(fake.submitCount(), 1);
+    assert.equal((await submit(VALID)).status, 202, 'the next answer arrives');
+  });
+
   it('stallMs with a status waits, then answers', async () => {
     fake.inject({ route: 'models', stallMs: 300, status: 503 });
     const started = Date.now();

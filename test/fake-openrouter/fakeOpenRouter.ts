@@ -54,6 +54,11 @@ export interface Fault {
   times?: number;
   /** Destroy the socket without any response. */
   reset?: boolean;
+  /**
+   * Handle the request as usual (a submit creates and bills its job), then destroy the socket instead of sending
+   * the JSON answer: an answer lost after OpenRouter acted on the request.
+   */
+  dropAnswer?: boolean;
   /** Wait this long before answering (forever if Infinity). Alone (no status/body/reset) it delays normal handling. */
   stallMs?: number;
   /** Raw body to send instead of the envelope. */
@@ -514,6 +519,8 @@ export class FakeOpenRouter {
   private resetsLeft = 0;
   private stallUsed = false;
   private accepted = 0;
+  /** Answers a `dropAnswer` fault loses once the request has been handled. */
+  private readonly dropping = new WeakSet<http.ServerResponse>();
   private readonly forced = new Map<string, { status: string; error?: string }>();
   private readonly routes = new WeakMap<RecordedRequest, Route | undefined>();
   private readonly sockets = new Set<Socket>();
@@ -818,6 +825,10 @@ export class FakeOpenRouter {
 
   private send(res: http.ServerResponse, status: number, body: string, contentType: string, headers: http.OutgoingHttpHeaders = {}): void {
     if (this.gone(res) || res.headersSent) return;
+    if (this.dropping.has(res)) {
+      res.socket?.destroy();
+      return;
+    }
     res.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   }
@@ -846,6 +857,10 @@ export class FakeOpenRouter {
     if (fault.reset) {
       res.socket?.destroy();
       return true;
+    }
+    if (fault.dropAnswer) {
+      this.dropping.add(res);
+      return false;
     }
     const headers: http.OutgoingHttpHeaders = {};
     if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
