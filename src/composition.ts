@@ -86,6 +86,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       logger,
       writeSidecar: () => readSettings().writeSidecar,
       extensionVersion: version,
+      workspaceRootOf: (file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath,
     }),
   );
 

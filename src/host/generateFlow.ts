@@ -9,14 +9,15 @@ import { planSubmit, type SubmitPlan } from '../core/jobs/submitPlan';
 import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { RequestValidationError } from '../core/models/problems';
 import { imageMimeType } from '../core/models/validateRequest';
-import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
-import { Commands, StateKeys } from '../ids';
+import { estimateCost, formatUsd, type CostEstimate } from '../core/pricing/estimateCost';
+import { Commands, Settings, StateKeys } from '../ids';
 import { errorMessage, hostError } from './errorMessages';
 import type { HostContext } from './hostContext';
 import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
 import { wordProblems } from './problemWords';
-import { readSettings } from './settings';
+import { readSettings, setInWorkspace } from './settings';
+import { needsCostConfirmation, realPathInside, type WorkspaceChoice } from './spendingRules';
 
 /**
  * The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions: a sidecar's
@@ -57,7 +58,12 @@ function workspaceFolderFor(hint?: vscode.Uri): vscode.WorkspaceFolder | undefin
   return (hint && vscode.workspace.getWorkspaceFolder(hint)) ?? vscode.workspace.workspaceFolders?.[0];
 }
 
-async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.WorkspaceFolder | undefined): Promise<FrameImageInput> {
+/**
+ * A frame image by path or `file:` URI. One named in a command argument (`fromArgument`) must really lie inside
+ * an open workspace folder (symlinks resolved), so a keybinding, task or other extension cannot send any file
+ * of the user's; one the user picked in the settings list is taken as it is.
+ */
+async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.WorkspaceFolder | undefined, fromArgument: boolean): Promise<FrameImageInput> {
   let uri: vscode.Uri;
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(ref)) {
     uri = vscode.Uri.parse(ref);
@@ -66,7 +72,7 @@ async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.Wo
   } else if (folder) {
     uri = vscode.Uri.joinPath(folder.uri, ref);
   } else {
-    throw hostError('badRequest', vscode.l10n.t('The image "{0}" is a relative path, but no folder is open. Open a folder or give an absolute path.', ref));
+    throw hostError('badRequest', vscode.l10n.t('The image "{0}" is a relative path, but no folder is open. Open the folder that holds it first.', ref));
   }
   if (uri.scheme !== 'file') {
     throw hostError('badRequest', vscode.l10n.t('The image "{0}" must be a file on disk.', ref));
@@ -79,8 +85,20 @@ async function resolveFrame(frameType: FrameType, ref: string, folder: vscode.Wo
   } catch {
     throw hostError('badRequest', vscode.l10n.t('The image "{0}" was not found. Check the path; nothing was submitted.', ref));
   }
-  const frame: FrameImageInput = { frameType, path: uri.fsPath, byteLength: size };
-  const mime = imageMimeType({ path: uri.fsPath });
+  let file = uri.fsPath;
+  if (fromArgument) {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const inside = await realPathInside(file, folders).catch(() => undefined);
+    if (inside === undefined) {
+      throw hostError(
+        'badRequest',
+        vscode.l10n.t('The image "{0}" is not inside an open workspace folder, so it was not sent. An image named in a command argument must be in the workspace; pick other images in Generate Video\'s settings list. Nothing was submitted.', ref),
+      );
+    }
+    file = inside;
+  }
+  const frame: FrameImageInput = { frameType, path: file, byteLength: size };
+  const mime = imageMimeType({ path: file });
   if (mime) frame.mimeType = mime;
   return frame;
 }
@@ -134,6 +152,13 @@ function frameLabel(request: VideoRequest, type: FrameType): string {
   return f ? vscode.workspace.asRelativePath(f.path, false) : vscode.l10n.t('none');
 }
 
+/** The estimate as the confirmations word it: "Estimated cost: $0.40 (…)." or why it cannot be known. */
+export function wordCost(estimate: CostEstimate): string {
+  return estimate.kind === 'estimate'
+    ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis))
+    : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
+}
+
 export function describeRequest(r: VideoRequest): string {
   const parts: string[] = [];
   if (r.duration !== undefined) parts.push(`${r.duration} s`);
@@ -180,7 +205,7 @@ async function changeParameter(step: Step, model: VideoModel, request: VideoRequ
       if (!chosen) return undefined;
       const others = (request.frames ?? []).filter((f) => f.frameType !== type);
       if (!chosen.path) return { ...request, frames: others };
-      const frame = await resolveFrame(type, chosen.path, folder);
+      const frame = await resolveFrame(type, chosen.path, folder, false);
       return { ...request, frames: [...others, frame] };
     }
     default:
@@ -192,7 +217,14 @@ interface ModelItem extends vscode.QuickPickItem {
   model?: VideoModel;
 }
 
-async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vscode.CancellationToken): Promise<VideoModel | undefined> {
+/** The default model a workspace's settings name for `folder`, if they name one. */
+function workspaceDefaultModel(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!setInWorkspace(Settings.defaultModel, folder?.uri)) return undefined;
+  const value = vscode.workspace.getConfiguration(Settings.section, folder?.uri).get<string>(Settings.defaultModel, '').trim();
+  return value === '' ? undefined : value;
+}
+
+async function pickModel(ctx: HostContext, needsTextToVideo: boolean, folder: vscode.WorkspaceFolder | undefined, token: vscode.CancellationToken): Promise<VideoModel | undefined> {
   const quickPick = vscode.window.createQuickPick<ModelItem>();
   quickPick.title = vscode.l10n.t('Pick a video model');
   quickPick.placeholder = vscode.l10n.t('Type to filter by name, provider or id');
@@ -213,12 +245,16 @@ async function pickModel(ctx: HostContext, needsTextToVideo: boolean, token: vsc
     if (usable.length === 0) {
       throw hostError('notFound', vscode.l10n.t('OpenRouter lists no video model that can do this right now. Refresh the Models view later.'));
     }
-    const preferred = readSettings().defaultModel || ctx.extension.globalState.get<string>(StateKeys.lastModel) || '';
+    const fromWorkspace = workspaceDefaultModel(folder);
+    const fromSetting = fromWorkspace ?? (readSettings().defaultModel || undefined);
+    const preferred = fromSetting ?? ctx.extension.globalState.get<string>(StateKeys.lastModel) ?? '';
     const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
     const items: ModelItem[] = [];
     const first = usable.find((m) => m.id === preferred);
     if (first) {
-      items.push({ label: vscode.l10n.t('Last used'), kind: vscode.QuickPickItemKind.Separator }, toItem(first));
+      // Says where the first model comes from: a workspace's settings are the repository's choice, not the user's.
+      const label = fromWorkspace !== undefined ? vscode.l10n.t("From this workspace's settings") : fromSetting !== undefined ? vscode.l10n.t('Default model') : vscode.l10n.t('Last used');
+      items.push({ label, kind: vscode.QuickPickItemKind.Separator }, toItem(first));
     }
     const byProvider = new Map<string, VideoModel[]>();
     for (const m of usable) {
@@ -275,7 +311,7 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
         throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', args.model));
       }
     } else {
-      model = await pickModel(ctx, !args?.firstFrame, cts.token);
+      model = await pickModel(ctx, !args?.firstFrame, folder, cts.token);
       if (!model) return undefined;
     }
   } finally {
@@ -300,8 +336,8 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
   if (audio !== undefined) request.generateAudio = audio;
   if (given.seed !== undefined) request.seed = given.seed;
   const frames: FrameImageInput[] = [];
-  if (given.firstFrame) frames.push(await resolveFrame('first_frame', given.firstFrame, folder));
-  if (given.lastFrame) frames.push(await resolveFrame('last_frame', given.lastFrame, folder));
+  if (given.firstFrame) frames.push(await resolveFrame('first_frame', given.firstFrame, folder, true));
+  if (given.lastFrame) frames.push(await resolveFrame('last_frame', given.lastFrame, folder, true));
   if (frames.length > 0) request.frames = frames;
 
   if (!automated) {
@@ -319,17 +355,20 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
 
+  // Arguments may skip the questions above, never this one: above the user's limit, unpriced, or shaped by the
+  // workspace's settings, the cost is confirmed.
   const { estimate } = plan;
-  const { confirmAboveUsd } = readSettings();
-  const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
-  if (!automated && needsConfirm) {
+  const fromWorkspace: WorkspaceChoice[] = [];
+  if (args?.model === undefined && model.id === workspaceDefaultModel(folder)) fromWorkspace.push('defaultModel');
+  if (args?.outputDirectory === undefined && vscode.workspace.isTrusted && setInWorkspace(Settings.outputDirectory, folder?.uri)) fromWorkspace.push('outputDirectory');
+  if (needsCostConfirmation({ estimate, confirmAboveUsd: readSettings().confirmAboveUsd, fromWorkspace })) {
     const submit = vscode.l10n.t('Submit');
-    const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis)) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Generate a video with {0}?', model.name),
-      { modal: true, detail: `${describeRequest(plan.request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },
-      submit,
-    );
+    const lines = [describeRequest(plan.request)];
+    if (fromWorkspace.includes('defaultModel')) lines.push(vscode.l10n.t("Model: {0} (from this workspace's settings)", model.name));
+    if (fromWorkspace.includes('outputDirectory')) lines.push(vscode.l10n.t("Output folder: {0} (from this workspace's settings)", vscode.workspace.asRelativePath(targetFolder, false)));
+    if (automated) lines.push(vscode.l10n.t('Asked for by a command argument (a keybinding, a task or another extension).'));
+    lines.push(wordCost(estimate), vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.'));
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Generate a video with {0}?', model.name), { modal: true, detail: lines.join('\n') }, submit);
     if (choice !== submit) return undefined;
   }
 

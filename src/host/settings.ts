@@ -58,6 +58,15 @@ export function readSettings(): ExtensionSettings {
   };
 }
 
+/**
+ * Whether the value of `key` in effect comes from a workspace's or a folder's settings (`.vscode/settings.json`,
+ * a `.code-workspace` file) rather than the user's settings or the default. `scope` is the folder asked about.
+ */
+export function setInWorkspace(key: string, scope?: vscode.Uri): boolean {
+  const found = vscode.workspace.getConfiguration(Settings.section, scope).inspect(key);
+  return found?.workspaceFolderValue !== undefined || found?.workspaceValue !== undefined;
+}
+
 export function onDidChangeSettings(listener: (keys: (keyof ExtensionSettings)[]) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     const keys = (Object.keys(Settings) as (keyof typeof Settings)[])

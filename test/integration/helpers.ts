@@ -298,6 +298,33 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * Answers the next input box the extension shows with `text` (undefined: the person pressed Escape), as a
+ * person typing into it would: this tier cannot type into the workbench (the e2e tier does). The tests and the
+ * extension share this extension's `vscode` API object, so the extension's next `showInputBox` call gets the
+ * answer. Resolves with the options the box was shown with.
+ */
+export function answerNextInputBox(text: string | undefined): Promise<vscode.InputBoxOptions | undefined> {
+  const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+  const original = window.showInputBox;
+  return new Promise((resolve) => {
+    window.showInputBox = async (options) => {
+      window.showInputBox = original;
+      resolve(options);
+      return text;
+    };
+  });
+}
+
+/** The text of the extension's log files (each window's), for what it logged. */
+export function extensionLogText(): string {
+  return extensionLogFolders()
+    .flatMap((d) => listFiles(d))
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
 /** The files among `files` whose bytes contain `needle` (as UTF-8). */
 export function filesContaining(files: readonly string[], needle: string): string[] {
   const bytes = Buffer.from(needle, 'utf8');

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
 import {
+  answerNextInputBox,
   cleanUpJobsAfterEach,
   ENV_KEY,
   errorText,
@@ -34,7 +36,9 @@ describe('Security: the key stays secret, and requests go only where they should
   it('the key never appears in a file the extension writes (videos, sidecars, .vscode, jobs.json, its log)', async () => {
     const { fake } = suite;
     try {
-      assert.equal(await vscode.commands.executeCommand('openrouterVideo.setApiKey', KEY), true);
+      const shown = answerNextInputBox(KEY);
+      assert.equal(await vscode.commands.executeCommand('openrouterVideo.setApiKey'), true);
+      await shown;
       fake.queueScript({ statuses: ['pending', 'completed'] });
       const jobId = await generate(generateArgs('A key that must stay secret, integration test'));
       const record = await waitForJob(jobId);
@@ -111,6 +115,61 @@ describe('Security: the key stays secret, and requests go only where they should
     assert.ok(polls.length >= 2, 'polled by job id on the API origin instead');
     assert.ok(polls.every((r) => r.server === 'api' && r.path === `/api/v1/videos/${jobId}`));
     assert.equal(fake.requestsTo('submit').length, 1);
+  });
+
+  describe('frame images named in a command argument', () => {
+    /** A 1×1 PNG. */
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    let outsideDir: string;
+    let outside: string;
+    const inWorkspace = (name: string) => path.join(workspaceFolder(), name);
+    before(() => {
+      outsideDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-workspace-'));
+      outside = path.join(outsideDir, 'private.png');
+      fs.writeFileSync(outside, PNG);
+      fs.mkdirSync(inWorkspace('img'), { recursive: true });
+      fs.writeFileSync(inWorkspace('img/start.png'), PNG);
+      fs.symlinkSync(outside, inWorkspace('img/link.png'));
+    });
+    after(() => {
+      fs.rmSync(outsideDir, { recursive: true, force: true });
+      fs.rmSync(inWorkspace('img'), { recursive: true, force: true });
+    });
+
+    const refusal = (ref: string) =>
+      `The image "${ref}" is not inside an open workspace folder, so it was not sent. An image named in a command argument must be in the workspace; pick other images in Generate Video's settings list. Nothing was submitted.`;
+
+    for (const [title, ref] of [
+      ['an absolute path outside the workspace', () => outside],
+      ['a file: URI outside the workspace', () => vscode.Uri.file(outside).toString()],
+      ['a symlink inside the workspace that points out of it', () => 'img/link.png'],
+    ] as const) {
+      it(`is refused, with nothing sent: ${title}`, async () => {
+        const { fake } = suite;
+        const given = ref();
+        await assert.rejects(Promise.resolve(vscode.commands.executeCommand('openrouterVideo.generate', generateArgs('An image from outside, integration test', { firstFrame: given }))), (error: unknown) => {
+          assert.ok(error instanceof Error);
+          assert.equal(error.message, refusal(given));
+          return true;
+        });
+        assert.equal(fake.requestsTo('submit').length, 0, 'no POST /videos');
+      });
+    }
+
+    it('inside the workspace is sent, and its sidecar names it by its workspace-relative path only', async () => {
+      const { fake } = suite;
+      fake.queueScript({ statuses: ['pending', 'completed'] });
+      const jobId = await generate(generateArgs('An image from the workspace, integration test', { firstFrame: inWorkspace('img/start.png') }));
+      const record = await waitForJob(jobId);
+      assert.equal(record.state, 'saved', errorText(record));
+      const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as { frame_images?: { image_url: { url: string } }[] };
+      assert.match(body.frame_images?.[0]?.image_url.url ?? '', /^data:image\/png;base64,/);
+      const sidecarText = fs.readFileSync(`${record.outputs[0]!.file!}.json`, 'utf8');
+      const sidecar = JSON.parse(sidecarText) as { request: { frames: { path: string }[] }; rerun: { firstFrame?: string } };
+      assert.equal(sidecar.request.frames[0]?.path, 'img/start.png');
+      assert.equal(sidecar.rerun.firstFrame, 'img/start.png');
+      assert.ok(!sidecarText.includes(workspaceFolder()) && !sidecarText.includes(os.homedir()), 'no absolute path of this machine');
+    });
   });
 
   describe('a workspace .vscode/settings.json', () => {

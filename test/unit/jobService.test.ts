@@ -652,6 +652,45 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(h.store.size, 1);
   });
 
+  it('Recover Job by ID attaches a job to the submit whose outcome was unknown, not to a second record', async () => {
+    const h = await harness();
+    fake.inject({ route: 'submit', status: 502 });
+    const error = await h.submit().catch((e: unknown) => e);
+    assert.ok(error instanceof JobSubmitError);
+    const job = fake.createJob(MODEL_ID, { statuses: ['completed'] });
+    const offered: string[][] = [];
+    const chooseUnknown = async (candidates: readonly JobRecord[]) => {
+      offered.push(candidates.map((c) => c.clientId));
+      return candidates[0]?.clientId;
+    };
+    // No `adopt`: the palette's Recover Job by ID, given only the id.
+    const recovered = await h.service.recover(job.id, { targetFolder: h.out, chooseUnknown });
+    assert.deepEqual(offered, [[error.record.clientId]], 'the unknown submit is offered once the job is known to exist');
+    assert.equal(recovered.clientId, error.record.clientId, 'the same record, not a second one');
+    assert.equal(h.store.size, 1);
+    const final = await h.service.waitForJob(error.record.clientId);
+    assert.equal(final.state, 'saved');
+    assert.equal(final.request.model, MODEL_ID, 'the model is kept (not "unknown")');
+    assert.equal(final.request.prompt, REQUEST.prompt, 'the prompt is kept');
+    // An id OpenRouter does not know offers nothing and changes nothing.
+    await assert.rejects(h.service.recover('NoSuchJob0000000000b', { targetFolder: h.out, chooseUnknown }), (e: unknown) => OpenRouterError.is(e, 'notFound'));
+    assert.equal(offered.length, 1);
+    assert.equal(fake.requestsTo('submit').length, 1, 'nothing submitted by recovering');
+  });
+
+  it('Run Again is planned afresh and priced before anything is sent (planRerun)', async () => {
+    const h = await harness();
+    const first = await h.submit();
+    await h.service.waitForJob(first.clientId);
+    const pricier = { ...veo, pricing_skus: Object.fromEntries(Object.entries(veo.pricing_skus ?? {}).map(([k, v]) => [k, String(Number(v) * 2)])) } as VideoModel;
+    const before = fake.submitCount();
+    const planned = await h.service.planRerun(first.clientId, { model: pricier });
+    assert.equal(fake.submitCount(), before, 'planning sends nothing');
+    assert.equal(planned.estimate.kind, 'estimate');
+    assert.equal(first.estimatedCostUsd !== undefined && planned.estimate.kind === 'estimate', true);
+    assert.ok(planned.estimate.kind === 'estimate' && Math.abs(planned.estimate.usd - 2 * first.estimatedCostUsd!) < 1e-9, "today's prices, not the first run's");
+  });
+
   it('sends frames as data URLs but never stores them', async () => {
     const h = await harness();
     const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: '/images/first.png' }] };

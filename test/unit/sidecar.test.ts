@@ -90,6 +90,36 @@ function assertNoSecrets(value: unknown): void {
 }
 
 describe('sidecar', () => {
+  describe('frame paths', () => {
+    const root = path.join(path.sep, 'home', 'someone', 'project');
+    const withFrames = (...paths: string[]) =>
+      record({ request: { ...record().request, frames: paths.map((p, i) => ({ frameType: i === 0 ? ('first_frame' as const) : ('last_frame' as const), path: p })) } });
+    const output = () => record().outputs[0]!;
+
+    it('names a frame image inside the workspace by its workspace-relative path, in the request and in rerun', () => {
+      const sidecar = buildSidecar(withFrames(path.join(root, 'img', 'start.png'), path.join(root, 'end.png')), output(), '1.0.0', root);
+      assert.deepEqual(sidecar.request.frames?.map((f) => f.path), ['img/start.png', 'end.png']);
+      assert.equal(sidecar.rerun.firstFrame, 'img/start.png');
+      assert.equal(sidecar.rerun.lastFrame, 'end.png');
+    });
+
+    it('holds no absolute path of the machine: outside the workspace, or with no workspace known, only the file name', () => {
+      const outside = path.join(path.sep, 'home', 'someone', 'pictures', 'private.png');
+      const inside = path.join(root, 'img', 'start.png');
+      for (const sidecar of [buildSidecar(withFrames(outside, inside), output(), '1.0.0', root), buildSidecar(withFrames(outside, inside), output(), '1.0.0')]) {
+        const text = JSON.stringify(sidecar);
+        assert.ok(!text.includes(path.join(path.sep, 'home', 'someone')), text);
+        assert.equal(sidecar.request.frames?.[0]?.path, 'private.png');
+        assert.equal(sidecar.rerun.firstFrame, 'private.png');
+      }
+    });
+
+    it('keeps a relative path and an https image URL as they are', () => {
+      const sidecar = buildSidecar(withFrames('images/start.png', 'https://example.com/a.png'), output(), '1.0.0', root);
+      assert.deepEqual(sidecar.request.frames?.map((f) => f.path), ['images/start.png', 'https://example.com/a.png']);
+    });
+  });
+
   describe('buildSidecar', () => {
     const rec = record();
     const sidecar = buildSidecar(rec, rec.outputs[0]!, '0.1.0');

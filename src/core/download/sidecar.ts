@@ -4,7 +4,9 @@
  *
  * Never holds secrets: no key, no Authorization header, no data: URLs (frames are referenced by path), no
  * query string or user info of the callback URL, no provider option whose name looks like a credential, and
- * every string passes through `redact`. No absolute paths either: the output is named by file name only.
+ * every string passes through `redact`. No absolute paths of the user's machine either: the output is named by
+ * file name only, and a frame image by its path relative to the workspace folder (by file name when it lies
+ * outside it), with "/" separators, as the generate command's argument takes it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -66,9 +68,17 @@ function fileNameOf(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
 }
 
-/** A frame reference: a path, never an inline image. */
-function framePath(value: string): string {
-  return value.trim().toLowerCase().startsWith('data:') ? '[inline image omitted]' : clean(value);
+/** A frame reference: a URL as it is, a local file relative to `root` (else its file name), never an inline image. */
+function framePath(value: string, root: string | undefined): string {
+  if (value.trim().toLowerCase().startsWith('data:')) return '[inline image omitted]';
+  if (/^https?:\/\//i.test(value)) return clean(value);
+  const absolute = path.isAbsolute(value) || path.win32.isAbsolute(value);
+  if (!absolute) return clean(value.split(path.sep).join('/'));
+  if (root !== undefined) {
+    const rel = path.relative(root, value);
+    if (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return clean(rel.split(path.sep).join('/'));
+  }
+  return clean(fileNameOf(value));
 }
 
 /** Deep copy with credential-like names dropped and every string cleaned. Functions and symbols vanish. */
@@ -115,12 +125,15 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The sidecar for one saved output of `record`. Pure: reads nothing, writes nothing. */
-export function buildSidecar(record: JobRecord, output: JobOutput, extensionVersion: string): VideoSidecar {
+/**
+ * The sidecar for one saved output of `record`; `workspaceRoot` is the folder frame paths are written relative
+ * to. Pure: reads nothing, writes nothing.
+ */
+export function buildSidecar(record: JobRecord, output: JobOutput, extensionVersion: string, workspaceRoot?: string): VideoSidecar {
   const request = record.request;
   const prompt = request.prompt !== undefined ? clean(request.prompt) : undefined;
   const frames = (request.frames ?? []).map((f) =>
-    compact({ frameType: f.frameType, path: framePath(f.path), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
+    compact({ frameType: f.frameType, path: framePath(f.path, workspaceRoot), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
   );
   const firstFrame = frames.find((f) => f.frameType === 'first_frame')?.path;
   const lastFrame = frames.find((f) => f.frameType === 'last_frame')?.path;

@@ -48,6 +48,8 @@ export interface DownloadDeps {
   /** Write `<video>.json` next to each saved video; read at save time. */
   writeSidecar: () => boolean;
   extensionVersion: string;
+  /** The workspace folder a saved video lies in: sidecars name frame images relative to it. */
+  workspaceRootOf?: (file: string) => string | undefined;
   /** A download task of this job ended (either way). */
   onDone(clientId: string): void;
 }
@@ -276,7 +278,7 @@ export class JobDownloads extends Disposable {
       const output = record.outputs.find((o) => o.index === index);
       if (!output?.file) continue;
       try {
-        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.deps.extensionVersion));
+        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.deps.extensionVersion, this.deps.workspaceRootOf?.(output.file)));
         written.set(index, { file: output.file, sidecar });
       } catch (error) {
         this.deps.logger.warn(`Could not write the sidecar for ${output.file}: ${describeError(error)}`);

@@ -35,6 +35,8 @@ export interface JobServiceOptions {
   download: DownloadFn;
   readImage: ReadImageFn;
   extensionVersion: string;
+  /** The workspace folder a saved video lies in: sidecars name frame images relative to it. */
+  workspaceRootOf?: (file: string) => string | undefined;
   clock?: Clock;
   logger?: Logger;
   /** Write `<video>.json` next to each saved video. Read at save time. Default true. */
@@ -80,6 +82,7 @@ export class JobService extends Disposable {
         download: options.download,
         writeSidecar: options.writeSidecar ?? (() => true),
         extensionVersion: options.extensionVersion,
+        workspaceRootOf: options.workspaceRootOf,
         onDone: (clientId) => this.waiters.check(clientId),
       }),
     );
@@ -104,14 +107,23 @@ export class JobService extends Disposable {
     return submitJob(deps, plan, targetFolder, signal);
   }
 
-  /** A new submit of the same request, planned afresh. An explicit user action only; never called on its own. */
-  async rerun(clientId: string, options: RerunOptions = {}): Promise<JobRecord> {
+  /**
+   * Plans a new submit of a job's request afresh (today's model and prices), for the host to show its estimate
+   * before `submit`. Nothing is sent.
+   */
+  async planRerun(clientId: string, options: Pick<RerunOptions, 'model'> = {}): Promise<SubmitPlan> {
     const record = this.requireRecord(clientId);
     const model = options.model ?? (await this.findModel(record.request.model));
     if (!model) {
       throw new OpenRouterError('notFound', 'modelGone', { model: record.request.model });
     }
-    const plan = await planSubmit(model, record.request, { sizeOf: this.options.sizeOf });
+    return planSubmit(model, record.request, { sizeOf: this.options.sizeOf });
+  }
+
+  /** A new submit of the same request, planned afresh. An explicit user action only; never called on its own. */
+  async rerun(clientId: string, options: RerunOptions = {}): Promise<JobRecord> {
+    const record = this.requireRecord(clientId);
+    const plan = await this.planRerun(clientId, options);
     return this.submit(plan, options.targetFolder ?? record.targetFolder, options.signal);
   }
 

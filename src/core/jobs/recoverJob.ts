@@ -18,6 +18,12 @@ export interface RecoverOptions {
   model?: VideoModel | string;
   /** Adopt into this `submitUnknown` record instead of creating a new one. */
   adopt?: string;
+  /**
+   * Without `adopt`: once OpenRouter has answered for the job, picks which of the submits whose outcome is
+   * unknown (`submitUnknown`, newest first) it belongs to; undefined makes a new record. Not called when there
+   * is none.
+   */
+  chooseUnknown?: (candidates: readonly JobRecord[]) => Promise<string | undefined>;
   signal?: AbortSignal;
 }
 
@@ -42,18 +48,28 @@ export async function recoverJob(deps: RecoverDeps, jobIdOrUrl: string, options:
   if (existing) {
     return stateIs(existing.state, 'resumable') ? deps.watch(existing.clientId) : existing;
   }
-  const adopted = options.adopt !== undefined ? store.get(options.adopt) : undefined;
+  let adopted = options.adopt !== undefined ? store.get(options.adopt) : undefined;
   if (options.adopt !== undefined && !adopted) {
     throw new OpenRouterError('notFound', 'noSuchJob', { id: options.adopt });
   }
   if (adopted && adopted.state !== 'submitUnknown') {
     throw new OpenRouterError('badRequest', 'adoptNeedsUnknown');
   }
-  const targetFolder = options.targetFolder ?? adopted?.targetFolder ?? deps.defaultTargetFolder?.();
+  const job = await deps.api.getJob(jobId, { signal: options.signal });
+  if (!adopted && options.adopt === undefined && options.chooseUnknown) {
+    // The job exists: it may well be the answer a lost submit never got. Attach it there, not to a second record.
+    const candidates = unknownSubmits(store);
+    const chosen = candidates.length > 0 ? await options.chooseUnknown(candidates) : undefined;
+    adopted = chosen !== undefined ? store.get(chosen) : undefined;
+    if (adopted && adopted.state !== 'submitUnknown') adopted = undefined;
+    // Another recover may have attached the job meanwhile.
+    const meanwhile = store.findByJobId(jobId);
+    if (meanwhile) return meanwhile;
+  }
+  const targetFolder = adopted?.targetFolder ?? options.targetFolder ?? deps.defaultTargetFolder?.();
   if (targetFolder === undefined) {
     throw new OpenRouterError('io', 'noRecoverFolder');
   }
-  const job = await deps.api.getJob(jobId, { signal: options.signal });
   const now = deps.clock.now();
   const base: JobPatch = {
     ...acceptedPatch(job, now),
@@ -73,6 +89,14 @@ export async function recoverJob(deps: RecoverDeps, jobIdOrUrl: string, options:
   deps.logger.info(`Recovered OpenRouter job ${job.id} (${job.rawStatus}).`);
   deps.onAccepted(record.clientId, job);
   return store.get(record.clientId) ?? record;
+}
+
+/** The submits whose outcome is unknown (OpenRouter may have the job, under an id this side never got), newest first. */
+export function unknownSubmits(store: Pick<JobStore, 'all'>): JobRecord[] {
+  return store
+    .all()
+    .filter((r) => r.state === 'submitUnknown' && r.jobId === undefined)
+    .sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** Accepts a bare job id, or a URL or path ending in `/videos/<id>` (e.g. a polling URL). */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../../ids';
 import { wordedForCaller } from '../errorMessages';
-import { showError, type ErrorActions } from '../errorPresenter';
+import { isCancellation, showError, type ErrorActions } from '../errorPresenter';
 import { isUnknownSubmit } from '../errorActions';
 import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
@@ -23,7 +23,7 @@ type Handler = (deps: CommandDeps, ...args: unknown[]) => unknown;
 export const commandTable: Record<CommandId, Handler> = {
   [Commands.generate]: ({ ctx, notifications }, args) => generate(ctx, notifications, args),
   [Commands.generateFromSelection]: ({ ctx, notifications }) => generateFromSelection(ctx, notifications),
-  [Commands.setApiKey]: ({ ctx }, key) => setApiKey(ctx, key),
+  [Commands.setApiKey]: ({ ctx }, key) => setApiKey(ctx, key !== undefined),
   [Commands.clearApiKey]: ({ ctx }) => clearApiKey(ctx),
   [Commands.modelsRefresh]: async ({ ctx }) => {
     await ctx.catalog.list({ refresh: true });
@@ -41,30 +41,34 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.showLog]: ({ ctx }) => showLog(ctx),
 };
 
-const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.setApiKey, Commands.jobsRecover]);
+const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover]);
 
 /**
- * Registers every command through one wrapper: cancellation is quiet, any other error is logged in
- * full and shown as one sentence with useful actions. The handler's result is returned to callers
- * (e.g. the job id from Generate Video). Commands called with an argument by a script or another
- * extension (Generate Video with an object, Set API Key or Recover Job with a string) also reject with
- * the error, so automation sees it; from the UI the message is enough.
+ * Registers every command through one wrapper: cancellation is quiet, any other error is logged in full and
+ * shown once. The handler's result is returned to callers (e.g. the job id from Generate Video). Commands
+ * called with an argument by a keybinding, a task, a script or another extension (Generate Video with an
+ * object, Recover Job with a string) reject with the worded error instead of showing it: the caller shows it
+ * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice.
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const registrations = (Object.keys(commandTable) as CommandId[]).map((id) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await commandTable[id](deps, ...args);
-      } catch (error) {
-        void showError(error, deps.ctx.logger, id, actionsFor(deps, error, id, args));
-        if (AUTOMATABLE.has(id) && args.length > 0 && args[0] !== undefined) {
-          throw wordedForCaller(vscode.l10n, error);
-        }
-        return undefined;
-      }
-    }),
+    vscode.commands.registerCommand(id, (...args: unknown[]) => run(deps, id, args, AUTOMATABLE.has(id) && args.length > 0 && args[0] !== undefined)),
   );
   return vscode.Disposable.from(...registrations);
+}
+
+/** Runs a command's handler; an error goes back to the caller (`toCaller`) or is shown with its actions. */
+async function run(deps: CommandDeps, id: CommandId, args: unknown[], toCaller: boolean): Promise<unknown> {
+  try {
+    return await commandTable[id](deps, ...args);
+  } catch (error) {
+    if (toCaller && !isCancellation(error)) {
+      deps.ctx.logger.error(`${id} failed`, error);
+      throw wordedForCaller(vscode.l10n, error);
+    }
+    void showError(error, deps.ctx.logger, id, actionsFor(deps, error, id, args));
+    return undefined;
+  }
 }
 
 /**
@@ -72,7 +76,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
  * again as it was; it can be looked up by id (into its own record), or submitted anew after a warning.
  */
 function actionsFor(deps: CommandDeps, error: unknown, id: CommandId, args: unknown[]): ErrorActions {
-  const again = () => vscode.commands.executeCommand(id, ...args);
+  // Run from the message's button: any new error is shown there too.
+  const again = () => run(deps, id, args, false);
   if (!isUnknownSubmit(error)) return { retry: again };
   const record = error instanceof JobSubmitError ? error.record : undefined;
   return {

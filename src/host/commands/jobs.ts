@@ -7,6 +7,10 @@ import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { resolveOutputFolder } from '../outputFolder';
 import { jobTitle } from '../views/jobPresenter';
+import { describeRequest, wordCost } from '../generateFlow';
+import { readSettings } from '../settings';
+import { needsCostConfirmation } from '../spendingRules';
+import { formatUsd } from '../../core/pricing/estimateCost';
 
 /** Tree commands receive the node (a client id); palette use may pass a job id instead. */
 function recordFor(ctx: HostContext, arg: unknown): JobRecord {
@@ -55,16 +59,23 @@ export async function downloadJob(ctx: HostContext, notifications: JobNotificati
   await ctx.jobs.download(record.clientId, { again: record.state === 'saved' });
 }
 
+/**
+ * Run Again: plans the job's request afresh and shows what it costs now (prices change). It always asks, as a
+ * single click in a list or a notification bills again; above the user's confirmAboveUsd the message says so.
+ */
 export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
   const record = recordFor(ctx, arg);
+  const plan = await ctx.jobs.planRerun(record.clientId);
   const submit = vscode.l10n.t('Run Again');
-  const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Run "{0}" again?', jobTitle(record)),
-    { modal: true, detail: vscode.l10n.t('This submits a new job with the same settings and is billed again.') },
-    submit,
-  );
+  const { confirmAboveUsd } = readSettings();
+  const lines = [describeRequest(plan.request), wordCost(plan.estimate)];
+  if (needsCostConfirmation({ estimate: plan.estimate, confirmAboveUsd, fromWorkspace: [] })) {
+    lines.push(vscode.l10n.t('That is above your confirmation limit of {0} (openrouterVideo.confirmAboveUsd), or cannot be known in advance.', formatUsd(confirmAboveUsd)));
+  }
+  lines.push(vscode.l10n.t('This submits a new job with the same settings and is billed again.'));
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Run "{0}" again?', jobTitle(record)), { modal: true, detail: lines.join('\n') }, submit);
   if (choice !== submit) return undefined;
-  const next = await ctx.jobs.rerun(record.clientId);
+  const next = await ctx.jobs.submit(plan, record.targetFolder);
   if (next.jobId) notifications.track(next);
   return next.jobId;
 }
@@ -98,8 +109,10 @@ export async function removeJob(ctx: HostContext, arg: unknown): Promise<void> {
 }
 
 /**
- * Recover Job by ID: adopts a job OpenRouter has by its id. With `adopt`, the job goes into that record (a submit
- * whose outcome was unknown) instead of a new one.
+ * Recover Job by ID: adopts a job OpenRouter has by its id. A job already listed is shown (and watched again
+ * when it was stale or stopped). Otherwise it goes into the record of a submit whose outcome is unknown: `adopt`
+ * names it (the lost submit's own message), else the only such record, or the one the user picks when there are
+ * several; only a job that matches none gets a new record.
  */
 export async function recoverJob(ctx: HostContext, notifications: JobNotifications, arg?: unknown, adopt?: string): Promise<string | undefined> {
   const jobId = await textArgumentOrAsk(arg, {
@@ -110,13 +123,26 @@ export async function recoverJob(ctx: HostContext, notifications: JobNotificatio
   });
   if (!jobId) return undefined;
   const existing = ctx.store.findByJobId(jobId);
-  if (existing) {
-    await ctx.revealJob(existing.clientId);
-    return existing.jobId;
-  }
-  const targetFolder = adopt === undefined ? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]) : undefined;
-  const record = await ctx.jobs.recover(jobId, { targetFolder, adopt });
-  notifications.track(record);
+  const targetFolder = adopt === undefined && !existing ? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]) : undefined;
+  const record = await ctx.jobs.recover(jobId, { targetFolder, adopt, chooseUnknown: (candidates) => chooseUnknownSubmit(jobId, candidates) });
+  if (record.clientId !== existing?.clientId || isActive(record)) notifications.track(record);
   await ctx.revealJob(record.clientId);
   return record.jobId;
+}
+
+/** Which lost submit a recovered job answers: the only one, or the one the user picks (or none: a new entry). */
+async function chooseUnknownSubmit(jobId: string, candidates: readonly JobRecord[]): Promise<string | undefined> {
+  if (candidates.length === 1) return candidates[0]?.clientId;
+  const none = { label: vscode.l10n.t('None of these: list it as a new job'), clientId: undefined };
+  const items = [
+    ...candidates.map((r) => ({ label: jobTitle(r), description: `${r.request.model} · ${new Date(r.createdAt).toLocaleString()}`, clientId: r.clientId as string | undefined })),
+    none,
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Which submit is job {0}?', jobId),
+    placeHolder: vscode.l10n.t('These submits got no answer from OpenRouter; the job goes into the one you pick'),
+    ignoreFocusOut: true,
+  });
+  if (!picked) throw new vscode.CancellationError();
+  return picked.clientId;
 }

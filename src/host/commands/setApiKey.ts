@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { OpenRouterError } from '../../core/api/errors';
 import { hostError } from '../errorMessages';
-import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 
 function describeLimit(remaining: number | null | undefined, limit: number | null | undefined): string {
@@ -11,15 +10,22 @@ function describeLimit(remaining: number | null | undefined, limit: number | nul
   return vscode.l10n.t('${0} of its limit left', remaining.toFixed(2));
 }
 
-/** Asks for a key, checks it against GET /key, and stores it in secret storage. */
-export async function setApiKey(ctx: HostContext, keyArg?: unknown): Promise<boolean> {
-  const key = await textArgumentOrAsk(keyArg, {
+/**
+ * Asks for a key in a password box, checks it against GET /key, and stores it in secret storage. The command
+ * takes no key as an argument (`argumentGiven` is only logged): a keybinding, task or other extension could
+ * otherwise swap in its own key, and the user's prompts, images and spending would go to that account.
+ */
+export async function setApiKey(ctx: HostContext, argumentGiven = false): Promise<boolean> {
+  if (argumentGiven) ctx.logger.warn('Set API Key was called with an argument; it is ignored, and the key is asked for.');
+  const typed = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: vscode.l10n.t('OpenRouter API Key'),
     prompt: vscode.l10n.t('Paste an OpenRouter API key (from https://openrouter.ai/keys). It is kept in VS Code\'s secret storage.'),
     password: true,
     placeHolder: 'sk-or-v1-…',
     validateInput: (v) => (v.trim().length === 0 ? vscode.l10n.t('Paste your key, or press Escape to cancel.') : /\s/.test(v.trim()) ? vscode.l10n.t('A key has no spaces in it; check what was pasted.') : undefined),
   });
+  const key = typed?.trim();
   if (!key) {
     return false;
   }

@@ -68,7 +68,11 @@ function shortModel(id: string): string {
 
 export function jobTitle(record: JobRecord): string {
   const prompt = (record.request.prompt ?? '').replace(/\s+/g, ' ').trim();
-  if (!prompt) return vscode.l10n.t('(image to video)');
+  if (!prompt) {
+    // A job recovered by id alone has no request to show: it is named by its id, not called image to video.
+    if ((record.request.frames?.length ?? 0) === 0 && record.jobId !== undefined) return vscode.l10n.t('Recovered job {0}', record.jobId);
+    return vscode.l10n.t('(image to video)');
+  }
   return prompt.length > 60 ? `${prompt.slice(0, 59)}…` : prompt;
 }
 
