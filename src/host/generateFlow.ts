@@ -17,6 +17,7 @@ import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './mod
 import { resolveOutputFolder } from './outputFolder';
 import { wordProblems } from './problemWords';
 import { readSettings } from './settings';
+import { wordBudgetLeft, wordChargeNote } from './spendWords';
 
 /**
  * The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions: a sidecar's
@@ -319,15 +320,22 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
 
+  // Over budget: refused here, before any question (JobService.submit checks again when it submits).
+  await ctx.budget.check(plan);
+
   const { estimate } = plan;
   const { confirmAboveUsd } = readSettings();
   const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
   if (!automated && needsConfirm) {
     const submit = vscode.l10n.t('Submit');
     const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis)) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
+    const budgetLines = [wordChargeNote(vscode.l10n, plan.budget), wordBudgetLeft(vscode.l10n, await ctx.budget.remaining())].filter((line) => line !== '');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Generate a video with {0}?', model.name),
-      { modal: true, detail: `${describeRequest(plan.request)}\n${costText}\n${vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')}` },
+      {
+        modal: true,
+        detail: [describeRequest(plan.request), costText, ...budgetLines, vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')].join('\n'),
+      },
       submit,
     );
     if (choice !== submit) return undefined;
