@@ -96,7 +96,12 @@ interface SettingsItem extends vscode.QuickPickItem {
 async function pickParameters(model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
   for (;;) {
     const estimate = estimateCost(model, request);
-    const cost = estimate.kind === 'estimate' ? vscode.l10n.t('estimated {0}', formatUsd(estimate.usd)) : vscode.l10n.t('cost known after completion');
+    const cost =
+      estimate.kind !== 'estimate'
+        ? vscode.l10n.t('cost known after completion')
+        : estimate.approximate
+          ? vscode.l10n.t('approx. {0}', `≈${formatUsd(estimate.usd)}`)
+          : vscode.l10n.t('estimated {0}', formatUsd(estimate.usd));
     const items: SettingsItem[] = [
       {
         step: 'accept',
@@ -328,7 +333,12 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
   const needsConfirm = estimate.kind === 'unavailable' || estimate.usd > confirmAboveUsd;
   if (!automated && needsConfirm) {
     const submit = vscode.l10n.t('Submit');
-    const costText = estimate.kind === 'estimate' ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis)) : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
+    const costText =
+      estimate.kind !== 'estimate'
+        ? vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts))
+        : estimate.approximate
+          ? vscode.l10n.t('Estimated cost: approx. {0} ({1}).', `≈${formatUsd(estimate.usd)}`, wordCostBasis(vscode.l10n, estimate.basis))
+          : vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis));
     const budgetLines = [wordChargeNote(vscode.l10n, plan.budget), wordBudgetLeft(vscode.l10n, await ctx.budget.remaining())].filter((line) => line !== '');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Generate a video with {0}?', model.name),
