@@ -71,7 +71,7 @@ async function runOne(version) {
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ 'openrouterVideo.apiBaseUrl': baseUrl, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }, null, 2),
+    JSON.stringify({ 'openrouterVideo.apiBaseUrl': baseUrl, 'openrouterVideo.budget.dailyUsd': 100000, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }, null, 2),
   );
   try {
     const code = await runTests({

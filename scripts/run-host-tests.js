@@ -274,7 +274,8 @@ async function main() {
         ...(tier === 'integration' ? { OPENROUTER_VIDEO_POLL_SCALE: process.env.OPENROUTER_VIDEO_POLL_SCALE || '0.05' } : {}),
         ...(process.env.OPENROUTER_VIDEO_TEST_GREP ? { OPENROUTER_VIDEO_TEST_GREP: process.env.OPENROUTER_VIDEO_TEST_GREP } : {}),
       },
-      settings: { 'openrouterVideo.apiBaseUrl': ctx.fake.baseUrl },
+      // The suites submit hundreds of fake jobs a run: a daily budget far above them (the budget suite sets its own).
+      settings: { 'openrouterVideo.apiBaseUrl': ctx.fake.baseUrl, 'openrouterVideo.budget.dailyUsd': 100000 },
     });
     say(`code-server ${ctx.server.url} up after ${((Date.now() - ctx.started) / 1000).toFixed(1)} s; fake OpenRouter ${ctx.fake.baseUrl}`);
     code = tier === 'integration' ? await runIntegration(ctx, deadlineMs) : await runE2e(ctx, deadlineMs);

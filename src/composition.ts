@@ -7,6 +7,10 @@ import { JobPoller } from './core/jobs/jobPoller';
 import type { JobPollerSettings } from './core/jobs/pollerSettings';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
+import { SpendBudget } from './core/money/budget';
+import { SpendLedger } from './core/money/ledger';
+import { spendEntryOf } from './core/money/spendEntry';
+import { SpendRecorder } from './core/money/spendRecorder';
 import { systemClock } from './core/shared/clock';
 import { isLoopbackHost } from './core/shared/loopback';
 import { ApiProvider } from './host/apiProvider';
@@ -73,6 +77,20 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   let storeClosed: Promise<void> = Promise.resolve();
   own({ dispose: () => (storeClosed = store.dispose()) });
 
+  // Spend across workspaces and windows: the ledger lives in global storage, whatever the workspace.
+  const ledger = new SpendLedger(extension.globalStorageUri.fsPath, logger);
+  const budget = new SpendBudget({
+    ledger,
+    clock: systemClock,
+    limits: () => {
+      const { budgetDailyUsd, budgetMonthlyUsd } = readSettings();
+      return { dailyUsd: budgetDailyUsd, monthlyUsd: budgetMonthlyUsd };
+    },
+    localEntries: () => store.all().map(spendEntryOf),
+  });
+  const spendRecorder = own(new SpendRecorder({ ledger, store, clock: systemClock, logger }));
+  void spendRecorder.start().catch((error: unknown) => logger.error('Reading the spend ledger failed', error));
+
   const poller = own(new JobPoller({ api, store, gate, clock: systemClock, logger, ...pollTiming() }));
   const jobs = own(
     new JobService({
@@ -87,6 +105,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       writeSidecar: () => readSettings().writeSidecar,
       extensionVersion: version,
       workspaceRootOf: (file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath,
+      budget,
     }),
   );
 
@@ -100,6 +119,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     catalog,
     store,
     jobs,
+    budget,
     revealJob: (clientId) => jobsTree.reveal(clientId),
   };
   own(new JobsStatusBar(store));

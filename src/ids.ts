@@ -41,6 +41,8 @@ export const Settings = {
   outputDirectory: 'outputDirectory',
   pollIntervalSeconds: 'pollIntervalSeconds',
   confirmAboveUsd: 'confirmAboveUsd',
+  budgetDailyUsd: 'budget.dailyUsd',
+  budgetMonthlyUsd: 'budget.monthlyUsd',
   writeSidecar: 'writeSidecar',
   keepFinishedJobs: 'keepFinishedJobs',
 } as const;

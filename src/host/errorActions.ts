@@ -28,7 +28,7 @@ export function errorActions(error: unknown, offered: ReadonlySet<OfferedAction>
   }
   if (kind === 'auth') actions.push('setKey');
   if (kind === 'payment') actions.push('addCredits');
-  if (kind === 'insecure') actions.push('openSettings');
+  if (kind === 'insecure' || kind === 'budget') actions.push('openSettings');
   if (offered.has('retry') && kind !== undefined && RETRYABLE_KINDS.has(kind)) actions.push('retry');
   return [...actions, 'showLog'];
 }

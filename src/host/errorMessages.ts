@@ -7,6 +7,7 @@ import { OpenRouterError, type ErrorInfo, type ErrorKind, type ErrorParams, type
 import { RequestValidationError } from '../core/models/problems';
 import { wordProblems } from './problemWords';
 import { afterFailedDownload, DOWNLOAD_SENTENCES } from './downloadWords';
+import { wordOverBudget } from './spendWords';
 import { inParens, orElse, type L10n, type Params, type Words } from './wordParts';
 
 export type { L10n } from './wordParts';
@@ -202,6 +203,8 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   adoptNeedsUnknown: (l10n) => l10n.t('Only a job whose submit outcome is unknown can adopt a job id.'),
   noRecoverFolder: (l10n) => l10n.t('Open a folder (or choose an output folder) to recover a job into.'),
   badJobId: (l10n, p) => l10n.t('"{text}" is not an OpenRouter job id (letters, digits, "-" or "_").', { text: p['text'] ?? '' }),
+  // ---- Money (money/)
+  overBudget: wordOverBudget,
   // ---- Validation (models/)
   invalidRequest: (l10n) => l10n.t('Nothing was submitted: the request does not fit the model. Change it and try again.'),
 };

@@ -41,6 +41,7 @@ export async function showError(error: unknown, logger: Logger, context: string,
   };
   const offered = new Set((['retry', 'recoverJob', 'submitAgain'] as const).filter((a) => actions[a] !== undefined));
   const shown = errorActions(error, offered);
+  const kind = OpenRouterError.is(error) ? error.kind : undefined;
   const choice = await vscode.window.showErrorMessage(message, ...shown.map((a) => labels[a]));
   const action = shown.find((a) => labels[a] === choice);
   switch (action) {
@@ -49,7 +50,7 @@ export async function showError(error: unknown, logger: Logger, context: string,
     case 'addCredits':
       return void (await vscode.env.openExternal(vscode.Uri.parse('https://openrouter.ai/credits')));
     case 'openSettings':
-      return void (await vscode.commands.executeCommand('workbench.action.openSettings', 'openrouterVideo'));
+      return void (await vscode.commands.executeCommand('workbench.action.openSettings', kind === 'budget' ? 'openrouterVideo.budget' : 'openrouterVideo'));
     case 'showLog':
       return void (await vscode.commands.executeCommand(Commands.showLog));
     case 'retry':

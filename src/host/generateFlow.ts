@@ -18,6 +18,7 @@ import { resolveOutputFolder } from './outputFolder';
 import { wordProblems } from './problemWords';
 import { readSettings, setInWorkspace } from './settings';
 import { needsCostConfirmation, realPathInside, type WorkspaceChoice } from './spendingRules';
+import { wordBudgetLeft, wordChargeNote } from './spendWords';
 
 /**
  * The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions: a sidecar's
@@ -113,7 +114,12 @@ interface SettingsItem extends vscode.QuickPickItem {
 async function pickParameters(model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
   for (;;) {
     const estimate = estimateCost(model, request);
-    const cost = estimate.kind === 'estimate' ? vscode.l10n.t('estimated {0}', formatUsd(estimate.usd)) : vscode.l10n.t('cost known after completion');
+    const cost =
+      estimate.kind !== 'estimate'
+        ? vscode.l10n.t('cost known after completion')
+        : estimate.approximate
+          ? vscode.l10n.t('approx. {0}', `≈${formatUsd(estimate.usd)}`)
+          : vscode.l10n.t('estimated {0}', formatUsd(estimate.usd));
     const items: SettingsItem[] = [
       {
         step: 'accept',
@@ -154,9 +160,12 @@ function frameLabel(request: VideoRequest, type: FrameType): string {
 
 /** The estimate as the confirmations word it: "Estimated cost: $0.40 (…)." or why it cannot be known. */
 export function wordCost(estimate: CostEstimate): string {
-  return estimate.kind === 'estimate'
-    ? vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis))
-    : vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
+  if (estimate.kind !== 'estimate') {
+    return vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
+  }
+  return estimate.approximate
+    ? vscode.l10n.t('Estimated cost: approx. {0} ({1}).', `≈${formatUsd(estimate.usd)}`, wordCostBasis(vscode.l10n, estimate.basis))
+    : vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis));
 }
 
 export function describeRequest(r: VideoRequest): string {
@@ -355,6 +364,9 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
 
+  // Over budget: refused here, before any question (JobService.submit checks again when it submits).
+  await ctx.budget.check(plan);
+
   // Arguments may skip the questions above, never this one: above the user's limit, unpriced, or shaped by the
   // workspace's settings, the cost is confirmed.
   const { estimate } = plan;
@@ -367,7 +379,9 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     if (fromWorkspace.includes('defaultModel')) lines.push(vscode.l10n.t("Model: {0} (from this workspace's settings)", model.name));
     if (fromWorkspace.includes('outputDirectory')) lines.push(vscode.l10n.t("Output folder: {0} (from this workspace's settings)", vscode.workspace.asRelativePath(targetFolder, false)));
     if (automated) lines.push(vscode.l10n.t('Asked for by a command argument (a keybinding, a task or another extension).'));
-    lines.push(wordCost(estimate), vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.'));
+    lines.push(wordCost(estimate));
+    lines.push(...[wordChargeNote(vscode.l10n, plan.budget), wordBudgetLeft(vscode.l10n, await ctx.budget.remaining())].filter((line) => line !== ''));
+    lines.push(vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.'));
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Generate a video with {0}?', model.name), { modal: true, detail: lines.join('\n') }, submit);
     if (choice !== submit) return undefined;
   }

@@ -36,13 +36,34 @@ export function summariseModel(l10n: L10n, model: VideoModel): string {
   const kind = pricingKind(model);
   const cheapest = lowestPerSecondUsd(model);
   if (kind === 'perSecond' && cheapest !== undefined) parts.push(l10n.t('from {price}/s', { price: formatUsd(cheapest) }));
-  else if (kind === 'perToken') parts.push(l10n.t('priced per token'));
+  else if (kind === 'perToken') parts.push(l10n.t('priced per token (approx. estimate)'));
   else if (kind === 'perMegapixelSecond') parts.push(l10n.t('priced per megapixel-second'));
   return parts.join(' · ');
 }
 
-/** What an estimate is made of, e.g. `5 s × $0.10/s (720p, image-to-video, with audio) + 1 image × $0.01`. */
+/** A per-token price in full (`$0.0000035`): `formatUsd` stops at six decimals. */
+function formatTokenPrice(usd: number): string {
+  const [whole = '0', fraction = ''] = usd.toFixed(10).replace(/0+$/, '').split('.');
+  return `$${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/**
+ * What an estimate is made of, e.g. `5 s × $0.10/s (720p, image-to-video, with audio) + 1 image × $0.01`, or for
+ * a token-priced model `≈ 86,400 video tokens (1280×720, 24 fps, 4 s) × $0.000007 per token (approximate: …)`.
+ */
 export function wordCostBasis(l10n: L10n, basis: CostBasis): string {
+  if (basis.tokens !== undefined) {
+    const t = basis.tokens;
+    const text = l10n.t('≈ {count} video tokens ({width}×{height}, 24 fps, {seconds} s) × {price} per token', {
+      count: t.count.toLocaleString('en-US'),
+      width: t.width,
+      height: t.height,
+      seconds: basis.seconds,
+      price: formatTokenPrice(t.perTokenUsd),
+    });
+    const audio = basis.audio === undefined ? '' : basis.audio ? ` (${l10n.t('with audio')})` : ` (${l10n.t('without audio')})`;
+    return l10n.t('{basis}{audio}; approximate: OpenRouter counts the tokens, and the real cost is known when the job completes', { basis: text, audio });
+  }
   let text = l10n.t('{seconds} s × {price}/s', { seconds: basis.seconds, price: formatUsd(basis.perSecondUsd) });
   const details: string[] = [];
   if (basis.resolution !== undefined) details.push(basis.resolution);
@@ -63,7 +84,7 @@ export function wordCostBasis(l10n: L10n, basis: CostBasis): string {
 }
 
 const UNPRICED: { readonly [R in UnpricedReason]: (l10n: L10n, facts: UnpricedFacts) => string } = {
-  perToken: (l10n) => l10n.t('priced per video token; the cost is known only when the job completes'),
+  perToken: (l10n) => l10n.t('priced per video token, and OpenRouter lists no token price this extension can use; the cost is known only when the job completes'),
   perMegapixelSecond: (l10n) =>
     l10n.t('priced per megapixel-second of the source video being upscaled; the cost depends on that video and is known when the job completes'),
   noPrice: (l10n, f) => l10n.t('OpenRouter lists no price for {model}; the cost is known only when the job completes', { model: f.model }),

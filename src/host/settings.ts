@@ -9,6 +9,9 @@ export interface ExtensionSettings {
   outputDirectory: string;
   pollIntervalSeconds: number;
   confirmAboveUsd: number;
+  /** Spending limits in USD (0 = none), from user settings only. */
+  budgetDailyUsd: number;
+  budgetMonthlyUsd: number;
   writeSidecar: boolean;
   keepFinishedJobs: number;
 }
@@ -47,12 +50,16 @@ export function readSettings(): ExtensionSettings {
   const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
   const confirm = Number(userOnly(Settings.confirmAboveUsd, 1));
   const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
+  const daily = Number(userOnly(Settings.budgetDailyUsd, 20));
+  const monthly = Number(userOnly(Settings.budgetMonthlyUsd, 0));
   return {
     apiBaseUrl,
     defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
     outputDirectory: (c.get<string>(Settings.outputDirectory, 'videos') ?? 'videos').trim() || 'videos',
     pollIntervalSeconds: Number.isFinite(poll) ? Math.min(300, Math.max(2, poll)) : 30,
     confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
+    budgetDailyUsd: Number.isFinite(daily) && daily >= 0 ? daily : 20,
+    budgetMonthlyUsd: Number.isFinite(monthly) && monthly >= 0 ? monthly : 0,
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
     keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
   };

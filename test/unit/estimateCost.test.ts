@@ -37,8 +37,6 @@ interface Row {
   why: string;
 }
 
-const TOKEN = /priced per video token; the cost is known only when the job completes/;
-
 // Each model's defaults (smallest duration >= 4, 720p else lowest, 16:9, audio on when toggleable),
 // priced by hand from the SKUs in the capture.
 const TABLE: Row[] = [
@@ -50,8 +48,8 @@ const TABLE: Row[] = [
   { id: 'alibaba/wan-3.0', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.4, why: '4 × $0.10' },
   { id: 'heygen/avatar-iv', params: { resolution: '720p', aspectRatio: '16:9' }, expected: /takes no duration/, why: 'no duration' },
   { id: 'black-forest-labs/flux-video-upscale', params: {}, expected: /megapixel-second/, why: 'upscaler' },
-  { id: 'bytedance/seedance-2.0-mini', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: TOKEN, why: 'tokens' },
-  { id: 'bytedance/seedance-2.5', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: TOKEN, why: 'tokens' },
+  { id: 'bytedance/seedance-2.0-mini', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.3024, why: '≈ 86,400 tokens (1280×720 × 24 × 4 s / 1024) × $0.0000035' },
+  { id: 'bytedance/seedance-2.5', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.9245, why: '≈ 86,400 tokens × $0.0000107' },
   { id: 'black-forest-labs/flux-3-video', params: { duration: 5, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.85, why: '5 × 17¢' },
   { id: 'minimax/hailuo-3', params: { duration: 5, resolution: '2K', aspectRatio: '16:9', generateAudio: true }, expected: 0.65, why: '5 × $0.13' },
   { id: 'runway/aleph-2', params: { aspectRatio: '16:9' }, expected: /at least \$0\.56/, why: 'no duration; floor 56¢' },
@@ -66,11 +64,11 @@ const TABLE: Row[] = [
   { id: 'google/veo-3.1-lite', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.2, why: '4 × $0.05 (with_audio_720p)' },
   { id: 'kwaivgi/kling-video-o1', params: { duration: 5, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.56, why: '5 × $0.1120' },
   { id: 'minimax/hailuo-2.3', params: { duration: 6, resolution: '1080p', aspectRatio: '16:9' }, expected: 0.4902, why: '6 × $0.0817' },
-  { id: 'bytedance/seedance-2.0', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: TOKEN, why: 'tokens' },
+  { id: 'bytedance/seedance-2.0', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.6048, why: '≈ 86,400 tokens × $0.000007 (no 720p key)' },
   { id: 'alibaba/wan-2.7', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.4, why: '4 × $0.1' },
-  { id: 'bytedance/seedance-2.0-fast', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: TOKEN, why: 'tokens' },
+  { id: 'bytedance/seedance-2.0-fast', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.3629, why: '≈ 86,400 tokens × $0.0000042' },
   { id: 'alibaba/wan-2.6', params: { duration: 5, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.4, why: '5 × $0.08 (t2v 720p)' },
-  { id: 'bytedance/seedance-1-5-pro', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: TOKEN, why: 'tokens' },
+  { id: 'bytedance/seedance-1-5-pro', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 0.2074, why: '≈ 86,400 tokens × $0.0000024 (with audio)' },
   { id: 'google/veo-3.1', params: { duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true }, expected: 1.6, why: '4 × $0.40 (with_audio, no 720p key)' },
 ];
 
@@ -233,11 +231,10 @@ describe('estimateCost', () => {
   });
 
   describe('unavailable', () => {
-    it('Seedance is priced per token', () => {
+    it('Seedance without a resolution or size cannot be counted: the price depends on the frame size', () => {
       const m = model('bytedance/seedance-2.0');
-      const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '1080p' });
-      assert.deepEqual(e, { kind: 'unavailable', reason: 'perToken', facts: { model: m.name } });
-      assert.equal(words(e), 'priced per video token; the cost is known only when the job completes');
+      const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5 });
+      assert.deepEqual(e, { kind: 'unavailable', reason: 'resolutionNeeded', facts: { model: m.name } });
     });
     it('the upscaler is priced per megapixel-second', () => {
       const m = model('black-forest-labs/flux-video-upscale');
@@ -325,5 +322,53 @@ describe('estimateCost', () => {
       assert.equal(lowestPerSecondUsd(model('x-ai/grok-imagine-video-1.5-lite')), 0.02);
       assert.equal(lowestPerSecondUsd(model('bytedance/seedance-2.0')), undefined);
     });
+  });
+});
+
+describe('token-priced models (≈ width × height × 24 × duration / 1024 tokens)', () => {
+  const tokenModels = MODELS.filter((m) => pricingKind(m) === 'perToken');
+
+  it('the capture has five token-priced models, and each gets an approximate estimate for each size it lists', () => {
+    assert.equal(tokenModels.length, 5);
+    for (const m of tokenModels) {
+      for (const size of m.supported_sizes ?? []) {
+        const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, size });
+        assert.equal(e.kind, 'estimate', `${m.id} ${size}: ${words(e)}`);
+        assert.equal(e.kind === 'estimate' && e.approximate, true);
+        assert.ok(e.kind === 'estimate' && e.usd > 0 && e.usd < 10, `${m.id} ${size}: ${e.kind === 'estimate' ? e.usd : ''}`);
+      }
+    }
+  });
+
+  it('Seedance 2.0 at 1080p uses its 1080p price; at a size, the size decides the tokens', () => {
+    const m = model('bytedance/seedance-2.0');
+    // 1920×1080 × 24 × 5 / 1024 = 243,000 tokens × $0.0000077
+    const e = estimateCost(m, { model: m.id, prompt: 'p', duration: 5, resolution: '1080p', aspectRatio: '16:9' });
+    assert.deepEqual(e, {
+      kind: 'estimate',
+      usd: 1.8711,
+      approximate: true,
+      basis: { seconds: 5, perSecondUsd: 1.8711 / 5, resolution: '1080p', audio: true, tokens: { count: 243_000, perTokenUsd: 0.0000077, width: 1920, height: 1080 } },
+    });
+    // 720×1680 (portrait 720p): 141,750 tokens × $0.000007
+    assert.equal(usd(estimateCost(m, { model: m.id, prompt: 'p', duration: 5, size: '720x1680' })), 0.9923);
+  });
+
+  it('Seedance 1.5 Pro prices audio off at its without-audio rate', () => {
+    const m = model('bytedance/seedance-1-5-pro');
+    const on = estimateCost(m, { model: m.id, prompt: 'p', duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: true });
+    const off = estimateCost(m, { model: m.id, prompt: 'p', duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: false });
+    assert.equal(usd(on), 0.2074);
+    assert.equal(usd(off), 0.1037);
+    assert.match(words(off), /≈ 86,400 video tokens/);
+    assert.match(words(off), /approximate/);
+  });
+
+  it('a portrait aspect ratio turns the frame; the video-input prices are never used', () => {
+    const m = model('bytedance/seedance-2.0-fast');
+    const landscape = estimateCost(m, { model: m.id, prompt: 'p', duration: 4, resolution: '480p', aspectRatio: '16:9' });
+    const portrait = estimateCost(m, { model: m.id, prompt: 'p', duration: 4, resolution: '480p', aspectRatio: '9:16' });
+    assert.equal(usd(landscape), usd(portrait));
+    assert.ok(landscape.kind === 'estimate' && landscape.basis.tokens?.perTokenUsd === 0.0000042);
   });
 });

@@ -18,7 +18,7 @@ describe('modelWords', () => {
       assert.equal(summarise('kwaivgi/kling-video-o1'), '5 or 10 s · 720p · audio · from $0.112/s');
       assert.equal(summarise('alibaba/wan-2.6'), '5 or 10 s · 720p–1080p · audio · from $0.08/s');
       assert.equal(summarise('heygen/heygen-video-1'), '5–15 s · 480p–2K · audio · from $0.02/s');
-      assert.equal(summarise('bytedance/seedance-2.0'), '4–15 s · 480p–4K · audio · priced per token');
+      assert.equal(summarise('bytedance/seedance-2.0'), '4–15 s · 480p–4K · audio · priced per token (approx. estimate)');
     });
     it('says when a model does not generate from a prompt', () => {
       assert.equal(summarise('black-forest-labs/flux-video-edit'), 'edits a video · from $0.03/s');

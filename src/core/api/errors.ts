@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'badContent' // a download that is not a video (JSON/HTML body, wrong length)
   | 'insecure' // a URL that would send the key off the API origin
   | 'io' // the local disk refused a write
+  | 'budget' // the spending budget does not allow it (nothing was sent)
   | 'cancelled'; // the caller aborted
 
 export const ERROR_KINDS = [
@@ -36,6 +37,7 @@ export const ERROR_KINDS = [
   'badContent',
   'insecure',
   'io',
+  'budget',
   'cancelled',
 ] as const satisfies readonly ErrorKind[];
 
@@ -143,6 +145,10 @@ export const REASONS = [
   'adoptNeedsUnknown', // Recover Job by ID into a record whose submit outcome is known
   'noRecoverFolder', // Recover Job by ID with no folder to save into
   'badJobId', // Recover Job by ID with text that is not a job id: params.text
+  // ---- Money (money/)
+  'overBudget', // today's or this month's spend plus this submit would pass the limit, so nothing was submitted:
+  // params.limit (daily, monthly), params.limitUsd, params.spentUsd, params.costUsd, params.basis (estimate,
+  // approximate, ceiling, uncounted), params.seconds and params.perSecondUsd (for a ceiling)
   // ---- Validation (models/)
   'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;

@@ -55,6 +55,10 @@ export interface JobRecord {
   /** Why the job is where it is (a failed submit, download or generation), as a reason code the host words. */
   error?: ErrorInfo;
   estimatedCostUsd?: number;
+  /** The estimate is approximate (a token-priced model): compare it with `costUsd` when the job completes. */
+  estimateApproximate?: boolean;
+  /** With no estimate: what the job counts against the budget until its cost is known (see budgetCharge.ts). */
+  ceilingUsd?: number;
   costUsd?: number;
   /** Absolute folder the outputs are saved into. */
   targetFolder: string;

@@ -11,6 +11,7 @@
 import { describeError, OpenRouterError } from '../api/errors';
 import type { VideoJob, VideoModel } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
+import type { SpendBudget } from '../money/budget';
 import { type Clock, systemClock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
 import type { Event } from '../shared/emitter';
@@ -47,6 +48,8 @@ export interface JobServiceOptions {
   findModel?: (modelId: string) => Promise<VideoModel | undefined>;
   /** Image sizes for `rerun`'s plan (default: the file's size on disk). */
   sizeOf?: SizeOfFn;
+  /** The spending budget every submit is admitted through (none: no limit). */
+  budget?: SpendBudget;
 }
 
 export interface RerunOptions {
@@ -103,7 +106,9 @@ export class JobService extends Disposable {
   submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
     this.assertOpen();
     const { api, readImage } = this.options;
-    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, onAccepted: this.accepted };
+    const budget = this.options.budget;
+    const admit = budget ? <T>(p: SubmitPlan, reserve: () => Promise<T>) => budget.admit(p, reserve) : undefined;
+    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, admit, onAccepted: this.accepted };
     return submitJob(deps, plan, targetFolder, signal);
   }
 

@@ -65,6 +65,8 @@ export const jobRecordSchema = z.object({
   completedAt: optNumber,
   error: z.catch(z.optional(errorInfoSchema), undefined),
   estimatedCostUsd: optNumber,
+  estimateApproximate: z.optional(z.boolean()),
+  ceilingUsd: optNumber,
   costUsd: optNumber,
   targetFolder: z.string(),
   unsignedUrls: z.optional(z.array(z.string())),

@@ -35,6 +35,11 @@ export interface SubmitDeps {
   clock: Clock;
   logger: Logger;
   readImage: ReadImageFn;
+  /**
+   * Lets the submit through the budget: checks the plan and runs `reserve` (which writes the record) under the
+   * budget's turn, or throws (nothing written, nothing sent). See money/budget.ts.
+   */
+  admit?: <T>(plan: SubmitPlan, reserve: () => Promise<T>) => Promise<T>;
   /** OpenRouter took the job (the record is updated in memory): start watching it. */
   onAccepted(clientId: string, job: VideoJob): void;
 }
@@ -49,18 +54,23 @@ export interface SubmitDeps {
  */
 export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
   throwIfAborted(signal);
-  // Everything that can fail locally happens before the record exists.
-  const imageUrls = await readImages(deps.readImage, plan.request, signal);
-  const wire = toWireRequest(plan.request, imageUrls, { omitAudioFlag: plan.omitAudioFlag });
-  imageUrls.clear();
-  throwIfAborted(signal);
-
-  const record = await deps.store.create({
-    state: 'submitting',
-    request: stripFrameData(plan.request),
-    modelName: plan.model.name,
-    targetFolder,
-    estimatedCostUsd: plan.estimate.kind === 'estimate' ? plan.estimate.usd : undefined,
+  const admit = deps.admit ?? (<T>(_plan: SubmitPlan, reserve: () => Promise<T>) => reserve());
+  // Everything that can fail locally (the budget, the images) happens before the record exists.
+  const { record, wire } = await admit(plan, async () => {
+    const imageUrls = await readImages(deps.readImage, plan.request, signal);
+    const body = toWireRequest(plan.request, imageUrls, { omitAudioFlag: plan.omitAudioFlag });
+    imageUrls.clear();
+    throwIfAborted(signal);
+    const created = await deps.store.create({
+      state: 'submitting',
+      request: stripFrameData(plan.request),
+      modelName: plan.model.name,
+      targetFolder,
+      estimatedCostUsd: plan.estimate.kind === 'estimate' ? plan.estimate.usd : undefined,
+      estimateApproximate: plan.estimate.kind === 'estimate' && plan.estimate.approximate ? true : undefined,
+      ceilingUsd: plan.estimate.kind === 'estimate' ? undefined : plan.budget.usd,
+    });
+    return { record: created, wire: body };
   });
   deps.logger.info(`Submitting job ${record.clientId} (${plan.request.model}).`);
 

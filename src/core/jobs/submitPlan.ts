@@ -9,6 +9,7 @@ import type { VideoModel } from '../api/schemas';
 import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
 import { RequestValidationError } from '../models/problems';
 import { validateRequest } from '../models/validateRequest';
+import { budgetCharge, type BudgetCharge } from '../money/budgetCharge';
 import { estimateCost, type CostEstimate } from '../pricing/estimateCost';
 
 declare const planned: unique symbol;
@@ -18,6 +19,8 @@ export interface SubmitPlan {
   /** The request as checked: every local image has its size (`byteLength`). */
   readonly request: VideoRequest;
   readonly estimate: CostEstimate;
+  /** What the submit counts against the budget until its cost is known (see budgetCharge.ts). */
+  readonly budget: BudgetCharge;
   /** Leave `generate_audio` out of the wire body (see `validateRequest`). */
   readonly omitAudioFlag: boolean;
   /** Only `planSubmit` makes one. */
@@ -43,10 +46,12 @@ export async function planSubmit(model: VideoModel, request: VideoRequest, optio
   if (!validation.ok) {
     throw new RequestValidationError(validation.problems);
   }
+  const estimate = estimateCost(model, sized);
   return {
     model,
     request: sized,
-    estimate: estimateCost(model, sized),
+    estimate,
+    budget: budgetCharge(model, sized, estimate),
     omitAudioFlag: validation.omitAudioFlag,
   } as SubmitPlan;
 }

@@ -17,14 +17,16 @@
  *
  * Ignored: `reference_duration_seconds_*` (reference inputs; not sent), `cents_per_second_video_continuation_*`
  * (continuing a video; not done), `reference_images` (MiniMax; unit undocumented, and no references are sent).
- * Unavailable: `video_tokens*` (cost known only on completion), `cents_per_megapixel_second_*` (upscaler;
- * depends on the source video).
+ * Token-priced models (`video_tokens*`) get an approximate estimate by the rule in `tokenPricing.ts`
+ * (`approximate: true`; the real figure is the completed job's `usage.cost`).
+ * Unavailable: `cents_per_megapixel_second_*` (upscaler; depends on the source video).
  *
  * An estimate carries what it is made of, and an unavailable one a reason code with its facts; the host
  * words both (`src/host/modelWords.ts`).
  */
 import type { VideoModel } from '../api/schemas';
 import type { VideoRequest } from '../api/videoRequest';
+import { frameSizeOf, pickTokenPrice, videoTokens } from './tokenPricing';
 
 /** What an estimate is made of: seconds × the per-second rate, plus images, raised to a minimum. */
 export interface CostBasis {
@@ -40,6 +42,8 @@ export interface CostBasis {
   images?: { count: number; eachUsd: number };
   /** The model's minimum charge, when the sum was below it and raised to it. */
   minimumUsd?: number;
+  /** For a token-priced model: the approximate token count, its price, and the frame size it was counted for. */
+  tokens?: { count: number; perTokenUsd: number; width: number; height: number };
 }
 
 /** Why a request's cost cannot be known before the job completes. */
@@ -66,7 +70,8 @@ export interface UnpricedFacts {
 }
 
 export type CostEstimate =
-  | { kind: 'estimate'; usd: number; basis: CostBasis }
+  /** `approximate`: counted by a rule of thumb (token-priced models), not from a per-second price. */
+  | { kind: 'estimate'; usd: number; basis: CostBasis; approximate?: true }
   | { kind: 'unavailable'; reason: UnpricedReason; facts: UnpricedFacts };
 
 /** How a model is priced, judged from its SKU keys. */
@@ -224,23 +229,41 @@ function supportedClasses(model: VideoModel): Set<string> | undefined {
   return list && list.length > 0 ? new Set(list.map((r) => r.toLowerCase())) : undefined;
 }
 
-/**
- * The lowest per-second price (USD) the model lists for generating video, over the resolutions it supports.
- * Undefined when it is not priced per second. Reference and continuation prices are not considered.
- */
-export function lowestPerSecondUsd(model: VideoModel): number | undefined {
+/** The per-second prices (1e-8 USD) the model lists for generating video, over the resolutions it supports. */
+function perSecondUnits(model: VideoModel): number[] {
   const skus = skusOf(model);
   const allowed = supportedClasses(model);
-  let lowest: number | undefined;
+  const found: number[] = [];
   for (const key of Object.keys(skus)) {
     const match = PER_SECOND_KEY.exec(key);
     if (!match) continue;
     const res = match[1];
     if (res !== undefined && allowed !== undefined && !allowed.has(res)) continue;
     const units = unitsOf(skus, key);
-    if (units !== undefined && (lowest === undefined || units < lowest)) lowest = units;
+    if (units !== undefined) found.push(units);
   }
-  return lowest === undefined ? undefined : lowest / UNITS_PER_USD;
+  return found;
+}
+
+/**
+ * The lowest per-second price (USD) the model lists for generating video, over the resolutions it supports.
+ * Undefined when it is not priced per second. Reference and continuation prices are not considered.
+ */
+export function lowestPerSecondUsd(model: VideoModel): number | undefined {
+  const units = perSecondUnits(model);
+  return units.length === 0 ? undefined : Math.min(...units) / UNITS_PER_USD;
+}
+
+/** The highest per-second price (USD) the model lists for generating video: what the budget counts when no estimate can be made. */
+export function highestPerSecondUsd(model: VideoModel): number | undefined {
+  const units = perSecondUnits(model);
+  return units.length === 0 ? undefined : Math.max(...units) / UNITS_PER_USD;
+}
+
+/** The model's minimum charge per generation (USD), when it lists one. */
+export function minimumChargeUsd(model: VideoModel): number | undefined {
+  const units = unitsOf(skusOf(model), 'minimum_cents_per_generation');
+  return units === undefined ? undefined : roundUsd(units);
 }
 
 const UNPRICED_KIND: Readonly<Record<Exclude<PricingKind, 'perSecond'>, UnpricedReason>> = {
@@ -261,6 +284,9 @@ function unavailable(reason: UnpricedReason, facts: UnpricedFacts): CostEstimate
 export function estimateCost(model: VideoModel, request: VideoRequest): CostEstimate {
   const skus = skusOf(model);
   const kind = pricingKind(model);
+  if (kind === 'perToken') {
+    return estimateTokens(model, request);
+  }
   if (kind !== 'perSecond') {
     return unavailable(UNPRICED_KIND[kind], kind === 'unknown' ? { model: model.name, keys: Object.keys(skus) } : { model: model.name });
   }
@@ -304,4 +330,23 @@ export function estimateCost(model: VideoModel, request: VideoRequest): CostEsti
   }
 
   return { kind: 'estimate', usd: roundUsd(units), basis };
+}
+
+/** A token-priced request's approximate cost (see `tokenPricing.ts`). */
+function estimateTokens(model: VideoModel, request: VideoRequest): CostEstimate {
+  const duration = request.duration;
+  if (duration === undefined) return unavailable('durationNeeded', { model: model.name });
+  if (!Number.isFinite(duration) || duration <= 0) return unavailable('durationTooShort', { model: model.name });
+  const frame = frameSizeOf(request);
+  if (frame === undefined) return unavailable('resolutionNeeded', { model: model.name });
+  const audio = audioOn(model, request);
+  const price = pickTokenPrice(model, pricingResolution(request), audio);
+  if (price === undefined) return unavailable('perToken', { model: model.name });
+  const count = Math.round(videoTokens(frame, duration));
+  const usd = Math.round(count * price.usd * 10_000) / 10_000;
+  const basis: CostBasis = { seconds: duration, perSecondUsd: usd / duration, tokens: { count, perTokenUsd: price.usd, ...frame } };
+  const label = request.size ?? request.resolution;
+  if (label !== undefined) basis.resolution = label;
+  if (model.generate_audio === true || price.key.includes('_audio')) basis.audio = audio;
+  return { kind: 'estimate', usd, basis, approximate: true };
 }

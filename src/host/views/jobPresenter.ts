@@ -83,8 +83,12 @@ export function jobDescription(record: JobRecord, now: number): string {
   if (r.duration !== undefined) parts.push(`${r.duration}s`);
   if (r.size) parts.push(r.size);
   else if (r.resolution) parts.push(r.resolution);
-  if (record.costUsd !== undefined) parts.push(formatUsd(record.costUsd));
-  else if (record.estimatedCostUsd !== undefined) parts.push(`~${formatUsd(record.estimatedCostUsd)}`);
+  // The cost once known; an approximate (token) estimate stays beside it, so the two can be compared.
+  if (record.costUsd !== undefined && record.estimateApproximate && record.estimatedCostUsd !== undefined) {
+    parts.push(vscode.l10n.t('{cost} (est. {estimate})', { cost: formatUsd(record.costUsd), estimate: `≈${formatUsd(record.estimatedCostUsd)}` }));
+  } else if (record.costUsd !== undefined) parts.push(formatUsd(record.costUsd));
+  else if (record.estimatedCostUsd !== undefined) parts.push(`${record.estimateApproximate ? '≈' : '~'}${formatUsd(record.estimatedCostUsd)}`);
+  else if (record.ceilingUsd !== undefined) parts.push(vscode.l10n.t('≤{cost}', { cost: formatUsd(record.ceilingUsd) }));
   const start = record.submittedAt ?? record.createdAt;
   const end = record.completedAt ?? (stateIs(record.state, 'busy') ? now : record.updatedAt);
   parts.push(formatElapsed(end - start));
@@ -121,7 +125,20 @@ export function jobTooltip(record: JobRecord): vscode.MarkdownString {
     [vscode.l10n.t('Seed'), r.seed !== undefined ? String(r.seed) : undefined],
     [vscode.l10n.t('First frame'), r.frames?.find((f) => f.frameType === 'first_frame')?.path],
     [vscode.l10n.t('Last frame'), r.frames?.find((f) => f.frameType === 'last_frame')?.path],
-    [vscode.l10n.t('Estimated cost'), record.estimatedCostUsd !== undefined ? formatUsd(record.estimatedCostUsd) : undefined],
+    [
+      vscode.l10n.t('Estimated cost'),
+      record.estimatedCostUsd === undefined
+        ? undefined
+        : record.estimateApproximate
+          ? vscode.l10n.t('≈{cost} (approximate: counted in video tokens)', { cost: formatUsd(record.estimatedCostUsd) })
+          : formatUsd(record.estimatedCostUsd),
+    ],
+    [
+      vscode.l10n.t('Counted against the budget'),
+      record.ceilingUsd !== undefined && record.costUsd === undefined
+        ? vscode.l10n.t("{cost} (no estimate: the model's highest price)", { cost: formatUsd(record.ceilingUsd) })
+        : undefined,
+    ],
     [vscode.l10n.t('Cost'), record.costUsd !== undefined ? formatUsd(record.costUsd) : undefined],
     [vscode.l10n.t('Job id'), record.jobId],
     [vscode.l10n.t('Generation id'), record.generationId],
