@@ -24,6 +24,7 @@ import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
+import { warnAboutSetAsideJobs } from './host/storeWarning';
 import { JobsTreeProvider } from './host/views/jobsTree';
 import { ModelsTreeProvider } from './host/views/modelsTree';
 import { Commands, ContextKeys } from './ids';
@@ -62,7 +63,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
 
   const storageDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
   // The read runs while what does not need the store is built (activate() waits for it).
-  const storeLoading = JobStore.load(new FileStorage(path.join(storageDir, 'jobs.json')), logger, undefined, {
+  const storeFile = path.join(storageDir, 'jobs.json');
+  const storeLoading = JobStore.load(new FileStorage(storeFile), logger, undefined, {
     keepFinishedJobs: readSettings().keepFinishedJobs,
   });
   storeLoading.catch(() => undefined); // awaited below; this only keeps a throw before then from leaving it unhandled
@@ -74,6 +76,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   own(new ModelsTreeProvider(catalog));
 
   const store = await storeLoading;
+  // An unusable jobs file was set aside: say so (not awaited: the warning waits for the user).
+  void warnAboutSetAsideJobs(store.loadReport, storeFile, logger).catch((error: unknown) => logger.error('Showing the jobs file warning failed', error));
   let storeClosed: Promise<void> = Promise.resolve();
   own({ dispose: () => (storeClosed = store.dispose()) });
 

@@ -410,6 +410,7 @@ describe('JobStore', () => {
       assert.equal(store.loadReport.dropped, 4);
       assert.deepEqual(storage.setAsides, [{ text, reason: 'invalid-records' }]);
       assert.equal(store.loadReport.setAsidePath, 'memory://jobs.invalid-records.json');
+      assert.equal(store.loadReport.setAsideReason, 'invalid-records');
       assert.ok(logger.at('warn').some((m) => /Dropped 4 job record/.test(m) && m.includes('job #1')));
       await store.dispose();
     });
@@ -472,6 +473,7 @@ describe('JobStore', () => {
         assert.equal(store.size, 0);
         assert.deepEqual(storage.setAsides, [{ text, reason }]);
         assert.equal(store.loadReport.setAsidePath, `memory://jobs.${reason}.json`);
+        assert.equal(store.loadReport.setAsideReason, reason, 'the report says why, for the host to tell the user');
         assert.ok(logger.at('warn').some((m) => m.includes('Starting with an empty jobs list')));
         assert.equal(storage.writes.length, 0, 'the file is not replaced until something changes');
         await store.dispose();
@@ -486,6 +488,7 @@ describe('JobStore', () => {
       const store = await JobStore.load(storage, logger, clock);
       assert.equal(store.size, 0);
       assert.equal(store.loadReport.setAsidePath, undefined);
+      assert.equal(store.loadReport.setAsideReason, 'corrupt', 'the host still tells the user, naming the live file');
       assert.ok(logger.at('error').some((m) => m.includes('EROFS')));
       assert.equal(storage.writes.length, 0, 'the file it could not copy is left as it is');
       await store.dispose();

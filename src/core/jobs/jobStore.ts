@@ -16,7 +16,7 @@ import { type Logger, nullLogger } from '../shared/logger';
 import type { JobStorage } from './fileStorage';
 import type { JobRecord, StatusEntry } from './jobRecord';
 import { stateIs } from './jobStates';
-import { readStore, serialiseStore } from './storeFormat';
+import { readStore, serialiseStore, type SetAsideReason } from './storeFormat';
 import { StoreWriter } from './storeWriter';
 
 export { STORE_VERSION } from './storeFormat';
@@ -67,6 +67,11 @@ export interface JobStoreLoadReport {
   pruned: number;
   /** Where unusable text was set aside, if anything was. */
   setAsidePath?: string;
+  /**
+   * Set when the file could not be used whole (`corrupt`, `newer-version`: the store started empty) or some records
+   * were dropped (`invalid-records`), also when the copy could not be made: the host tells the user.
+   */
+  setAsideReason?: SetAsideReason;
 }
 
 export class JobStore extends Disposable {
@@ -114,7 +119,14 @@ export class JobStore extends Disposable {
     }
     const recovered = store.recoverInterrupted();
     const pruned = store.prune().length;
-    store.report = { loaded: store.records.size, dropped: contents.dropped, recovered, pruned, setAsidePath: contents.setAsidePath };
+    store.report = {
+      loaded: store.records.size,
+      dropped: contents.dropped,
+      recovered,
+      pruned,
+      setAsidePath: contents.setAsidePath,
+      setAsideReason: contents.setAsideReason,
+    };
     if (recovered > 0) {
       logger.warn(`${recovered} job(s) were interrupted when the app stopped; see their status.`);
     }

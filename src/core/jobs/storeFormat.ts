@@ -21,7 +21,12 @@ export interface StoreContents {
   dropped: number;
   /** Where unusable text was set aside, if anything was. */
   setAsidePath?: string;
+  /** Why text was set aside: the whole file (`corrupt`, `newer-version`), or records that did not fit. */
+  setAsideReason?: SetAsideReason;
 }
+
+/** Why the store set text aside. */
+export type SetAsideReason = 'corrupt' | 'newer-version' | 'invalid-records';
 
 /** A parse of the text, before anything is set aside. */
 export type ParsedStore =
@@ -46,7 +51,7 @@ export async function readStore(storage: JobStorage, logger: Logger): Promise<St
   if (!parsed.usable) {
     const where = await setAside(storage, text, parsed.reason, logger);
     logger.warn(`Starting with an empty jobs list: ${parsed.why}.` + (where ? ` The file was kept as ${where}.` : ''));
-    return { records: [], dropped: 0, setAsidePath: where };
+    return { records: [], dropped: 0, setAsidePath: where, setAsideReason: parsed.reason };
   }
   if (parsed.dropped === 0) {
     return { records: parsed.records, dropped: 0 };
@@ -56,7 +61,7 @@ export async function readStore(storage: JobStorage, logger: Logger): Promise<St
     `Dropped ${parsed.dropped} job record(s) that could not be read (first: ${parsed.firstProblem}).` +
       (where ? ` The original file was copied to ${where}.` : ''),
   );
-  return { records: parsed.records, dropped: parsed.dropped, setAsidePath: where };
+  return { records: parsed.records, dropped: parsed.dropped, setAsidePath: where, setAsideReason: 'invalid-records' };
 }
 
 /** Parses a store text (pure). */
