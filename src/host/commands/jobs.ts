@@ -55,6 +55,12 @@ export async function downloadJob(ctx: HostContext, notifications: JobNotificati
   await ctx.jobs.download(record.clientId, { again: record.state === 'saved' });
 }
 
+/** Watch Again: checks a job that is no longer watched (stale, stopped, unknown) from now on; it downloads when OpenRouter completes it. */
+export async function watchJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  notifications.track(await ctx.jobs.watch(record.clientId));
+}
+
 export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
   const record = recordFor(ctx, arg);
   const submit = vscode.l10n.t('Run Again');
