@@ -4,7 +4,7 @@ import { RateLimitGate } from './core/api/retry';
 import { downloadOutput } from './core/download/downloader';
 import { FileStorage } from './core/jobs/fileStorage';
 import { JobPoller } from './core/jobs/jobPoller';
-import type { JobPollerSettings } from './core/jobs/pollerSettings';
+import { DEFAULT_POLLER_SETTINGS, type JobPollerSettings } from './core/jobs/pollerSettings';
 import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
 import { SpendBudget } from './core/money/budget';
@@ -40,7 +40,7 @@ export interface Composed {
 /**
  * Poll timing: the JobPoller's defaults (first poll 5 s after submit, then from 5 s up to the setting).
  * OPENROUTER_VIDEO_POLL_SCALE (a factor in (0, 1), set by the integration test runner) shortens every
- * delay, and only while the API base URL is loopback (a local fake), never against a real endpoint.
+ * delay and the not-found limit, and only while the API base URL is loopback (a local fake), never against a real endpoint.
  */
 function pollTiming(): JobPollerSettings {
   const { apiBaseUrl, pollIntervalSeconds } = readSettings();
@@ -48,7 +48,12 @@ function pollTiming(): JobPollerSettings {
   const loopback = URL.canParse(apiBaseUrl) && isLoopbackHost(new URL(apiBaseUrl).hostname);
   const requested = Number(process.env.OPENROUTER_VIDEO_POLL_SCALE);
   const scale = loopback && requested > 0 && requested < 1 ? requested : 1;
-  return { firstDelayMs: 5_000 * scale, intervalMs: 5_000 * scale, maxIntervalMs: pollIntervalSeconds * 1000 * scale };
+  return {
+    firstDelayMs: 5_000 * scale,
+    intervalMs: 5_000 * scale,
+    maxIntervalMs: pollIntervalSeconds * 1000 * scale,
+    notFoundLimitMs: DEFAULT_POLLER_SETTINGS.notFoundLimitMs * scale,
+  };
 }
 
 /** The one place that constructs and wires everything. Returns one Disposable that releases it all. */

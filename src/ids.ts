@@ -15,6 +15,7 @@ export const Commands = {
   jobsDownload: 'openrouterVideo.jobs.download',
   jobsRerun: 'openrouterVideo.jobs.rerun',
   jobsCopyId: 'openrouterVideo.jobs.copyId',
+  jobsWatch: 'openrouterVideo.jobs.watch',
   jobsStopWatching: 'openrouterVideo.jobs.stopWatching',
   jobsRemove: 'openrouterVideo.jobs.remove',
   jobsRecover: 'openrouterVideo.jobs.recover',

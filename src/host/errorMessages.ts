@@ -171,10 +171,12 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
     p['said'] !== ''
       ? String(p['said'])
       : l10n.t('OpenRouter reported the job as "{status}" without giving a reason.', { status: p['status'] || 'failed' }),
-  jobNotFound: (l10n) =>
-    l10n.t(
-      'OpenRouter does not know this job (HTTP 404), so it can no longer be checked or downloaded. Check your OpenRouter activity; if it is there, note its id and use "Recover Job by ID".',
-    ),
+  jobNotFound: (l10n, p) => {
+    const again = l10n.t('OpenRouter may still have it, and bill it: use "Watch Again" to check on it; it is downloaded if it has finished.');
+    if (p['minutes'] === '') return `${l10n.t('OpenRouter answered "not found" (HTTP 404) to the status checks of this job, so it is no longer checked.')} ${again}`;
+    const minutes = p['minutes'] === 1 ? l10n.t('1 minute') : l10n.t('{minutes} minutes', { minutes: p['minutes'] ?? '' });
+    return `${l10n.t('OpenRouter answered "not found" (HTTP 404) to every status check of this job for {minutes}, so it is no longer checked.', { minutes })} ${again}`;
+  },
   watchLimit: (l10n, p) => {
     const again = l10n.t('OpenRouter may still finish it: use "Watch Again" to check on it.');
     if (p['minutes'] === '') return `${l10n.t('Stopped checking after the watch limit without a result.')} ${again}`;

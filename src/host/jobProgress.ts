@@ -98,6 +98,14 @@ export class JobNotifications implements vscode.Disposable {
       }
       return;
     }
+    if (record.state === 'unknown') {
+      // OpenRouter may still have the job (and bill it): offer to look again, never to submit it again.
+      const watch = vscode.l10n.t('Watch Again');
+      const text = record.error ? wordErrorInfo(vscode.l10n, record.error) : stateLabel(record.state);
+      const choice = await vscode.window.showWarningMessage(text, watch);
+      if (choice === watch) await vscode.commands.executeCommand(Commands.jobsWatch, record.clientId);
+      return;
+    }
     const text = record.error ? wordErrorInfo(vscode.l10n, record.error) : stateLabel(record.state);
     const error = hostError(record.error?.kind ?? 'server', this.messageFor(record, text));
     await showError(error, this.ctx.logger, `Job ${record.jobId ?? record.clientId}`, {

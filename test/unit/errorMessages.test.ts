@@ -46,6 +46,13 @@ describe('errorMessages: every reason code in words', () => {
     assert.equal(errorMessage(l10n, new RequestValidationError([{ field: 'seed', code: 'seedNotTaken', params: { name: 'Kling: Video O1' } }])), 'Nothing was submitted. Kling: Video O1 does not support a seed. Remove the seed.');
   });
 
+  it('words a job OpenRouter answered 404 about as one that may still exist, offering Watch Again', () => {
+    assert.equal(
+      wordReason(l10n, 'jobNotFound', { minutes: 3 }),
+      'OpenRouter answered "not found" (HTTP 404) to every status check of this job for 3 minutes, so it is no longer checked. OpenRouter may still have it, and bill it: use "Watch Again" to check on it; it is downloaded if it has finished.',
+    );
+  });
+
   it('falls back to the message of an error that is not the core\'s', () => {
     assert.equal(errorMessage(l10n, new Error('plain')), 'plain');
     assert.equal(errorMessage(l10n, new OpenRouterError('io', 'recorded', { text: 'Kept as written.' })), 'Kept as written.');

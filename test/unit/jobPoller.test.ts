@@ -376,19 +376,55 @@ describe('JobPoller', () => {
     assert.ok(h.logger.at('warn').some((m) => m.includes('responseShape/unexpectedShape')));
   });
 
-  it('marks a job OpenRouter does not know (404) as failed, with its reason', async () => {
+  it('a 404 on a status check ends nothing: the job is checked again with backoff and completes', async () => {
     const h = await setup();
-    h.api.handler = () => {
-      throw errorFromStatus(404, 'Resource not found');
+    let n = 0;
+    h.api.handler = (jobId) => {
+      n++;
+      if (n <= 2) throw errorFromStatus(404, 'Resource not found');
+      return videoJob(jobId, n < 4 ? 'pending' : 'completed');
+    };
+    h.poller.start();
+    const start = h.clock.now();
+    const r = await h.add('A');
+    await h.clock.advance(60_000);
+    assert.deepEqual(deltas([start, ...h.api.calls.map((c) => c.at)]), [5000, 5000, 7500, 11250], 'the usual backoff, through the 404s');
+    assert.equal(h.store.get(r.clientId)?.remoteStatus, 'completed');
+    assert.equal(h.store.get(r.clientId)?.error, undefined, 'no error recorded for a passing 404');
+    assert.equal(h.terminal.length, 1, 'completed: handed over to the download');
+    assert.equal(h.clock.pendingTimerCount, 0);
+  });
+
+  it('404s for the whole not-found limit make the job unknown (not failed), unpolled and watchable again', async () => {
+    const h = await setup({ notFoundLimitMs: 3 * 60_000 });
+    let known = false;
+    h.api.handler = (jobId) => {
+      if (!known) throw errorFromStatus(404, 'Resource not found');
+      return videoJob(jobId, 'completed');
     };
     h.poller.start();
     const r = await h.add('A');
-    await h.clock.advance(60_000);
+    await h.clock.advance(2 * 60_000);
+    assert.equal(h.store.get(r.clientId)?.state, 'pending', 'still watched before the limit');
+    await h.clock.advance(10 * 60_000);
     const after = h.store.get(r.clientId)!;
-    assert.equal(after.state, 'failed');
-    assert.deepEqual(after.error, { kind: 'notFound', reason: 'jobNotFound' });
-    assert.equal(h.api.calls.length, 1);
-    assert.equal(h.clock.pendingTimerCount, 0);
+    assert.equal(after.state, 'unknown');
+    assert.deepEqual(after.error, { kind: 'notFound', reason: 'jobNotFound', params: { minutes: 3 } });
+    assert.equal(after.completedAt, undefined);
+    const calls = h.api.calls.map((c) => c.at - r.submittedAt!);
+    assert.ok(calls.length >= 5, `checked again and again (${calls.length} checks)`);
+    assert.ok(calls.at(-1)! - calls[0]! >= 3 * 60_000, 'the last check came at or after the limit');
+    assert.equal(h.clock.pendingTimerCount, 0, 'no timer once unknown');
+    await h.clock.advance(60 * 60_000);
+    assert.equal(h.api.calls.length, calls.length, 'no polling once unknown');
+
+    known = true;
+    const watched = await h.poller.watch(r.clientId);
+    assert.equal(watched.state, 'pending');
+    assert.equal(watched.error, undefined);
+    await h.clock.advance(0);
+    assert.equal(h.store.get(r.clientId)?.remoteStatus, 'completed');
+    assert.equal(h.terminal.length, 1, 'a late success is handed over to the download');
   });
 
   it('polls by job id once a polling URL is refused as off-origin', async () => {

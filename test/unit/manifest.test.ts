@@ -64,7 +64,7 @@ describe('package.json manifest ↔ ids.ts', () => {
   it('hides tree-only commands from the palette and references only known commands in menus', () => {
     const known = new Set(Object.values(Commands) as string[]);
     const hidden = new Set((pkg.contributes.menus.commandPalette as { command: string; when: string }[]).filter((m) => m.when === 'false').map((m) => m.command));
-    for (const id of [Commands.jobsOpen, Commands.jobsReveal, Commands.jobsDownload, Commands.jobsRerun, Commands.jobsCopyId, Commands.jobsStopWatching, Commands.jobsRemove, Commands.modelsGenerateWith]) {
+    for (const id of [Commands.jobsOpen, Commands.jobsReveal, Commands.jobsDownload, Commands.jobsWatch, Commands.jobsRerun, Commands.jobsCopyId, Commands.jobsStopWatching, Commands.jobsRemove, Commands.modelsGenerateWith]) {
       assert.ok(hidden.has(id), `${id} hidden from the palette`);
     }
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {

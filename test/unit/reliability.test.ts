@@ -73,7 +73,7 @@ const open: Harness[] = [];
 
 /** A service as the host builds it, with timeouts short enough for a test (the host's are 30 s / 60 s). */
 async function harness(
-  options: { dir?: string; timeoutMs?: number; stallMs?: number; watchLimitMs?: number } = {},
+  options: { dir?: string; timeoutMs?: number; stallMs?: number; watchLimitMs?: number; notFoundLimitMs?: number } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-')));
   const storePath = path.join(dir, 'state', 'jobs.json');
@@ -93,7 +93,11 @@ async function harness(
   });
   const download: DownloadFn = (a, request) =>
     downloadOutput(a, { ...request, backoffMs: 10, ...(options.stallMs !== undefined ? { stallTimeoutMs: options.stallMs } : {}) });
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL, ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}) });
+  const limits = {
+    ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}),
+    ...(options.notFoundLimitMs !== undefined ? { notFoundLimitMs: options.notFoundLimitMs } : {}),
+  };
+  const poller = new JobPoller({ api, store, gate, logger, ...POLL, ...limits });
   const service = new JobService({
     api,
     store,
@@ -352,6 +356,41 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     assert.equal(fake.requestsTo('poll').length, polls, 'no polling once stale');
 
     fake.setJobStatus(record.jobId!, 'completed');
+    await h.service.watch(record.clientId);
+    const final = await h.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved', JSON.stringify(final.error));
+    assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+    assert.equal(fake.submitCount(), 1);
+    assert.equal((await listFiles(h.out)).filter((n) => n.endsWith('.mp4')).length, 1);
+  });
+
+  it('a 404 on one status check does not write the job off: it is checked again and saved once', async () => {
+    fake.queueScript({ statuses: ['pending', 'pending', 'completed'] });
+    fake.inject({ route: 'poll', status: 404, times: 1 });
+    const h = await harness();
+    const record = await h.submit();
+    const final = await h.service.waitForJob(record.clientId);
+    assert.equal(final.state, 'saved', `ended ${final.state}: ${JSON.stringify(final.error)}`);
+    assert.equal(fake.requestsTo('poll').length, 4, 'the 404, then pending, pending, completed');
+    assert.ok((await fs.readFile(final.outputs[0]!.file!)).equals(sampleMp4()));
+    assert.equal(fake.submitCount(), 1);
+  });
+
+  it('404s on every status check for the not-found limit make the job unknown (not failed); watching it again saves it once', async () => {
+    fake.queueScript({ statuses: ['pending', 'completed'] });
+    fake.inject({ route: 'poll', status: 404, times: Infinity });
+    const h = await harness({ notFoundLimitMs: 300 });
+    const record = await h.submit();
+    const unknown = await h.service.waitForJob(record.clientId);
+    assert.equal(unknown.state, 'unknown');
+    assert.deepEqual(unknown.error, { kind: 'notFound', reason: 'jobNotFound', params: { minutes: 0 } });
+    const polls = fake.requestsTo('poll').length;
+    assert.ok(polls >= 3, `checked again before giving up (${polls} checks)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(fake.requestsTo('poll').length, polls, 'no polling once unknown');
+    assert.equal(fake.requestsTo('content').length, 0);
+
+    fake.clearFaults();
     await h.service.watch(record.clientId);
     const final = await h.service.waitForJob(record.clientId);
     assert.equal(final.state, 'saved', JSON.stringify(final.error));

@@ -5,7 +5,9 @@
  * - first poll a few seconds after a job becomes watched, then a growing interval up to a maximum, with jitter;
  * - never armed before the account-wide rate-limit gate opens (the client records every Retry-After there);
  * - terminal statuses stop polling that job; a 401/403 pauses everything until `resume()`;
- * - a job that outlives the watch limit becomes `stale` (still resumable), never `failed`.
+ * - a job that outlives the watch limit becomes `stale` (still resumable), never `failed`;
+ * - a 404 is checked again with the same backoff; only 404s for the whole not-found limit make the job `unknown`
+ *   (still resumable), never `failed`: OpenRouter may still have it, and bill it.
  * The store is the source of truth: the poller reacts to its changes and writes poll results into it.
  */
 import { describeError, OpenRouterError } from '../api/errors';
@@ -50,6 +52,8 @@ interface Entry {
   /** The job's polling_url was refused (off-origin); poll by id instead. */
   ignorePollingUrl?: boolean;
   loggedUnknown?: boolean;
+  /** When the current run of 404 answers began; any other answer ends it. */
+  notFoundSince?: number;
 }
 
 export class JobPoller extends Disposable {
@@ -142,7 +146,7 @@ export class JobPoller extends Disposable {
     this.arm();
   }
 
-  /** Watches a `stale` or `stopped` job again: a fresh watch window, first poll right away. */
+  /** Watches a `stale`, `stopped` or `unknown` job again: a fresh watch window, first poll right away. */
   async watch(clientId: string): Promise<JobRecord> {
     const record = this.store.get(clientId);
     if (!record) throw new OpenRouterError('notFound', 'noSuchJob', { id: clientId });
@@ -302,6 +306,7 @@ export class JobPoller extends Disposable {
       this.untrack(entry.clientId);
       return;
     }
+    entry.notFoundSince = undefined;
     const patch: JobPatch = remotePatch(current, job);
     const terminal = isTerminalStatus(job.rawStatus);
     if (job.status === 'pending' || job.status === 'in_progress') {
@@ -346,11 +351,17 @@ export class JobPoller extends Disposable {
       return;
     }
     if (kind === 'notFound') {
-      this.leave(entry, label, { state: 'failed', error: { kind: 'notFound', reason: 'jobNotFound' }, completedAt: this.clock.now() });
-      this.logger.warn(`Job ${label}: OpenRouter answered 404; marked failed.`);
-      return;
-    }
-    if (kind === 'insecure') {
+      const now = this.clock.now();
+      entry.notFoundSince ??= now;
+      const limit = this.settings.notFoundLimitMs;
+      if (now - entry.notFoundSince >= limit) {
+        const minutes = Math.round(limit / 60_000);
+        this.leave(entry, label, { state: 'unknown', error: { kind: 'notFound', reason: 'jobNotFound', params: { minutes } } });
+        this.logger.warn(`Job ${label}: OpenRouter answered 404 to every status check for ${Math.round((now - entry.notFoundSince) / 1000)} s; marked unknown (it can be watched again).`);
+        return;
+      }
+      this.logger.warn(`Job ${label}: OpenRouter answered 404; checking again (marked unknown after ${Math.round(limit / 1000)} s of 404s).`);
+    } else if (kind === 'insecure') {
       // The polling_url points off the API origin; the client refused it. Poll by id from now on.
       entry.ignorePollingUrl = true;
       this.logger.warn(`Job ${label}: ${describeError(error)}; polling by job id instead.`);

@@ -6,7 +6,7 @@
  * - busy: something is happening right now (watched, or being submitted or saved): the views tick.
  * - settled: nothing more happens to it on its own; `waitForJob` resolves.
  * - notify: reaching it is news worth telling the user (a notification).
- * - resumable: the user may watch it again (stale, stopped).
+ * - resumable: the user may watch it again (stale, stopped, unknown).
  * - remoteFailure: OpenRouter's own terminal failure.
  * - prunable: finished for good, with nothing left for the user to do; the oldest are pruned from the list.
  */
@@ -35,6 +35,9 @@ export const JOB_STATE_TABLE = {
   stale: ['settled', 'notify', 'resumable'],
   // the user stopped watching it
   stopped: ['settled', 'resumable'],
+  // OpenRouter answered 404 to every status check for the not-found limit: it may still have the job (and bill
+  // it), so the job is never called failed and stays watchable
+  unknown: ['settled', 'notify', 'resumable'],
 } as const satisfies Record<string, readonly StateProperty[]>;
 
 export type JobState = keyof typeof JOB_STATE_TABLE;

@@ -12,6 +12,11 @@ export interface JobPollerSettings {
   jitter?: number;
   /** Watching stops (state `stale`) this long after `watchedSince`/`submittedAt`. Default 30 min. */
   watchLimitMs?: number;
+  /**
+   * A job whose status checks all answer 404 for this long becomes `unknown` (still watchable), never `failed`:
+   * a 404 may be a passing fault of OpenRouter's. Default 3 min.
+   */
+  notFoundLimitMs?: number;
   /** Polls in flight at once, over all jobs. Default 4. */
   maxConcurrent?: number;
 }
@@ -23,5 +28,6 @@ export const DEFAULT_POLLER_SETTINGS: Required<JobPollerSettings> = {
   backoffFactor: 1.5,
   jitter: 0.1,
   watchLimitMs: 30 * 60_000,
+  notFoundLimitMs: 3 * 60_000,
   maxConcurrent: 4,
 };

@@ -7,7 +7,7 @@ import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { generate, generateFromSelection, generateWithModel } from './generate';
-import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, stopWatchingJob } from './jobs';
+import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, stopWatchingJob, watchJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 
@@ -35,6 +35,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsDownload]: ({ ctx, notifications }, arg) => downloadJob(ctx, notifications, arg),
   [Commands.jobsRerun]: ({ ctx, notifications }, arg) => rerunJob(ctx, notifications, arg),
   [Commands.jobsCopyId]: ({ ctx }, arg) => copyJobId(ctx, arg),
+  [Commands.jobsWatch]: ({ ctx, notifications }, arg) => watchJob(ctx, notifications, arg),
   [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
   [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
   [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),

@@ -59,6 +59,12 @@ export async function downloadJob(ctx: HostContext, notifications: JobNotificati
   await ctx.jobs.download(record.clientId, { again: record.state === 'saved' });
 }
 
+/** Watch Again: checks a job that is no longer watched (stale, stopped, unknown) from now on; it downloads when OpenRouter completes it. */
+export async function watchJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  notifications.track(await ctx.jobs.watch(record.clientId));
+}
+
 /**
  * Run Again: plans the job's request afresh and shows what it costs now (prices change). It always asks, as a
  * single click in a list or a notification bills again; above the user's confirmAboveUsd the message says so.

@@ -20,6 +20,7 @@ const ICONS: Record<JobState, { icon: string; color?: string }> = {
   expired: { icon: 'watch', color: 'problemsWarningIcon.foreground' },
   stale: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
   stopped: { icon: 'debug-pause' },
+  unknown: { icon: 'question', color: 'problemsWarningIcon.foreground' },
 };
 
 export function stateLabel(state: JobState): string {
@@ -50,6 +51,8 @@ export function stateLabel(state: JobState): string {
       return vscode.l10n.t('Still running? Stopped checking');
     case 'stopped':
       return vscode.l10n.t('Not watched');
+    case 'unknown':
+      return vscode.l10n.t('Not found on OpenRouter? Stopped checking');
   }
 }
 
@@ -100,6 +103,7 @@ export function jobContextValue(record: JobRecord): string {
   const tokens = ['job', record.state];
   if (record.outputs.some((o) => o.file)) tokens.push('openable');
   if (record.jobId && (record.state === 'saved' || record.state === 'downloadFailed' || stateIs(record.state, 'resumable'))) tokens.push('downloadable');
+  if (record.jobId && stateIs(record.state, 'resumable')) tokens.push('watchable');
   if (isActive(record)) tokens.push('watching');
   if (record.state !== 'submitting') tokens.push('rerunnable');
   if (record.jobId) tokens.push('hasJobId');
