@@ -18,7 +18,7 @@ import { type Logger, nullLogger } from '../shared/logger';
 import { recoverInterrupted } from './crashRecovery';
 import { JobDownloads, type DownloadFn, type DownloadProgress, type JobDownloadOptions } from './downloadJob';
 import type { JobPoller } from './jobPoller';
-import type { JobRecord } from './jobRecord';
+import type { JobRecord, JobSource } from './jobRecord';
 import type { JobStore } from './jobStore';
 import { JobWaiters } from './jobWaiters';
 import { recoverJob, type RecoverOptions } from './recoverJob';
@@ -96,12 +96,13 @@ export class JobService extends Disposable {
   /**
    * Submits exactly this plan (see `planSubmit`), without checking it again. Resolves with the accepted
    * record; throws `JobSubmitError` when the record ended `rejected` or `submitUnknown` (never resubmitted).
+   * `source` names the prompt file and shot the plan came from (kept in the record and the sidecar).
    */
-  submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
+  submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal, source?: JobSource): Promise<JobRecord> {
     this.assertOpen();
     const { api, readImage } = this.options;
     const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, onAccepted: this.accepted };
-    return submitJob(deps, plan, targetFolder, signal);
+    return submitJob(deps, plan, targetFolder, signal, source);
   }
 
   /** A new submit of the same request, planned afresh. An explicit user action only; never called on its own. */
@@ -112,7 +113,7 @@ export class JobService extends Disposable {
       throw new OpenRouterError('notFound', 'modelGone', { model: record.request.model });
     }
     const plan = await planSubmit(model, record.request, { sizeOf: this.options.sizeOf });
-    return this.submit(plan, options.targetFolder ?? record.targetFolder, options.signal);
+    return this.submit(plan, options.targetFolder ?? record.targetFolder, options.signal, record.source);
   }
 
   /** On start: watches what OpenRouter is working on and picks up what the last run left. Never submits. */
