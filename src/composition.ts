@@ -21,6 +21,8 @@ import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
 import { JobsTreeProvider } from './host/views/jobsTree';
+import { PromptFileAnalyzer } from './host/promptFiles/promptFileAnalysis';
+import { registerPromptFiles } from './host/promptFiles/registerPromptFiles';
 import { ModelsTreeProvider } from './host/views/modelsTree';
 import { Commands, ContextKeys } from './ids';
 
@@ -103,7 +105,9 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   };
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
-  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
+  const promptFiles = own(new PromptFileAnalyzer(catalog));
+  own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh() }));
+  own(registerPromptFiles(ctx, promptFiles));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();
