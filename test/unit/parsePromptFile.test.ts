@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parsePromptFile, type SourceRange } from '../../src/core/promptFiles/parsePromptFile';
+import { parsePromptFile, YamlBlockCache, type SourceRange } from '../../src/core/promptFiles/parsePromptFile';
 
 /** The text a range covers. */
 function textAt(text: string, range: SourceRange | undefined): string {
@@ -162,5 +162,17 @@ describe('parsePromptFile', () => {
     const file = parsePromptFile('Just a prompt.');
     assert.equal(file.frontMatter, undefined);
     assert.equal(file.shots[0]?.prompt, 'Just a prompt.');
+  });
+
+  it('reads the same with a block cache, placing a reused block where it now sits, and re-reads a changed one', () => {
+    const cache = new YamlBlockCache(10);
+    const first = parsePromptFile(STORYBOARD, cache);
+    assert.deepEqual(first, parsePromptFile(STORYBOARD));
+    const moved = STORYBOARD.replace('Notes before the first shot are not sent.', 'Notes\n\nmore notes');
+    const second = parsePromptFile(moved, cache);
+    assert.deepEqual(second, parsePromptFile(moved));
+    assert.deepEqual(second.shots[0]?.overrides?.entries[0]?.valueRange, { start: { line: 11, character: 10 }, end: { line: 11, character: 11 } }, 'the unchanged block, two lines lower');
+    const changed = parsePromptFile(moved.replace('resolution: 1080p', 'resolution: 720p'), cache);
+    assert.equal(changed.shots[0]?.overrides?.entries[1]?.value, '720p');
   });
 });

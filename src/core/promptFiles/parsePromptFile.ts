@@ -134,8 +134,11 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)/;
 const YAML_INFO = /^ya?ml$/i;
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 
-/** Parses a prompt file. Never throws: what does not parse is reported in `syntax`. */
-export function parsePromptFile(text: string): ParsedPromptFile {
+/**
+ * Parses a prompt file. Never throws: what does not parse is reported in `syntax`. A `cache` kept across the
+ * versions of one document spares re-reading the YAML blocks that did not change.
+ */
+export function parsePromptFile(text: string, cache: YamlBlockCache = new YamlBlockCache()): ParsedPromptFile {
   const index = new LineIndex(text);
   const syntax: PromptSyntaxProblem[] = [];
   let bodyLine = 0;
@@ -153,66 +156,112 @@ export function parsePromptFile(text: string): ParsedPromptFile {
       syntax.push({ code: 'frontMatterUnclosed', range: index.lines(0, 0) });
       bodyLine = 1;
     } else {
-      frontMatter = readSettings(index, 0, close, syntax);
+      frontMatter = readSettings(index, 0, close, syntax, cache);
       bodyLine = close + 1;
     }
   }
 
-  const { shots, storyboard } = readBody(index, bodyLine, syntax);
+  const { shots, storyboard } = readBody(index, bodyLine, syntax, cache);
   return { frontMatter, shots, storyboard, syntax, bodyStart: { line: Math.min(bodyLine, index.lineCount - 1), character: 0 } };
 }
 
-/** Reads the YAML between delimiter lines `open` and `close` (exclusive) as a settings block. */
-function readSettings(index: LineIndex, open: number, close: number, syntax: PromptSyntaxProblem[]): PromptSettingsBlock {
-  const start = index.lineStart(open + 1);
-  const end = close > open + 1 ? index.lineStart(close) : start;
-  const source = index.text.slice(start, end);
-  const block: PromptSettingsBlock = {
-    entries: [],
-    range: index.lines(open, close),
-    contentRange: close > open + 1 ? index.lines(open + 1, close - 1) : { start: { line: open + 1, character: 0 }, end: { line: open + 1, character: 0 } },
-  };
-  const doc = parseDocument(source, { prettyErrors: false });
-  for (const error of doc.errors) {
-    const [from, to] = error.pos;
-    syntax.push({ code: 'yamlSyntax', range: index.range(start + from, start + Math.max(to, from + 1)), params: { detail: error.code } });
+/** A YAML block read on its own, with offsets relative to its text (so a read can be reused wherever it sits). */
+interface YamlBlock {
+  errors: { from: number; to: number; code: string }[];
+  notMap: boolean;
+  badKeys: { from: number; to: number }[];
+  entries: {
+    key: string;
+    value: unknown;
+    key0: number;
+    key1: number;
+    value0: number;
+    value1: number;
+    items?: { value: unknown; from: number; to: number }[];
+  }[];
+}
+
+/**
+ * Remembers YAML blocks by their text, so a storyboard re-read after a keystroke parses only the block that
+ * changed. Bounded: the oldest blocks are forgotten first. Values are shared between reads: never mutate them.
+ */
+export class YamlBlockCache {
+  private readonly blocks = new Map<string, YamlBlock>();
+
+  constructor(private readonly capacity = 1000) {}
+
+  read(source: string): YamlBlock {
+    const known = this.blocks.get(source);
+    if (known) return known;
+    const block = readYaml(source);
+    if (this.blocks.size >= this.capacity) {
+      const oldest = this.blocks.keys().next().value;
+      if (oldest !== undefined) this.blocks.delete(oldest);
+    }
+    this.blocks.set(source, block);
+    return block;
   }
+}
+
+function readYaml(source: string): YamlBlock {
+  const doc = parseDocument(source, { prettyErrors: false });
+  const block: YamlBlock = { errors: doc.errors.map((e) => ({ from: e.pos[0], to: e.pos[1], code: e.code })), notMap: false, badKeys: [], entries: [] };
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return block;
   if (!isMap(contents)) {
-    syntax.push({ code: 'settingsNotMap', range: block.contentRange });
+    block.notMap = true;
     return block;
   }
   const at = (node: YamlNode | null | undefined, fallback: number): [number, number] => {
     const r = node?.range;
-    return r ? [start + r[0], start + r[1]] : [fallback, fallback];
+    return r ? [r[0], r[1]] : [fallback, fallback];
   };
   for (const pair of contents.items) {
     const keyNode = pair.key as YamlNode | null;
-    const [keyStart, keyEnd] = at(keyNode, start);
+    const [key0, key1] = at(keyNode, 0);
     if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-      syntax.push({ code: 'keyNotText', range: index.range(keyStart, keyEnd) });
+      block.badKeys.push({ from: key0, to: key1 });
       continue;
     }
     const valueNode = pair.value as YamlNode | null;
-    const [valueStart, valueEnd] = at(valueNode, keyEnd);
-    const entry: PromptEntry = {
-      key: String(keyNode.value),
-      value: valueNode ? valueNode.toJS(doc) : null,
-      keyRange: index.range(keyStart, keyEnd),
-      valueRange: index.range(valueStart, valueEnd),
-      valueText: index.text.slice(valueStart, valueEnd),
-    };
+    const [value0, value1] = at(valueNode, key1);
+    const entry: YamlBlock['entries'][number] = { key: String(keyNode.value), value: valueNode ? valueNode.toJS(doc) : null, key0, key1, value0, value1 };
     if (isSeq(valueNode)) {
       entry.items = valueNode.items.map((item) => {
         const node = item as YamlNode;
-        const [s, e] = at(node, valueStart);
-        return { value: node.toJS(doc), range: index.range(s, e) };
+        const [from, to] = at(node, value0);
+        return { value: node.toJS(doc), from, to };
       });
     }
     block.entries.push(entry);
   }
   return block;
+}
+
+/** Reads the YAML between delimiter lines `open` and `close` (exclusive) as a settings block. */
+function readSettings(index: LineIndex, open: number, close: number, syntax: PromptSyntaxProblem[], cache: YamlBlockCache): PromptSettingsBlock {
+  const start = index.lineStart(open + 1);
+  const end = close > open + 1 ? index.lineStart(close) : start;
+  const contentRange: SourceRange = close > open + 1 ? index.lines(open + 1, close - 1) : { start: { line: open + 1, character: 0 }, end: { line: open + 1, character: 0 } };
+  const settings: PromptSettingsBlock = { entries: [], range: index.lines(open, close), contentRange };
+  const yaml = cache.read(index.text.slice(start, end));
+  for (const e of yaml.errors) {
+    syntax.push({ code: 'yamlSyntax', range: index.range(start + e.from, start + Math.max(e.to, e.from + 1)), params: { detail: e.code } });
+  }
+  if (yaml.notMap) syntax.push({ code: 'settingsNotMap', range: contentRange });
+  for (const bad of yaml.badKeys) syntax.push({ code: 'keyNotText', range: index.range(start + bad.from, start + bad.to) });
+  for (const e of yaml.entries) {
+    const entry: PromptEntry = {
+      key: e.key,
+      value: e.value,
+      keyRange: index.range(start + e.key0, start + e.key1),
+      valueRange: index.range(start + e.value0, start + e.value1),
+      valueText: index.text.slice(start + e.value0, start + e.value1),
+    };
+    if (e.items) entry.items = e.items.map((item) => ({ value: item.value, range: index.range(start + item.from, start + item.to) }));
+    settings.entries.push(entry);
+  }
+  return settings;
 }
 
 interface Section {
@@ -222,7 +271,7 @@ interface Section {
 }
 
 /** Splits the body at `##` headings outside fenced code, then reads each shot. */
-function readBody(index: LineIndex, bodyLine: number, syntax: PromptSyntaxProblem[]): { shots: PromptShot[]; storyboard: boolean } {
+function readBody(index: LineIndex, bodyLine: number, syntax: PromptSyntaxProblem[], cache: YamlBlockCache): { shots: PromptShot[]; storyboard: boolean } {
   const headings: { line: number; name: string }[] = [];
   let fence: string | undefined;
   for (let line = bodyLine; line < index.lineCount; line++) {
@@ -242,17 +291,17 @@ function readBody(index: LineIndex, bodyLine: number, syntax: PromptSyntaxProble
 
   const last = index.lineCount - 1;
   if (headings.length === 0) {
-    return { shots: [readShot(index, { first: bodyLine, last }, 0, syntax)], storyboard: false };
+    return { shots: [readShot(index, { first: bodyLine, last }, 0, syntax, cache)], storyboard: false };
   }
   const sections: Section[] = headings.map((heading, i) => ({
     heading,
     first: heading.line + 1,
     last: (headings[i + 1]?.line ?? last + 1) - 1,
   }));
-  return { shots: sections.map((section, i) => readShot(index, section, i, syntax)), storyboard: true };
+  return { shots: sections.map((section, i) => readShot(index, section, i, syntax, cache)), storyboard: true };
 }
 
-function readShot(index: LineIndex, section: Section, shotIndex: number, syntax: PromptSyntaxProblem[]): PromptShot {
+function readShot(index: LineIndex, section: Section, shotIndex: number, syntax: PromptSyntaxProblem[], cache: YamlBlockCache): PromptShot {
   const firstLine = section.heading?.line ?? section.first;
   const lastLine = Math.max(section.last, firstLine);
   const shot: PromptShot = { index: shotIndex, range: index.lines(firstLine, lastLine), prompt: '' };
@@ -271,7 +320,7 @@ function readShot(index: LineIndex, section: Section, shotIndex: number, syntax:
       let close = line + 1;
       while (close <= section.last && !new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`).test(index.lineText(close))) close++;
       if (close <= section.last) {
-        shot.overrides = readSettings(index, line, close, syntax);
+        shot.overrides = readSettings(index, line, close, syntax, cache);
         textFirst = close + 1;
       }
     }

@@ -238,7 +238,8 @@ export function shotRequest(file: ParsedPromptFile, shot: PromptShot, context: S
   if (seed !== undefined) request.seed = seed;
   if (frames.length > 0) request.frames = frames;
   const provider = values.get('provider') as Record<string, Record<string, unknown>> | undefined;
-  if (provider !== undefined) request.providerOptions = provider;
+  // A copy: parsed values may be shared with later reads of the file (see YamlBlockCache).
+  if (provider !== undefined) request.providerOptions = structuredClone(provider);
   const callbackUrl = text('callback_url');
   if (callbackUrl !== undefined) request.callbackUrl = callbackUrl;
   result.request = request;

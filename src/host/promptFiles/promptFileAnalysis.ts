@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VideoModel } from '../../core/api/schemas';
 import { checkPromptFile, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
-import { parsePromptFile, type ParsedPromptFile, type SourceRange } from '../../core/promptFiles/parsePromptFile';
+import { parsePromptFile, YamlBlockCache, type ParsedPromptFile, type SourceRange } from '../../core/promptFiles/parsePromptFile';
 import { localImagePaths } from '../../core/promptFiles/shotRequests';
 import type { ModelCatalog } from '../modelCatalog';
 
@@ -39,6 +39,8 @@ export class PromptFileAnalyzer implements vscode.Disposable {
   private readonly parses = new Map<string, { version: number; parsed: ParsedPromptFile }>();
   private readonly checks = new Map<string, { version: number; analysis: Promise<PromptFileAnalysis> }>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** YAML blocks by text, across documents and versions: a keystroke re-reads only the block it changed. */
+  private readonly yaml = new YamlBlockCache(5000);
 
   constructor(private readonly catalog: ModelCatalog) {
     this.subscriptions.push(
@@ -52,7 +54,7 @@ export class PromptFileAnalyzer implements vscode.Disposable {
     const key = document.uri.toString();
     const cached = this.parses.get(key);
     if (cached && cached.version === document.version) return cached.parsed;
-    const parsed = parsePromptFile(document.getText());
+    const parsed = parsePromptFile(document.getText(), this.yaml);
     this.parses.set(key, { version: document.version, parsed });
     return parsed;
   }
