@@ -26,6 +26,8 @@ import { onDidChangeSettings, readSettings } from './host/settings';
 import { JobsStatusBar } from './host/statusBar';
 import { warnAboutSetAsideJobs } from './host/storeWarning';
 import { JobsTreeProvider } from './host/views/jobsTree';
+import { PromptFileAnalyzer } from './host/promptFiles/promptFileAnalysis';
+import { registerPromptFiles } from './host/promptFiles/registerPromptFiles';
 import { ModelsTreeProvider } from './host/views/modelsTree';
 import { Commands, ContextKeys } from './ids';
 
@@ -133,7 +135,9 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   };
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
-  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
+  const promptFiles = own(new PromptFileAnalyzer(catalog));
+  own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh() }));
+  own(registerPromptFiles(ctx, promptFiles));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

@@ -20,6 +20,9 @@ export const Commands = {
   jobsRemove: 'openrouterVideo.jobs.remove',
   jobsRecover: 'openrouterVideo.jobs.recover',
   showLog: 'openrouterVideo.showLog',
+  generateFromFile: 'openrouterVideo.generateFromFile',
+  newPromptFile: 'openrouterVideo.newPromptFile',
+  jobsShow: 'openrouterVideo.jobs.show',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

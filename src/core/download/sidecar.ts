@@ -53,6 +53,8 @@ export interface VideoSidecar {
   submittedAt?: string;
   completedAt?: string;
   rerun: RerunArgs;
+  /** The prompt file (workspace-relative) and shot the request came from, when it came from one. */
+  source?: { promptFile: string; shot: number; shotName?: string; variant?: number };
 }
 
 const CREDENTIAL_NAME = /(secret|token|passw(or)?d|authori[sz]ation|api[-_]?key|^key$|bearer|cookie|signature)/i;
@@ -193,6 +195,15 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     submittedAt: iso(record.submittedAt),
     completedAt: iso(record.completedAt),
     rerun: compact<RerunArgs>({ ...shared, firstFrame, lastFrame }),
+    source:
+      record.source !== undefined
+        ? compact({
+            promptFile: clean(record.source.promptFile),
+            shot: record.source.shot,
+            shotName: record.source.shotName !== undefined ? clean(record.source.shotName) : undefined,
+            variant: finite(record.source.variant),
+          })
+        : undefined,
   });
 }
 

@@ -130,7 +130,7 @@ export class JobDownloads extends Disposable {
       marked = true;
 
       const count = Math.max(record.unsignedUrls?.length ?? 0, 1);
-      const base = baseNameFor(record.request.prompt?.trim() || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
+      const base = baseNameFor(nameSource(record) || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
       const savedNow: number[] = [];
       // Each saved video's fsync starts once the record says saved (or the job failed): a large file's fsync would
       // otherwise hold up the store's own writes, and with them the moment the job shows as saved.
@@ -299,4 +299,12 @@ export class JobDownloads extends Disposable {
       return this.deps.store.get(record.clientId) ?? record;
     });
   }
+}
+
+/** The text a job's file names come from: a prompt file's name and shot heading, else the prompt. */
+function nameSource(record: JobRecord): string {
+  const source = record.source;
+  if (!source) return record.request.prompt?.trim() ?? '';
+  const file = (source.promptFile.split('/').pop() ?? '').replace(/\.video\.md$/i, '');
+  return [file, source.shotName, source.variant !== undefined && source.variant > 0 ? `v${source.variant + 1}` : undefined].filter(Boolean).join(' ');
 }

@@ -35,6 +35,18 @@ export interface JobOutput {
   unsynced?: boolean;
 }
 
+/** Where a job's request came from, when it came from a prompt file. */
+export interface JobSource {
+  /** The prompt file, relative to its workspace folder, with `/` separators. */
+  promptFile: string;
+  /** The shot's position in the file (0-based); a file without `##` shots has one, 0. */
+  shot: number;
+  /** The shot's heading, when the file is a storyboard. */
+  shotName?: string;
+  /** Which of the shot's `variants` this is (0-based), when it asked for several. */
+  variant?: number;
+}
+
 export interface JobRecord {
   /** Local id (UUID), assigned before submit. */
   clientId: string;
@@ -73,6 +85,8 @@ export interface JobRecord {
    * measured from here (falls back to `submittedAt`).
    */
   watchedSince?: number;
+  /** The prompt file and shot the request came from. Absent for other entry points and in older records. */
+  source?: JobSource;
 }
 
 /** OpenRouter is working on it and the poller checks it (see jobStates.ts). */

@@ -19,7 +19,7 @@ import { type Logger, nullLogger } from '../shared/logger';
 import { recoverInterrupted } from './crashRecovery';
 import { JobDownloads, type DownloadFn, type DownloadProgress, type JobDownloadOptions } from './downloadJob';
 import type { JobPoller } from './jobPoller';
-import type { JobRecord } from './jobRecord';
+import type { JobRecord, JobSource } from './jobRecord';
 import type { JobStore } from './jobStore';
 import { JobWaiters } from './jobWaiters';
 import { recoverJob, type RecoverOptions } from './recoverJob';
@@ -102,14 +102,15 @@ export class JobService extends Disposable {
   /**
    * Submits exactly this plan (see `planSubmit`), without checking it again. Resolves with the accepted
    * record; throws `JobSubmitError` when the record ended `rejected` or `submitUnknown` (never resubmitted).
+   * `source` names the prompt file and shot the plan came from (kept in the record and the sidecar).
    */
-  submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
+  submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal, source?: JobSource): Promise<JobRecord> {
     this.assertOpen();
     const { api, readImage } = this.options;
     const budget = this.options.budget;
     const admit = budget ? <T>(p: SubmitPlan, reserve: () => Promise<T>) => budget.admit(p, reserve) : undefined;
     const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, admit, onAccepted: this.accepted };
-    return submitJob(deps, plan, targetFolder, signal);
+    return submitJob(deps, plan, targetFolder, signal, source);
   }
 
   /**
@@ -129,7 +130,7 @@ export class JobService extends Disposable {
   async rerun(clientId: string, options: RerunOptions = {}): Promise<JobRecord> {
     const record = this.requireRecord(clientId);
     const plan = await this.planRerun(clientId, options);
-    return this.submit(plan, options.targetFolder ?? record.targetFolder, options.signal);
+    return this.submit(plan, options.targetFolder ?? record.targetFolder, options.signal, record.source);
   }
 
   /** On start: watches what OpenRouter is working on and picks up what the last run left. Never submits. */

@@ -49,6 +49,13 @@ const outputSchema = z.object({
   unsynced: z.optional(z.boolean()),
 });
 
+const sourceSchema = z.object({
+  promptFile: z.string(),
+  shot: z.number(),
+  shotName: optString,
+  variant: optNumber,
+});
+
 export const jobRecordSchema = z.object({
   clientId: z.string().check(z.minLength(1)),
   jobId: optString,
@@ -75,6 +82,7 @@ export const jobRecordSchema = z.object({
   opened: z.optional(z.boolean()),
   pollCount: optNumber,
   watchedSince: optNumber,
+  source: z.catch(z.optional(sourceSchema), undefined),
 });
 
 export type ParsedRecord = z.infer<typeof jobRecordSchema>;

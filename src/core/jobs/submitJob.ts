@@ -10,7 +10,7 @@ import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { JobRecord } from './jobRecord';
+import type { JobRecord, JobSource } from './jobRecord';
 import type { JobPatch, JobStore } from './jobStore';
 import { acceptedPatch } from './remoteStatus';
 import { isLocalImage, type SubmitPlan } from './submitPlan';
@@ -50,9 +50,9 @@ export interface SubmitDeps {
  * - Refused (4xx, or provably not sent): the record becomes `rejected`; throws `JobSubmitError`.
  * - Outcome unknown (5xx, reset, timeout after sending): `submitUnknown`; throws `JobSubmitError`.
  * `signal` can cancel until the POST starts; once it has, the submit runs to its answer (aborting would
- * only make the outcome unknown).
+ * only make the outcome unknown). `source` names the prompt file and shot the request came from.
  */
-export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
+export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal, source?: JobSource): Promise<JobRecord> {
   throwIfAborted(signal);
   const admit = deps.admit ?? (<T>(_plan: SubmitPlan, reserve: () => Promise<T>) => reserve());
   // Everything that can fail locally (the budget, the images) happens before the record exists.
@@ -69,6 +69,7 @@ export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder
       estimatedCostUsd: plan.estimate.kind === 'estimate' ? plan.estimate.usd : undefined,
       estimateApproximate: plan.estimate.kind === 'estimate' && plan.estimate.approximate ? true : undefined,
       ceilingUsd: plan.estimate.kind === 'estimate' ? undefined : plan.budget.usd,
+      source,
     });
     return { record: created, wire: body };
   });

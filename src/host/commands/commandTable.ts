@@ -7,13 +7,17 @@ import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { generate, generateFromSelection, generateWithModel } from './generate';
-import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, stopWatchingJob, watchJob } from './jobs';
+import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
 import { showLog } from './showLog';
+import type { PromptFileAnalyzer } from '../promptFiles/promptFileAnalysis';
+import { newPromptFile } from '../promptFiles/newPromptFile';
+import { generateFromFile } from '../promptFiles/runPromptFile';
 
 export interface CommandDeps {
   ctx: HostContext;
   notifications: JobNotifications;
+  promptFiles: PromptFileAnalyzer;
   refreshJobs(): void;
 }
 
@@ -40,9 +44,12 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
   [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),
   [Commands.showLog]: ({ ctx }) => showLog(ctx),
+  [Commands.generateFromFile]: ({ ctx, notifications, promptFiles }, args) => generateFromFile(ctx, promptFiles, (record) => notifications.track(record), args),
+  [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
+  [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
 };
 
-const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover]);
+const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile]);
 
 /**
  * Registers every command through one wrapper: cancellation is quiet, any other error is logged in full and

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
-import { hostError } from '../errorMessages';
+import { hostError, wordErrorInfo } from '../errorMessages';
 import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
@@ -40,6 +40,13 @@ export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
   }
   await vscode.commands.executeCommand('vscode.open', uri);
   await ctx.jobs.markOpened(record.clientId);
+}
+
+/** Shows a job in the Jobs view, with its error when it has one (the prompt file lenses link here). */
+export async function showJob(ctx: HostContext, arg: unknown): Promise<void> {
+  const record = recordFor(ctx, arg);
+  await ctx.revealJob(record.clientId);
+  if (record.error) void vscode.window.showWarningMessage(wordErrorInfo(vscode.l10n, record.error));
 }
 
 export async function revealJob(ctx: HostContext, arg: unknown): Promise<void> {

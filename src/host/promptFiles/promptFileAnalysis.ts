@@ -1,0 +1,119 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { VideoModel } from '../../core/api/schemas';
+import { checkPromptFile, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
+import { parsePromptFile, YamlBlockCache, type ParsedPromptFile, type SourceRange } from '../../core/promptFiles/parsePromptFile';
+import { localImagePaths } from '../../core/promptFiles/shotRequests';
+import type { ModelCatalog } from '../modelCatalog';
+
+/** Prompt files: Markdown whose name ends in `.video.md`. */
+export const PROMPT_FILE_SELECTOR: vscode.DocumentFilter = { language: 'markdown', pattern: '**/*.video.md' };
+
+export function isPromptFile(document: vscode.TextDocument): boolean {
+  return vscode.languages.match(PROMPT_FILE_SELECTOR, document) > 0;
+}
+
+/** A prompt file read and checked at one version of its text. */
+export interface PromptFileAnalysis {
+  version: number;
+  parsed: ParsedPromptFile;
+  folder: vscode.WorkspaceFolder | undefined;
+  /** Workspace-relative path with `/` separators, as records and sidecars name it. */
+  relativePath: string;
+  /** Absent when the catalogue could not be loaded (then only syntax is checked). */
+  check?: PromptFileCheck;
+  models?: readonly VideoModel[];
+  /** Why the catalogue is missing, when it is. */
+  catalogueError?: unknown;
+}
+
+export function toRange(range: SourceRange): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}
+
+/**
+ * One parse and one check per document version, shared by diagnostics, completion, hover, lenses and runs.
+ * A catalogue change forgets the checks (the parses stay).
+ */
+export class PromptFileAnalyzer implements vscode.Disposable {
+  private readonly parses = new Map<string, { version: number; parsed: ParsedPromptFile }>();
+  private readonly checks = new Map<string, { version: number; analysis: Promise<PromptFileAnalysis> }>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** YAML blocks by text, across documents and versions: a keystroke re-reads only the block it changed. */
+  private readonly yaml = new YamlBlockCache(5000);
+
+  constructor(private readonly catalog: ModelCatalog) {
+    this.subscriptions.push(
+      catalog.onDidChange(() => this.checks.clear()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+    );
+  }
+
+  /** The document's parse at its current version (synchronous: completion needs no catalogue round trip). */
+  parse(document: vscode.TextDocument): ParsedPromptFile {
+    const key = document.uri.toString();
+    const cached = this.parses.get(key);
+    if (cached && cached.version === document.version) return cached.parsed;
+    const parsed = parsePromptFile(document.getText(), this.yaml);
+    this.parses.set(key, { version: document.version, parsed });
+    return parsed;
+  }
+
+  /** The document read and checked against the catalogue at its current version. */
+  analyze(document: vscode.TextDocument): Promise<PromptFileAnalysis> {
+    const key = document.uri.toString();
+    const cached = this.checks.get(key);
+    if (cached && cached.version === document.version) return cached.analysis;
+    const analysis = this.run(document);
+    this.checks.set(key, { version: document.version, analysis });
+    analysis.catch(() => this.checks.delete(key));
+    return analysis;
+  }
+
+  /** The models, or undefined when they cannot be loaded right now. */
+  async models(): Promise<readonly VideoModel[] | undefined> {
+    try {
+      return await this.catalog.list();
+    } catch {
+      return undefined;
+    }
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.parses.delete(uri.toString());
+    this.checks.delete(uri.toString());
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+    this.parses.clear();
+    this.checks.clear();
+  }
+
+  private async run(document: vscode.TextDocument): Promise<PromptFileAnalysis> {
+    const version = document.version;
+    const parsed = this.parse(document);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const relativePath = vscode.workspace.asRelativePath(document.uri, false).split(path.sep).join('/');
+    const base: PromptFileAnalysis = { version, parsed, folder, relativePath };
+    let models: readonly VideoModel[];
+    try {
+      models = await this.catalog.list();
+    } catch (error) {
+      return { ...base, catalogueError: error };
+    }
+    const workspaceFolder = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const imageSizes = new Map<string, number | null>();
+    await Promise.all(
+      localImagePaths(parsed, workspaceFolder).map(async (file) => {
+        try {
+          const stat = await vscode.workspace.fs.stat(vscode.Uri.file(file));
+          imageSizes.set(file, stat.type & vscode.FileType.File ? stat.size : null);
+        } catch {
+          imageSizes.set(file, null);
+        }
+      }),
+    );
+    return { ...base, models, check: checkPromptFile(parsed, { models, workspaceFolder, imageSizes }) };
+  }
+}

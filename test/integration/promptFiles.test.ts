@@ -1,0 +1,149 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { cleanUpJobsAfterEach, errorText, getApi, sampleMp4, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
+
+const STORYBOARD = 'prompts/storyboard.video.md';
+const BROKEN = 'prompts/broken.video.md';
+
+async function open(relative: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceFolder(), relative)));
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+/** The file's diagnostics from this extension, once at least `count` are there (or none, with 0, after the first check). */
+async function diagnostics(document: vscode.TextDocument, count: number): Promise<vscode.Diagnostic[]> {
+  const ours = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'OpenRouter Video');
+  if (count === 0) {
+    // A clean file has no diagnostics at all: wait until its lenses (computed from the same check) are there.
+    await waitFor('the file is checked', async () => ((await lenses(document)).length > 0 ? true : undefined));
+    return ours();
+  }
+  return waitFor(`${count} diagnostics on ${document.uri.path}`, () => (ours().length >= count ? ours() : undefined));
+}
+
+async function lenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
+}
+
+async function completions(document: vscode.TextDocument, position: vscode.Position): Promise<string[]> {
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+  return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+}
+
+describe('Prompt files (*.video.md)', () => {
+  const suite = useFake();
+  cleanUpJobsAfterEach();
+
+  it('underlines what the validator refuses, with the supported values and a quick fix', async () => {
+    const document = await open(BROKEN);
+    const found = await diagnostics(document, 3);
+    const byCode = new Map(found.map((d) => [String(d.code), d]));
+    assert.deepEqual([...byCode.keys()].sort(), ['durationNotOffered', 'imageMissing', 'unknownKey']);
+    const duration = byCode.get('durationNotOffered')!;
+    assert.equal(document.getText(duration.range), '5');
+    assert.match(duration.message, /4, 6 or 8/);
+    assert.equal(document.getText(byCode.get('imageMissing')!.range), 'images/missing.png');
+    assert.equal(document.getText(byCode.get('unknownKey')!.range), 'colour');
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, duration.range);
+    const fix = actions.find((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value && a.edit);
+    assert.ok(fix?.edit, 'a quick fix for the duration');
+    const edits = fix.edit.get(document.uri);
+    assert.equal(edits[0]?.newText, '4');
+
+    // The lens refuses to run: it sends the user to the problems.
+    const top = await lenses(document);
+    assert.match(top[0]?.command?.title ?? '', /Fix 3 problems/);
+    // And so does the command, submitting nothing.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('openrouterVideo.generateFromFile', { uri: document.uri.toString() })),
+      /Nothing was submitted/,
+    );
+    assert.equal(suite.fake.submitCount(), 0);
+  });
+
+  it('opens a storyboard clean, completes from the catalogue, prices each shot, and generates one video per shot', async () => {
+    const { fake } = suite;
+    fake.queueScript({ statuses: ['completed'] });
+    fake.queueScript({ statuses: ['completed'] });
+    const document = await open(STORYBOARD);
+    assert.deepEqual(await diagnostics(document, 0), []);
+
+    // Completion: model ids after `model:`, the model's durations after `duration:`.
+    const modelLine = document.lineAt(1);
+    const models = await completions(document, modelLine.range.end);
+    assert.ok(models.includes('google/veo-3.1-lite') && models.includes('kwaivgi/kling-video-o1'), `model ids offered: ${models.slice(0, 5).join(', ')}…`);
+    const durations = await completions(document, document.lineAt(2).range.end);
+    assert.deepEqual(
+      durations.filter((d) => /^\d+$/.test(d)),
+      ['4', '6', '8'],
+    );
+
+    // Lenses: all shots with the total above the front matter, one per shot with its own estimate.
+    const found = await lenses(document);
+    const titles = found.map((l) => l.command?.title ?? '');
+    assert.ok(titles.includes('▶ Generate all 2 shots · ≈ $0.30'), titles.join(' | '));
+    assert.ok(titles.includes('▶ Generate · ≈ $0.12'), titles.join(' | '));
+    assert.ok(titles.includes('▶ Generate · ≈ $0.18'), titles.join(' | '));
+
+    const jobIds = await vscode.commands.executeCommand<string[]>('openrouterVideo.generateFromFile', { uri: document.uri.toString() });
+    assert.equal(jobIds.length, 2, 'one job per shot');
+    assert.equal(fake.submitCount(), 2);
+    const bodies = fake.requestsTo('submit').map((r) => JSON.parse(r.body ?? '{}') as { prompt: string; duration: number });
+    assert.deepEqual(
+      bodies.map((b) => b.duration),
+      [4, 6],
+    );
+    assert.match(bodies[0]?.prompt ?? '', /^Wide aerial of a small harbour/);
+    assert.match(bodies[1]?.prompt ?? '', /^A lighthouse beam/);
+
+    for (const [shot, jobId] of jobIds.entries()) {
+      const record = await waitForJob(jobId);
+      assert.equal(record.state, 'saved', `ended ${record.state}: ${errorText(record)}`);
+      const file = record.outputs[0]?.file;
+      assert.ok(file && fs.readFileSync(file).equals(sampleMp4()), 'the saved video');
+      assert.match(path.basename(file), shot === 0 ? /^storyboard-harbour-at-dawn-/ : /^storyboard-lighthouse-/);
+      const sidecar = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as { source?: { promptFile: string; shot: number; shotName?: string } };
+      assert.deepEqual(sidecar.source, { promptFile: STORYBOARD, shot, shotName: shot === 0 ? 'Harbour at dawn' : 'Lighthouse' });
+    }
+
+    // After the run, each shot's lens leads to its newest video.
+    const after = await waitFor('result lenses', async () => {
+      const titlesNow = (await lenses(document)).filter((l) => l.command?.command === 'openrouterVideo.jobs.open');
+      return titlesNow.length === 2 ? titlesNow : undefined;
+    });
+    assert.ok(after.every((l) => /^✓ .* ago · Open$/.test(l.command?.title ?? '')));
+    const api = await getApi();
+    assert.equal(api.getJobs().filter((r) => jobIds.includes(r.jobId ?? '')).length, 2);
+  });
+
+  it('generates one shot when asked for it', async () => {
+    const { fake } = suite;
+    fake.queueScript({ statuses: ['completed'] });
+    const document = await open(STORYBOARD);
+    const jobIds = await vscode.commands.executeCommand<string[]>('openrouterVideo.generateFromFile', { uri: document.uri.toString(), shot: 1 });
+    assert.equal(jobIds.length, 1);
+    const record = await waitForJob(jobIds[0]!);
+    assert.deepEqual(record.source, { promptFile: STORYBOARD, shot: 1, shotName: 'Lighthouse' });
+    assert.equal(fake.submitCount(), 1);
+  });
+
+  it('creates a commented template and opens it', async () => {
+    const uri = await vscode.commands.executeCommand<string>('openrouterVideo.newPromptFile');
+    const created = vscode.Uri.parse(uri);
+    try {
+      assert.match(created.path, /prompts\/new-video(-\d+)?\.video\.md$/);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
+      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      assert.match(text, /^---\n# Settings use the API names/);
+      const document = vscode.window.activeTextEditor!.document;
+      assert.deepEqual(await diagnostics(document, 0), [], 'the template has no problem');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(created);
+    }
+  });
+});
