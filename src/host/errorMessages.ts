@@ -202,6 +202,9 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   adoptNeedsUnknown: (l10n) => l10n.t('Only a job whose submit outcome is unknown can adopt a job id.'),
   noRecoverFolder: (l10n) => l10n.t('Open a folder (or choose an output folder) to recover a job into.'),
   badJobId: (l10n, p) => l10n.t('"{text}" is not an OpenRouter job id (letters, digits, "-" or "_").', { text: p['text'] ?? '' }),
+  // ---- Media (media/)
+  mp4Unreadable: (l10n, p) =>
+    l10n.t('Could not read "{file}" as an MP4 ({detail}). Open it in your system player instead.', { file: p['file'] || '?', detail: p['detail'] || l10n.t('unknown error') }),
   // ---- Validation (models/)
   invalidRequest: (l10n) => l10n.t('Nothing was submitted: the request does not fit the model. Change it and try again.'),
 };

@@ -143,6 +143,8 @@ export const REASONS = [
   'adoptNeedsUnknown', // Recover Job by ID into a record whose submit outcome is known
   'noRecoverFolder', // Recover Job by ID with no folder to save into
   'badJobId', // Recover Job by ID with text that is not a job id: params.text
+  // ---- Media (media/)
+  'mp4Unreadable', // a file that is not an MP4 with a readable moov box: params.file, params.detail
   // ---- Validation (models/)
   'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;
