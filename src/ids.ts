@@ -18,6 +18,7 @@ export const Commands = {
   jobsStopWatching: 'openrouterVideo.jobs.stopWatching',
   jobsRemove: 'openrouterVideo.jobs.remove',
   jobsRecover: 'openrouterVideo.jobs.recover',
+  jobsExtend: 'openrouterVideo.jobs.extend',
   showLog: 'openrouterVideo.showLog',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -26,6 +27,11 @@ export const Views = {
   container: 'openrouterVideo',
   jobs: 'openrouterVideo.jobs',
   models: 'openrouterVideo.models',
+} as const;
+
+/** Custom editors. */
+export const Editors = {
+  player: 'openrouterVideo.player',
 } as const;
 
 export const ContextKeys = {

@@ -6,6 +6,7 @@ import { isUnknownSubmit } from '../errorActions';
 import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
+import { extendJob } from './extend';
 import { generate, generateFromSelection, generateWithModel } from './generate';
 import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, stopWatchingJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
@@ -38,16 +39,17 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
   [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
   [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),
+  [Commands.jobsExtend]: ({ ctx, notifications }, arg, options) => extendJob(ctx, notifications, arg, options),
   [Commands.showLog]: ({ ctx }) => showLog(ctx),
 };
 
-const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.setApiKey, Commands.jobsRecover]);
+const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.setApiKey, Commands.jobsRecover, Commands.jobsExtend]);
 
 /**
  * Registers every command through one wrapper: cancellation is quiet, any other error is logged in
  * full and shown as one sentence with useful actions. The handler's result is returned to callers
  * (e.g. the job id from Generate Video). Commands called with an argument by a script or another
- * extension (Generate Video with an object, Set API Key or Recover Job with a string) also reject with
+ * extension (Generate Video with an object, Set API Key, Recover Job or Extend with a string) also reject with
  * the error, so automation sees it; from the UI the message is enough.
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {

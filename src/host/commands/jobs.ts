@@ -9,7 +9,7 @@ import { resolveOutputFolder } from '../outputFolder';
 import { jobTitle } from '../views/jobPresenter';
 
 /** Tree commands receive the node (a client id); palette use may pass a job id instead. */
-function recordFor(ctx: HostContext, arg: unknown): JobRecord {
+export function recordFor(ctx: HostContext, arg: unknown): JobRecord {
   const id = typeof arg === 'string' ? arg : (arg as { clientId?: unknown } | undefined)?.clientId;
   const record = typeof id === 'string' ? (ctx.store.get(id) ?? ctx.store.findByJobId(id)) : undefined;
   if (!record) {
