@@ -16,6 +16,7 @@ import type { HostContext } from './host/hostContext';
 import { JobNotifications } from './host/jobProgress';
 import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
+import { PlayerProvider } from './host/player/playerProvider';
 import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
@@ -104,6 +105,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
   own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
+  own(PlayerProvider.register(ctx, notifications));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

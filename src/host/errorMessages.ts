@@ -209,6 +209,7 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   // ---- Media (media/)
   mp4Unreadable: (l10n, p) =>
     l10n.t('Could not read "{file}" as an MP4 ({detail}). Open it in your system player instead.', { file: p['file'] || '?', detail: p['detail'] || l10n.t('unknown error') }),
+  notAPng: (l10n) => l10n.t('The player did not capture a PNG frame, so nothing was saved. Play the video to its end once, then try again.'),
   // ---- Validation (models/)
   invalidRequest: (l10n) => l10n.t('Nothing was submitted: the request does not fit the model. Change it and try again.'),
 };

@@ -147,6 +147,7 @@ export const REASONS = [
   'previousNotCompleted', // an extend answered 409: the job to continue is not completed: params.jobId, params.status, params.said
   // ---- Media (media/)
   'mp4Unreadable', // a file that is not an MP4 with a readable moov box: params.file, params.detail
+  'notAPng', // a captured frame that is not a PNG data URL
   // ---- Validation (models/)
   'invalidRequest', // the request does not fit the model (a RequestValidationError carries the problems): params.count
 ] as const;

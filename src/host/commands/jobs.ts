@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { hostError } from '../errorMessages';
+import { Editors } from '../../ids';
 import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
@@ -34,7 +35,8 @@ export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
   } catch {
     throw hostError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
   }
-  await vscode.commands.executeCommand('vscode.open', uri);
+  // In the player, which shows the job's prompt, cost and next steps beside the video.
+  await vscode.commands.executeCommand('vscode.openWith', uri, Editors.player);
   await ctx.jobs.markOpened(record.clientId);
 }
 
