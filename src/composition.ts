@@ -20,6 +20,7 @@ import type { HostContext } from './host/hostContext';
 import { JobNotifications } from './host/jobProgress';
 import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
+import { PlayerProvider } from './host/player/playerProvider';
 import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
@@ -138,6 +139,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const promptFiles = own(new PromptFileAnalyzer(catalog));
   own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh() }));
   own(registerPromptFiles(ctx, promptFiles));
+  own(PlayerProvider.register(ctx, notifications));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

@@ -19,6 +19,7 @@ export const Commands = {
   jobsStopWatching: 'openrouterVideo.jobs.stopWatching',
   jobsRemove: 'openrouterVideo.jobs.remove',
   jobsRecover: 'openrouterVideo.jobs.recover',
+  jobsExtend: 'openrouterVideo.jobs.extend',
   showLog: 'openrouterVideo.showLog',
   generateFromFile: 'openrouterVideo.generateFromFile',
   newPromptFile: 'openrouterVideo.newPromptFile',
@@ -30,6 +31,11 @@ export const Views = {
   container: 'openrouterVideo',
   jobs: 'openrouterVideo.jobs',
   models: 'openrouterVideo.models',
+} as const;
+
+/** Custom editors. */
+export const Editors = {
+  player: 'openrouterVideo.player',
 } as const;
 
 export const ContextKeys = {

@@ -48,6 +48,7 @@ function diskAction(l10n: L10n, p: Params): string {
     createFolder: l10n.t('create the output folder'),
     reserveName: l10n.t('reserve a file name'),
     writeSidecar: l10n.t('save the details file next to the video'),
+    saveFrame: l10n.t('save the last frame next to the video'),
   };
   return actions[String(p['action'])] ?? l10n.t('write the file');
 }

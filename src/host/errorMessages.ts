@@ -205,6 +205,14 @@ const SENTENCES: { readonly [R in Reason]: Words } = {
   adoptNeedsUnknown: (l10n) => l10n.t('Only a job whose submit outcome is unknown can adopt a job id.'),
   noRecoverFolder: (l10n) => l10n.t('Open a folder (or choose an output folder) to recover a job into.'),
   badJobId: (l10n, p) => l10n.t('"{text}" is not an OpenRouter job id (letters, digits, "-" or "_").', { text: p['text'] ?? '' }),
+  cannotContinue: (l10n, p) =>
+    `${said(l10n, p)} ${l10n.t('The model {model} cannot extend job {jobId}: only some models continue a video, and only their own jobs. Nothing was started; use Run Again or Continue from Last Frame instead.', { model: p['model'] || '?', jobId: p['jobId'] || '?' })}`,
+  previousNotCompleted: (l10n, p) =>
+    `${said(l10n, p)} ${l10n.t('Job {jobId} is not completed on OpenRouter, so it cannot be extended yet. Nothing was started; try again once it has completed.', { jobId: p['jobId'] || '?' })}`,
+  // ---- Media (media/)
+  mp4Unreadable: (l10n, p) =>
+    l10n.t('Could not read "{file}" as an MP4 ({detail}). Open it in your system player instead.', { file: p['file'] || '?', detail: p['detail'] || l10n.t('unknown error') }),
+  notAPng: (l10n) => l10n.t('The player did not capture a PNG frame, so nothing was saved. Play the video to its end once, then try again.'),
   // ---- Money (money/)
   overBudget: wordOverBudget,
   // ---- Validation (models/)

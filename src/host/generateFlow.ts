@@ -282,10 +282,14 @@ async function pickModel(ctx: HostContext, needsTextToVideo: boolean, folder: vs
   }
 }
 
-/** Builds, plans (checks and prices) and submits a request; the UI steps run only for what `args` leaves open. */
-export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: { selection?: string; sourceUri?: vscode.Uri } = {}): Promise<JobRecord | undefined> {
+/**
+ * Builds, plans (checks and prices) and submits a request; the UI steps run only for what `args` leaves open.
+ * With `review`, the settings step and the cost confirmation are shown even when `args` names prompt and
+ * model (a prefilled flow, e.g. from the player).
+ */
+export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: { selection?: string; sourceUri?: vscode.Uri; review?: boolean } = {}): Promise<JobRecord | undefined> {
   const args = parseGenerateArgs(rawArgs);
-  const automated = args !== undefined && args.prompt !== undefined && args.model !== undefined;
+  const automated = !options.review && args !== undefined && args.prompt !== undefined && args.model !== undefined;
   const folder = workspaceFolderFor(options.sourceUri);
   const targetFolder = resolveOutputFolder(folder, args?.outputDirectory);
 

@@ -14,6 +14,7 @@ export interface OpenRouterVideoApi {
   /**
    * Validates and submits a request (billed to the user's key) and resolves with the job record once
    * OpenRouter accepted it. `targetFolder` defaults to the configured output folder of the first workspace folder.
+   * With `previousJobId` (an OpenRouter job id of a completed job of the same model) the new job extends it.
    */
   submit(request: VideoRequest, options?: { targetFolder?: string }): Promise<JobRecord>;
   /** Resolves when the job (by local client id or OpenRouter job id) reaches a final state. */

@@ -389,6 +389,35 @@ describe('fake OpenRouter: POST /videos', () => {
     });
   });
 
+  describe('previous_job_id (extend a completed job)', () => {
+    it('records the job it extends', async () => {
+      const first = await completedJob();
+      const next = await submitOk({ ...VALID, prompt: 'and then it jumps', previous_job_id: first.id });
+      assert.equal(fake.jobs.get(next.id)?.previousJobId, first.id);
+      assert.equal(fake.jobs.get(first.id)?.previousJobId, undefined);
+    });
+
+    it('answers 409 for a job that is not completed, and creates no job', async () => {
+      const first = await submitOk();
+      await expectError(await submit({ ...VALID, previous_job_id: first.id }), 409, `Video generation job ${first.id} is not completed (status: pending)`);
+      assert.equal(fake.jobs.size, 1);
+    });
+
+    it('answers 400 for a model that cannot continue, or another model than the job\'s', async () => {
+      const first = await completedJob();
+      await expectError(await submit({ model: 'google/veo-3.1-fast', prompt: 'p', previous_job_id: first.id }), 400, /was made by google\/veo-3\.1; extend it with the same model/);
+      fake.setNoContinuation([VEO]);
+      await expectError(await submit({ ...VALID, previous_job_id: first.id }), 400, `previous_job_id is not supported by ${VEO}`);
+      fake.reset();
+      assert.equal(fake.jobs.size, 0);
+    });
+
+    it('answers 404 for an unknown job and 400 for a value that is not a string', async () => {
+      await expectRejected({ ...VALID, previous_job_id: 'NoSuchJob000000000000' }, 404, 'Resource not found');
+      await expectRejected({ ...VALID, previous_job_id: 42 }, 400, 'previous_job_id must be a non-empty string');
+    });
+  });
+
   it('accepts a missing prompt when a first_frame is given', async () => {
     await submitOk({ model: VEO, frame_images: [{ type: 'image_url', image_url: { url: 'https://e.com/a.png' }, frame_type: 'first_frame' }] });
   });

@@ -106,6 +106,8 @@ export interface FakeJob {
   submittedAt: number;
   /** The status the job is in now (as of the last poll, or as forced by setJobStatus). */
   status: string;
+  /** The `previous_job_id` it was submitted with: the job it extends. */
+  previousJobId?: string;
 }
 
 export interface FakeOptions {
@@ -120,6 +122,8 @@ export interface FakeOptions {
   recordBodies?: boolean;
   /** Extra or overriding fields for GET /key's `data` (e.g. { limit_remaining: 0 }). */
   keyInfo?: Record<string, unknown>;
+  /** Models that cannot continue a job: a submit with `previous_job_id` answers 400 (default: every model can). */
+  noContinuation?: string[];
 }
 
 export const DEFAULT_API_KEY = 'sk-or-v1-fake-0000000000000000';
@@ -511,6 +515,8 @@ export class FakeOpenRouter {
   private readonly latencyMs: number;
   private readonly recordBodies: boolean;
   private readonly keyInfo: Record<string, unknown>;
+  private noContinuation: Set<string>;
+  private readonly initialNoContinuation: string[];
   private readonly initialScript: JobScript;
   private defaultScript: JobScript;
   private queuedScripts: JobScript[] = [];
@@ -546,6 +552,8 @@ export class FakeOpenRouter {
     this.latencyMs = options.latencyMs ?? 0;
     this.recordBodies = options.recordBodies ?? true;
     this.keyInfo = options.keyInfo ?? {};
+    this.initialNoContinuation = [...(options.noContinuation ?? [])];
+    this.noContinuation = new Set(this.initialNoContinuation);
     this.initialScript = { ...(options.defaultScript ?? {}) };
     this.defaultScript = { ...this.initialScript };
     for (const server of [apiServer, storageServer]) {
@@ -603,6 +611,11 @@ export class FakeOpenRouter {
     job.status = status;
   }
 
+  /** Models that answer 400 to `previous_job_id` from now on. */
+  setNoContinuation(models: string[]): void {
+    this.noContinuation = new Set(models);
+  }
+
   inject(fault: Fault): void {
     this.faults.push({ fault: { ...fault }, left: fault.times ?? 1 });
   }
@@ -642,6 +655,7 @@ export class FakeOpenRouter {
     this.defaultScript = { ...this.initialScript };
     this.setContent({});
     this.accepted = 0;
+    this.noContinuation = new Set(this.initialNoContinuation);
     this.keys.clear();
     for (const key of this.initialKeys) this.keys.add(key);
   }
@@ -973,10 +987,33 @@ export class FakeOpenRouter {
       this.sendError(res, result.status, result.message);
       return;
     }
+    const previous = this.checkPrevious(body as Record<string, unknown>, result.model.id);
+    if (typeof previous !== 'string' && previous !== undefined) {
+      this.sendError(res, previous.status, previous.message);
+      return;
+    }
     const script = this.queuedScripts.shift() ?? { ...this.defaultScript };
     const job = this.addJob(result.model.id, script, body);
+    if (previous !== undefined) job.previousJobId = previous;
     this.accepted++;
     this.sendJson(res, 202, { id: job.id, polling_url: this.pollingUrl(job), status: 'pending' });
+  }
+
+  /**
+   * `previous_job_id` extends a completed job of the same model: another model or a model that cannot
+   * continue → 400, an unknown job → 404, a job that is not completed → 409.
+   */
+  private checkPrevious(body: Record<string, unknown>, model: string): string | HttpError | undefined {
+    const previous = body['previous_job_id'];
+    if (!present(previous)) return undefined;
+    if (typeof previous !== 'string' || previous === '') return { status: 400, message: 'previous_job_id must be a non-empty string' };
+    if (this.noContinuation.has(model)) return { status: 400, message: `previous_job_id is not supported by ${model}` };
+    const job = this.jobs.get(previous);
+    if (!job) return { status: 404, message: 'Resource not found' };
+    if (job.model !== model) return { status: 400, message: `previous_job_id ${previous} was made by ${job.model}; extend it with the same model` };
+    const status = this.currentStatus(job, false);
+    if (status !== 'completed') return { status: 409, message: `Video generation job ${previous} is not completed (status: ${status})` };
+    return previous;
   }
 
   private handlePoll(req: http.IncomingMessage, res: http.ServerResponse, rawId: string): void {

@@ -32,6 +32,17 @@ describe('errorMessages: every reason code in words', () => {
     assert.equal(text, 'OpenRouter said: "Insufficient credits". Add credits at https://openrouter.ai/credits, then try again.');
   });
 
+  it('words the two refusals of an extend: a model that cannot continue (400), a job not completed (409)', () => {
+    assert.equal(
+      wordReason(l10n, 'cannotContinue', { status: 400, said: 'previous_job_id is not supported by google/veo-3.1', model: 'google/veo-3.1', jobId: 'Nxff2D1Z6w4Zk9iNuZam' }),
+      'OpenRouter said: "previous_job_id is not supported by google/veo-3.1". The model google/veo-3.1 cannot extend job Nxff2D1Z6w4Zk9iNuZam: only some models continue a video, and only their own jobs. Nothing was started; use Run Again or Continue from Last Frame instead.',
+    );
+    assert.equal(
+      wordReason(l10n, 'previousNotCompleted', { status: 409, said: 'Video generation job Nxff2D1Z6w4Zk9iNuZam is not completed (status: pending)', jobId: 'Nxff2D1Z6w4Zk9iNuZam' }),
+      'OpenRouter said: "Video generation job Nxff2D1Z6w4Zk9iNuZam is not completed (status: pending)". Job Nxff2D1Z6w4Zk9iNuZam is not completed on OpenRouter, so it cannot be extended yet. Nothing was started; try again once it has completed.',
+    );
+  });
+
   it('words a RequestValidationError with its problems', () => {
     const error = new RequestValidationError([
       { field: 'duration', code: 'durationNotOffered', params: { name: 'Google: Veo 3.1', value: 5, choices: [4, 6, 8] } },

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands, ContextKeys, EXTENSION_ID, Settings, Views } from '../../src/ids';
+import { Commands, ContextKeys, Editors, EXTENSION_ID, Settings, Views } from '../../src/ids';
 
 const root = path.join(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -44,6 +44,14 @@ describe('package.json manifest ↔ ids.ts', () => {
     for (const k of keys) assert.ok(k in nls, `missing nls key ${k}`);
   });
 
+  it('declares the player as an optional editor for MP4 files', () => {
+    const editors = pkg.contributes.customEditors as { viewType: string; displayName: string; selector: { filenamePattern: string }[]; priority: string }[];
+    assert.deepEqual(editors.map((e) => e.viewType), Object.values(Editors));
+    assert.deepEqual(editors[0]!.selector, [{ filenamePattern: '*.mp4' }]);
+    assert.equal(editors[0]!.priority, 'option', 'VS Code keeps its own preview as the default for MP4 files');
+    assert.ok(nls[editors[0]!.displayName.slice(1, -1)]);
+  });
+
   it('declares the views and container from ids.ts', () => {
     assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, Views.container);
     const views = (pkg.contributes.views[Views.container] as { id: string }[]).map((v) => v.id).sort();
@@ -64,7 +72,7 @@ describe('package.json manifest ↔ ids.ts', () => {
   it('hides tree-only commands from the palette and references only known commands in menus', () => {
     const known = new Set(Object.values(Commands) as string[]);
     const hidden = new Set((pkg.contributes.menus.commandPalette as { command: string; when: string }[]).filter((m) => m.when === 'false').map((m) => m.command));
-    for (const id of [Commands.jobsOpen, Commands.jobsReveal, Commands.jobsDownload, Commands.jobsWatch, Commands.jobsRerun, Commands.jobsCopyId, Commands.jobsStopWatching, Commands.jobsRemove, Commands.modelsGenerateWith]) {
+    for (const id of [Commands.jobsOpen, Commands.jobsReveal, Commands.jobsDownload, Commands.jobsWatch, Commands.jobsRerun, Commands.jobsExtend, Commands.jobsCopyId, Commands.jobsStopWatching, Commands.jobsRemove, Commands.modelsGenerateWith]) {
       assert.ok(hidden.has(id), `${id} hidden from the palette`);
     }
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {

@@ -145,6 +145,11 @@ export const REASONS = [
   'adoptNeedsUnknown', // Recover Job by ID into a record whose submit outcome is known
   'noRecoverFolder', // Recover Job by ID with no folder to save into
   'badJobId', // Recover Job by ID with text that is not a job id: params.text
+  'cannotContinue', // an extend (previous_job_id) answered 400: the model cannot continue that job: params.model, params.jobId, params.status, params.said
+  'previousNotCompleted', // an extend answered 409: the job to continue is not completed: params.jobId, params.status, params.said
+  // ---- Media (media/)
+  'mp4Unreadable', // a file that is not an MP4 with a readable moov box: params.file, params.detail
+  'notAPng', // a captured frame that is not a PNG data URL
   // ---- Money (money/)
   'overBudget', // today's or this month's spend plus this submit would pass the limit, so nothing was submitted:
   // params.limit (daily, monthly), params.limitUsd, params.spentUsd, params.costUsd, params.basis (estimate,

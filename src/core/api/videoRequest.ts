@@ -25,6 +25,8 @@ export interface VideoRequest {
   /** Provider passthrough: `provider.options.<slug>.parameters.<key>`. */
   providerOptions?: Record<string, Record<string, unknown>>;
   callbackUrl?: string;
+  /** A completed job of the same model that this one extends (`previous_job_id`). */
+  previousJobId?: string;
 }
 
 /** Body for `POST /videos`, exactly as OpenRouter expects it. */
@@ -38,6 +40,7 @@ export interface WireVideoRequest {
   generate_audio?: boolean;
   seed?: number;
   callback_url?: string;
+  previous_job_id?: string;
   frame_images?: { type: 'image_url'; image_url: { url: string }; frame_type: FrameType }[];
   provider?: { options: Record<string, { parameters: Record<string, unknown> }> };
 }
@@ -63,6 +66,7 @@ export function toWireRequest(
   if (request.generateAudio !== undefined && !options.omitAudioFlag) body.generate_audio = request.generateAudio;
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.callbackUrl !== undefined) body.callback_url = request.callbackUrl;
+  if (request.previousJobId !== undefined && request.previousJobId !== '') body.previous_job_id = request.previousJobId;
   if (request.frames && request.frames.length > 0) {
     body.frame_images = request.frames.map((f) => ({
       type: 'image_url' as const,

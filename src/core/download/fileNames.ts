@@ -334,7 +334,7 @@ export function validateOutputDirectory(workspaceFolder: string, setting: string
 }
 
 /** What was being written when the disk refused, as a code the host words. */
-export type DiskAction = 'saveVideo' | 'createFolder' | 'reserveName' | 'writeSidecar';
+export type DiskAction = 'saveVideo' | 'createFolder' | 'reserveName' | 'writeSidecar' | 'saveFrame';
 
 /** Where and what was being written, for `diskError`. */
 export interface DiskErrorContext {

@@ -32,7 +32,7 @@ export interface RerunArgs extends RequestSettings {
 
 /** The request as a sidecar records it: frames by path only (never image data), the callback URL as origin and path. */
 export type SidecarRequest = RequestSettings &
-  Pick<VideoRequest, 'providerOptions' | 'callbackUrl'> & {
+  Pick<VideoRequest, 'providerOptions' | 'callbackUrl' | 'previousJobId'> & {
     frames?: Pick<FrameImageInput, 'frameType' | 'path' | 'mimeType'>[];
   };
 
@@ -171,6 +171,7 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
       frames: frames.length > 0 ? frames : undefined,
       providerOptions,
       callbackUrl: request.callbackUrl !== undefined ? bareUrl(request.callbackUrl) : undefined,
+      previousJobId: request.previousJobId !== undefined ? clean(request.previousJobId) : undefined,
     }),
     state: record.state,
     remoteStatus: record.remoteStatus !== undefined ? clean(record.remoteStatus) : undefined,

@@ -30,6 +30,7 @@ const requestSchema = z.object({
   frames: z.optional(z.array(frameSchema)),
   providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   callbackUrl: optString,
+  previousJobId: optString,
 });
 
 const errorInfoSchema = z.object({

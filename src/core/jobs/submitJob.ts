@@ -79,7 +79,7 @@ export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder
   try {
     job = await deps.api.submit(wire);
   } catch (error) {
-    throw await settleFailedSubmit(deps, record.clientId, error);
+    throw await settleFailedSubmit(deps, record.clientId, extendRefusal(error, plan.request));
   }
 
   const now = deps.clock.now();
@@ -93,6 +93,18 @@ export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder
     deps.logger.error(`Job ${job.id} was accepted, but saving its id failed: ${describeError(error)}`);
     return deps.store.get(record.clientId) ?? record;
   }
+}
+
+/**
+ * An extend (`previous_job_id`) refused with 400 (the model cannot continue that job) or 409 (the job is not
+ * completed) gets its own reason, so the host can say what to do instead. Any other error is kept as it is.
+ */
+export function extendRefusal(error: unknown, request: VideoRequest): unknown {
+  const jobId = request.previousJobId;
+  if (!jobId || !OpenRouterError.is(error) || (error.status !== 400 && error.status !== 409)) return error;
+  const init: OpenRouterErrorInit = { status: error.status, serverMessage: error.serverMessage, cause: error };
+  const params = { ...error.params, jobId, model: request.model };
+  return error.status === 400 ? new OpenRouterError('badRequest', 'cannotContinue', params, init) : new OpenRouterError('badRequest', 'previousNotCompleted', params, init);
 }
 
 /** Whether a failed submit provably started nothing (so nothing can have been billed). */

@@ -6,6 +6,7 @@ import { isUnknownSubmit } from '../errorActions';
 import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
+import { extendJob } from './extend';
 import { generate, generateFromSelection, generateWithModel } from './generate';
 import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
@@ -43,19 +44,20 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
   [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
   [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),
+  [Commands.jobsExtend]: ({ ctx, notifications }, arg, options) => extendJob(ctx, notifications, arg, options),
   [Commands.showLog]: ({ ctx }) => showLog(ctx),
   [Commands.generateFromFile]: ({ ctx, notifications, promptFiles }, args) => generateFromFile(ctx, promptFiles, (record) => notifications.track(record), args),
   [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
   [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
 };
 
-const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile]);
+const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile, Commands.jobsExtend]);
 
 /**
  * Registers every command through one wrapper: cancellation is quiet, any other error is logged in full and
  * shown once. The handler's result is returned to callers (e.g. the job id from Generate Video). Commands
  * called with an argument by a keybinding, a task, a script or another extension (Generate Video with an
- * object, Recover Job with a string) reject with the worded error instead of showing it: the caller shows it
+ * object, Recover Job or Extend with a string) reject with the worded error instead of showing it: the caller shows it
  * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice.
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { hostError, wordErrorInfo } from '../errorMessages';
+import { Editors } from '../../ids';
 import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
@@ -13,7 +14,7 @@ import { needsCostConfirmation } from '../spendingRules';
 import { formatUsd } from '../../core/pricing/estimateCost';
 
 /** Tree commands receive the node (a client id); palette use may pass a job id instead. */
-function recordFor(ctx: HostContext, arg: unknown): JobRecord {
+export function recordFor(ctx: HostContext, arg: unknown): JobRecord {
   const id = typeof arg === 'string' ? arg : (arg as { clientId?: unknown } | undefined)?.clientId;
   const record = typeof id === 'string' ? (ctx.store.get(id) ?? ctx.store.findByJobId(id)) : undefined;
   if (!record) {
@@ -38,7 +39,8 @@ export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
   } catch {
     throw hostError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
   }
-  await vscode.commands.executeCommand('vscode.open', uri);
+  // In the player, which shows the job's prompt, cost and next steps beside the video.
+  await vscode.commands.executeCommand('vscode.openWith', uri, Editors.player);
   await ctx.jobs.markOpened(record.clientId);
 }
 

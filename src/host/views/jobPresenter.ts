@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { canExtend } from '../../core/jobs/extendRequest';
 import { isActive, type JobRecord, type JobState } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { formatUsd } from '../../core/pricing/estimateCost';
@@ -107,6 +108,7 @@ export function jobContextValue(record: JobRecord): string {
   if (isActive(record)) tokens.push('watching');
   if (record.state !== 'submitting') tokens.push('rerunnable');
   if (record.jobId) tokens.push('hasJobId');
+  if (canExtend(record)) tokens.push('extendable');
   if (record.state !== 'submitting' && record.state !== 'downloading') tokens.push('removable');
   if (record.state === 'saved' && !record.opened) tokens.push('unopened');
   return tokens.join(' ');

@@ -1,0 +1,55 @@
+/**
+ * The messages between the player's webview (`media/player/player.js`) and the extension, both ways, in
+ * one place. The webview's script is plain JavaScript: its side follows these shapes, and everything it
+ * sends is checked here (`parseWebviewMessage`) before the host acts on it.
+ */
+
+/** What the player shows beside the video: already worded by the host, ready to display. */
+export interface PlayerView {
+  /** The video as a webview resource URI. */
+  videoSrc: string;
+  fileName: string;
+  /** Rows of the details list: a label and its value (prompt, model, settings, cost, time taken, job id). */
+  details: { label: string; value: string; id: string }[];
+  /** Set when the clip's audio cannot play in the webview (AAC): the sentence to show. */
+  audioNote?: string;
+  /** The actions the player offers, with their words; absent ones are not shown. */
+  actions: { action: PlayerAction; label: string; title?: string }[];
+  /** The other words the webview shows. */
+  labels: { loop: string; playPause: string; details: string; capturing: string; keys: string };
+}
+
+export const PLAYER_ACTIONS = ['runAgain', 'copyPrompt', 'reveal', 'openExternal', 'extend', 'continueFromLastFrame'] as const;
+export type PlayerAction = (typeof PLAYER_ACTIONS)[number];
+
+/** Host → webview. */
+export type HostMessage =
+  /** What to show; sent whenever the webview says it is ready (also after it was hidden and shown again). */
+  | { type: 'show'; view: PlayerView }
+  /** Seek to the last frame, draw it to a canvas and send it back as `lastFrame`. */
+  | { type: 'captureLastFrame' };
+
+/** Webview → host. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'action'; action: PlayerAction }
+  | { type: 'lastFrame'; dataUrl: string }
+  | { type: 'lastFrameFailed'; detail: string };
+
+/** A message from the webview as the host may trust it, or undefined for anything else. */
+export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  switch (m['type']) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'action':
+      return typeof m['action'] === 'string' && (PLAYER_ACTIONS as readonly string[]).includes(m['action']) ? { type: 'action', action: m['action'] as PlayerAction } : undefined;
+    case 'lastFrame':
+      return typeof m['dataUrl'] === 'string' ? { type: 'lastFrame', dataUrl: m['dataUrl'] } : undefined;
+    case 'lastFrameFailed':
+      return { type: 'lastFrameFailed', detail: typeof m['detail'] === 'string' ? m['detail'].slice(0, 500) : '' };
+    default:
+      return undefined;
+  }
+}
