@@ -9,6 +9,7 @@ import { JobService } from './core/jobs/jobService';
 import { JobStore } from './core/jobs/jobStore';
 import { systemClock } from './core/shared/clock';
 import { isLoopbackHost } from './core/shared/loopback';
+import { registerAgentTools } from './host/agentTools/registerAgentTools';
 import { ApiProvider } from './host/apiProvider';
 import { registerCommands } from './host/commands/commandTable';
 import { Credentials } from './host/credentials';
@@ -104,6 +105,18 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   own(new JobsStatusBar(store));
   const notifications = own(new JobNotifications(ctx));
   own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
+  own(
+    registerAgentTools({
+      catalog,
+      jobs,
+      store,
+      credentials,
+      notifications,
+      workspaceFolder: () => vscode.workspace.workspaceFolders?.[0],
+      // The spending budget's "left" figure is not wired yet: the tools show "no budget is set".
+      budgetLeft: async () => undefined,
+    }),
+  );
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

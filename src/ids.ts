@@ -43,7 +43,16 @@ export const Settings = {
   confirmAboveUsd: 'confirmAboveUsd',
   writeSidecar: 'writeSidecar',
   keepFinishedJobs: 'keepFinishedJobs',
+  agentToolsEnabled: 'agentTools.enabled',
 } as const;
+
+/** Language model tools (`contributes.languageModelTools`), offered to chat agents. */
+export const Tools = {
+  listModels: 'openrouterVideo_listModels',
+  generate: 'openrouterVideo_generate',
+  getJob: 'openrouterVideo_getJob',
+} as const;
+export type ToolName = (typeof Tools)[keyof typeof Tools];
 
 export const Secrets = {
   apiKey: 'openrouterVideo.apiKey',

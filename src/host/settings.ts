@@ -11,6 +11,8 @@ export interface ExtensionSettings {
   confirmAboveUsd: number;
   writeSidecar: boolean;
   keepFinishedJobs: number;
+  /** Offer the language model tools to chat agents (user settings only, like every spending guard). */
+  agentToolsEnabled: boolean;
 }
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
@@ -55,6 +57,7 @@ export function readSettings(): ExtensionSettings {
     confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
     keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
+    agentToolsEnabled: userOnly<boolean>(Settings.agentToolsEnabled, true) !== false,
   };
 }
 
