@@ -15,6 +15,8 @@ import { cleanUpJobsAfterEach, ENV_KEY, getApi, MODEL, sampleMp4, useFake, waitF
 const TOOLS = ['openrouterVideo_listModels', 'openrouterVideo_generate', 'openrouterVideo_getJob'];
 /** A model the captured catalogue does not have: only the live listing can name it. */
 const LIVE_ONLY = 'acme/live-only-video-1';
+/** A 1×1 PNG. */
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 function liveModels(): unknown[] {
   const models = fixtureModels();
@@ -110,6 +112,22 @@ describe('Language model tools (vscode.lm)', () => {
     assert.match(job, /^cost: \$0\.20 /m);
   });
 
+  it('sends a first-frame image from the workspace', async () => {
+    const { fake } = suite;
+    const image = path.join(workspaceFolder(), 'agent-frame.png');
+    fs.writeFileSync(image, Buffer.from(PNG_1X1, 'base64'));
+    try {
+      const result = textOf(await invoke('openrouterVideo_generate', { prompt: 'From this frame', model: MODEL, firstFrame: 'agent-frame.png', duration: 4, generateAudio: false }));
+      assert.match(result, /^video: videos\/.+\.mp4$/m, result);
+      const body = JSON.parse(fake.requestsTo('submit')[0]?.body ?? '{}') as { frame_images?: { frame_type: string; image_url: { url: string } }[] };
+      assert.equal(body.frame_images?.length, 1);
+      assert.equal(body.frame_images?.[0]?.frame_type, 'first_frame');
+      assert.match(body.frame_images?.[0]?.image_url.url ?? '', /^data:image\/png;base64,/);
+    } finally {
+      fs.rmSync(image, { force: true });
+    }
+  });
+
   it('refuses an unsupported duration with the supported values, and sends nothing', async () => {
     const message = await refusal('openrouterVideo_generate', { prompt: 'Too long', model: MODEL, duration: 7 });
     assert.match(message, /Nothing was submitted/);
@@ -125,7 +143,15 @@ describe('Language model tools (vscode.lm)', () => {
     fs.writeFileSync(outside, 'not really a png');
     try {
       assert.match(await refusal('openrouterVideo_generate', { prompt: 'x', model: MODEL, firstFrame: outside }), /outside the workspace folder/);
-      assert.match(await refusal('openrouterVideo_generate', { prompt: 'x', model: MODEL, outputDirectory: '../elsewhere' }), /\.\./);
+      // A link inside the workspace that leads out counts as outside (real paths).
+      const link = path.join(workspaceFolder(), 'agent-link');
+      fs.symlinkSync(path.dirname(outside), link, 'dir');
+      try {
+        assert.match(await refusal('openrouterVideo_generate', { prompt: 'x', model: MODEL, firstFrame: 'agent-link/frame.png' }), /"agent-link\/frame\.png" is outside the workspace folder/);
+      } finally {
+        fs.rmSync(link, { force: true });
+      }
+      assert.match(await refusal('openrouterVideo_generate', { prompt: 'x', model: MODEL, outputDirectory: '../elsewhere' }), /The output folder "\.\.\/elsewhere" must be a folder inside the workspace folder/);
     } finally {
       fs.rmSync(path.dirname(outside), { recursive: true, force: true });
     }

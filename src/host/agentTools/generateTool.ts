@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { OpenRouterError } from '../../core/api/errors';
 import type { FrameImageInput, FrameType } from '../../core/api/videoRequest';
 import { fileInsideFolder, folderStaysInside, type InsideProblem } from '../../core/download/workspacePath';
 import type { JobRecord } from '../../core/jobs/jobRecord';
@@ -126,7 +127,7 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
     if (!model) {
       throw hostError('notFound', l10n.t('OpenRouter has no video model "{0}". Call openrouterVideo_listModels for the ids. Nothing was submitted.', args.model));
     }
-    const targetFolder = resolveOutputFolder(folder, args.outputDirectory);
+    const targetFolder = outputFolderFor(folder, args.outputDirectory);
     if (!(await folderStaysInside(folder.uri.fsPath, targetFolder))) {
       throw hostError('io', l10n.t('The output folder "{0}" leads outside the workspace folder (through a link). Choose a folder inside it. Nothing was submitted.', relativeTo(folder, targetFolder)));
     }
@@ -173,6 +174,16 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
     const found = this.prepared.get(key);
     this.prepared.delete(key);
     return found && Date.now() - found.at <= PLAN_KEPT_MS ? found : undefined;
+  }
+}
+
+/** The output folder; one the agent named and that does not fit is refused in words about its input, not the setting. */
+function outputFolderFor(folder: vscode.WorkspaceFolder, given: string | undefined): string {
+  try {
+    return resolveOutputFolder(folder, given);
+  } catch (error) {
+    if (given === undefined || !OpenRouterError.is(error) || !error.reason.startsWith('outputFolder')) throw error;
+    throw hostError('badRequest', vscode.l10n.t('The output folder "{0}" must be a folder inside the workspace folder, relative to it (such as "videos" or "media/videos"). Nothing was submitted.', given));
   }
 }
 
