@@ -13,6 +13,7 @@ import { spendEntryOf } from './core/money/spendEntry';
 import { SpendRecorder } from './core/money/spendRecorder';
 import { systemClock } from './core/shared/clock';
 import { isLoopbackHost } from './core/shared/loopback';
+import { registerAgentTools } from './host/agentTools/registerAgentTools';
 import { ApiProvider } from './host/apiProvider';
 import { registerCommands } from './host/commands/commandTable';
 import { Credentials } from './host/credentials';
@@ -140,6 +141,18 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh() }));
   own(registerPromptFiles(ctx, promptFiles));
   own(PlayerProvider.register(ctx, notifications));
+  own(
+    registerAgentTools({
+      catalog,
+      jobs,
+      store,
+      credentials,
+      notifications,
+      workspaceFolder: () => vscode.workspace.workspaceFolders?.[0],
+      // The spending budget's "left" figure is not wired yet: the tools show "no budget is set".
+      budgetLeft: async () => undefined,
+    }),
+  );
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();

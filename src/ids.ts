@@ -55,7 +55,16 @@ export const Settings = {
   budgetMonthlyUsd: 'budget.monthlyUsd',
   writeSidecar: 'writeSidecar',
   keepFinishedJobs: 'keepFinishedJobs',
+  agentToolsEnabled: 'agentTools.enabled',
 } as const;
+
+/** Language model tools (`contributes.languageModelTools`), offered to chat agents. */
+export const Tools = {
+  listModels: 'openrouterVideo_listModels',
+  generate: 'openrouterVideo_generate',
+  getJob: 'openrouterVideo_getJob',
+} as const;
+export type ToolName = (typeof Tools)[keyof typeof Tools];
 
 export const Secrets = {
   apiKey: 'openrouterVideo.apiKey',

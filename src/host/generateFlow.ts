@@ -6,14 +6,15 @@ import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/video
 import type { RerunArgs } from '../core/download/sidecar';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import { planSubmit, type SubmitPlan } from '../core/jobs/submitPlan';
-import { audioControl, defaultsFor, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
+import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { RequestValidationError } from '../core/models/problems';
+import { requestFromSettings } from '../core/models/requestFromSettings';
 import { imageMimeType } from '../core/models/validateRequest';
 import { estimateCost, formatUsd, type CostEstimate } from '../core/pricing/estimateCost';
 import { Commands, Settings, StateKeys } from '../ids';
 import { errorMessage, hostError } from './errorMessages';
 import type { HostContext } from './hostContext';
-import { summariseModel, wordCostBasis, wordEstimate, wordUnpriced } from './modelWords';
+import { summariseModel, wordCostBasis, wordEstimate, wordRequestSettings, wordUnpriced } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
 import { wordProblems } from './problemWords';
 import { readSettings, setInWorkspace } from './settings';
@@ -169,17 +170,7 @@ export function wordCost(estimate: CostEstimate): string {
 }
 
 export function describeRequest(r: VideoRequest): string {
-  const parts: string[] = [];
-  if (r.duration !== undefined) parts.push(`${r.duration} s`);
-  if (r.size) parts.push(r.size);
-  else {
-    if (r.resolution) parts.push(r.resolution);
-    if (r.aspectRatio) parts.push(r.aspectRatio);
-  }
-  if (r.generateAudio !== undefined) parts.push(r.generateAudio ? vscode.l10n.t('audio') : vscode.l10n.t('no audio'));
-  const frames = r.frames?.length ?? 0;
-  if (frames > 0) parts.push(vscode.l10n.t('{0} frame image(s)', frames));
-  return parts.join(' · ');
+  return wordRequestSettings(vscode.l10n, r);
 }
 
 async function changeParameter(step: Step, model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
@@ -331,27 +322,11 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     cts.dispose();
   }
 
-  const defaults = defaultsFor(model);
-  let request: VideoRequest = { model: model.id };
-  if (prompt !== undefined && prompt.trim() !== '') request.prompt = prompt.trim();
   const given = args ?? {};
-  const hasSize = given.size !== undefined;
-  const duration = given.duration ?? defaults.duration;
-  if (duration !== undefined) request.duration = duration;
-  if (hasSize) request.size = given.size;
-  else {
-    const resolution = given.resolution ?? defaults.resolution;
-    const aspectRatio = given.aspectRatio ?? defaults.aspectRatio;
-    if (resolution !== undefined) request.resolution = resolution;
-    if (aspectRatio !== undefined) request.aspectRatio = aspectRatio;
-  }
-  const audio = given.generateAudio ?? defaults.generateAudio;
-  if (audio !== undefined) request.generateAudio = audio;
-  if (given.seed !== undefined) request.seed = given.seed;
   const frames: FrameImageInput[] = [];
   if (given.firstFrame) frames.push(await resolveFrame('first_frame', given.firstFrame, folder, true));
   if (given.lastFrame) frames.push(await resolveFrame('last_frame', given.lastFrame, folder, true));
-  if (frames.length > 0) request.frames = frames;
+  let request: VideoRequest = requestFromSettings(model, { ...given, prompt }, frames);
 
   if (!automated) {
     const reviewed = await pickParameters(model, request, folder);

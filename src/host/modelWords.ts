@@ -4,6 +4,7 @@
  * Kept free of a runtime `vscode` import (the caller passes `vscode.l10n`), so the unit tier checks the words.
  */
 import type { VideoModel } from '../core/api/schemas';
+import type { VideoRequest } from '../core/api/videoRequest';
 import { audioControl, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsTextToVideo } from '../core/models/modelCapabilities';
 import { formatUsd, lowestPerSecondUsd, pricingKind, type CostBasis, type CostEstimate, type UnpricedFacts, type UnpricedReason } from '../core/pricing/estimateCost';
 import type { L10n } from './wordParts';
@@ -114,4 +115,19 @@ export function wordUnpriced(l10n: L10n, reason: UnpricedReason, facts: Unpriced
 /** The estimate's basis, or why there is none. */
 export function wordEstimate(l10n: L10n, estimate: CostEstimate): string {
   return estimate.kind === 'estimate' ? wordCostBasis(l10n, estimate.basis) : wordUnpriced(l10n, estimate.reason, estimate.facts);
+}
+
+/** A request's settings in one line, e.g. `4 s · 720p · 16:9 · no audio · 1 frame image(s)`. */
+export function wordRequestSettings(l10n: L10n, r: VideoRequest): string {
+  const parts: string[] = [];
+  if (r.duration !== undefined) parts.push(`${r.duration} s`);
+  if (r.size) parts.push(r.size);
+  else {
+    if (r.resolution) parts.push(r.resolution);
+    if (r.aspectRatio) parts.push(r.aspectRatio);
+  }
+  if (r.generateAudio !== undefined) parts.push(r.generateAudio ? l10n.t('audio') : l10n.t('no audio'));
+  const frames = r.frames?.length ?? 0;
+  if (frames > 0) parts.push(l10n.t('{0} frame image(s)', frames));
+  return parts.join(' · ');
 }

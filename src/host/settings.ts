@@ -14,6 +14,8 @@ export interface ExtensionSettings {
   budgetMonthlyUsd: number;
   writeSidecar: boolean;
   keepFinishedJobs: number;
+  /** Offer the language model tools to chat agents (user settings only, like every spending guard). */
+  agentToolsEnabled: boolean;
 }
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
@@ -62,6 +64,7 @@ export function readSettings(): ExtensionSettings {
     budgetMonthlyUsd: Number.isFinite(monthly) && monthly >= 0 ? monthly : 0,
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
     keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
+    agentToolsEnabled: userOnly<boolean>(Settings.agentToolsEnabled, true) !== false,
   };
 }
 

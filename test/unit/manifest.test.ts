@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands, ContextKeys, Editors, EXTENSION_ID, Settings, Views } from '../../src/ids';
+import { Commands, ContextKeys, Editors, EXTENSION_ID, Settings, Tools, Views } from '../../src/ids';
 
 const root = path.join(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -85,5 +85,23 @@ describe('package.json manifest ↔ ids.ts', () => {
     const used = new Set([...text.matchAll(/openrouterVideo\.(signedIn|hasJobs|activeJobs|[A-Za-z]+Context)/g)].map((m) => m[0]));
     const declared = new Set(Object.values(ContextKeys) as string[]);
     for (const k of used) assert.ok(declared.has(k), `${k} declared in ids.ts`);
+  });
+
+  it('contributes exactly the language model tools from ids.ts, referenceable, behind the agentTools setting', () => {
+    type Tool = { name: string; toolReferenceName: string; displayName: string; modelDescription: string; canBeReferencedInPrompt: boolean; when: string; inputSchema: { type: string } };
+    const tools = pkg.contributes.languageModelTools as Tool[];
+    assert.deepEqual(tools.map((t) => t.name).sort(), Object.values(Tools).sort());
+    const references = Object.fromEntries(tools.map((t) => [t.name, t.toolReferenceName]));
+    assert.deepEqual(references, { [Tools.listModels]: 'videoModels', [Tools.generate]: 'generateVideo', [Tools.getJob]: 'videoJob' });
+    for (const t of tools) {
+      assert.equal(t.canBeReferencedInPrompt, true, t.name);
+      assert.equal(t.when, `config.${Settings.section}.${Settings.agentToolsEnabled}`, t.name);
+      assert.equal(t.inputSchema.type, 'object', t.name);
+      assert.ok(t.modelDescription.length > 80, `${t.name} tells the model what it does`);
+      assert.match(t.displayName, /^%tool\..+%$/, `${t.name} display name goes through package.nls.json`);
+    }
+    const setting = pkg.contributes.configuration.properties[`${Settings.section}.${Settings.agentToolsEnabled}`];
+    assert.equal(setting.default, true);
+    assert.equal(setting.scope, 'application', 'a workspace cannot turn the tools on');
   });
 });

@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OpenRouterError } from '../../core/api/errors';
+import type { JobRecord } from '../../core/jobs/jobRecord';
+import type { JobService } from '../../core/jobs/jobService';
+import type { Credentials } from '../credentials';
+import { errorMessage, hostError } from '../errorMessages';
+import type { GenerateArgs } from '../generateFlow';
+import type { JobStoreReader } from '../hostContext';
+import type { JobNotifications } from '../jobProgress';
+import type { ModelCatalog } from '../modelCatalog';
+import type { PromptFileInput } from './generateTool';
+
+/** What the language model tools use; built once in the composition root. */
+export interface AgentToolDeps {
+  catalog: ModelCatalog;
+  jobs: JobService;
+  store: JobStoreReader;
+  credentials: Pick<Credentials, 'getKey'>;
+  notifications: Pick<JobNotifications, 'track'>;
+  /** The folder relative paths are taken from and videos are saved into. */
+  workspaceFolder(): vscode.WorkspaceFolder | undefined;
+  /** USD left under the spending budget, or undefined when no budget is set. */
+  budgetLeft(): Promise<number | undefined>;
+  /** Throws when the tools are turned off (`openrouterVideo.agentTools.enabled`). */
+  assertEnabled(): void;
+  /** One shot of a `.video.md` prompt file as the Generate command's argument (absent: prompt files are not offered). */
+  promptFileArgs?: (input: PromptFileInput) => Promise<GenerateArgs>;
+}
+
+/**
+ * An error for the chat agent: one sentence that says what happened and what to change (the host's words for
+ * core errors), its kind kept. Cancellation stays a cancellation.
+ */
+export function toolError(error: unknown): unknown {
+  if (error instanceof vscode.CancellationError) return error;
+  if (OpenRouterError.is(error) && error.reason === 'worded') return error;
+  const kind = OpenRouterError.is(error) ? error.kind : 'server';
+  return hostError(kind, errorMessage(vscode.l10n, error), { cause: error });
+}
+
+/** A path for the agent: relative to its workspace folder, with forward slashes. */
+export function workspaceRelative(file: string): string {
+  return vscode.workspace.asRelativePath(file, false).split(path.sep).join('/');
+}
+
+/** A job's saved videos and sidecars, workspace-relative. */
+export function relativeOutputs(record: JobRecord): { video: string; sidecar?: string }[] {
+  return record.outputs
+    .filter((o): o is typeof o & { file: string } => o.file !== undefined)
+    .map((o) => (o.sidecar ? { video: workspaceRelative(o.file), sidecar: workspaceRelative(o.sidecar) } : { video: workspaceRelative(o.file) }));
+}

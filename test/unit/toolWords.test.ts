@@ -1,0 +1,110 @@
+/**
+ * What the language model tools say: the confirmation before a video is generated (model, settings, estimated
+ * cost, budget left), the refusal over the budget, and the results an agent acts on. Plans come from
+ * `planSubmit` over the captured catalogue, as the tool makes them.
+ */
+import * as assert from 'node:assert/strict';
+import { planSubmit } from '../../src/core/jobs/submitPlan';
+import { requestFromSettings } from '../../src/core/models/requestFromSettings';
+import { confirmationLines, confirmationTitle, jobResult, overBudget, savedResult, stillRunningResult, type ConfirmationFacts } from '../../src/host/agentTools/toolWords';
+import { model } from './helpers/capturedModels';
+import { l10n } from './helpers/fakeL10n';
+
+const lite = model('google/veo-3.1-lite');
+
+async function facts(extra: Partial<ConfirmationFacts> = {}): Promise<ConfirmationFacts> {
+  const plan = await planSubmit(lite, requestFromSettings(lite, { prompt: 'A paper lantern drifting over a night market', duration: 6, generateAudio: false }));
+  return { modelName: lite.name, modelId: lite.id, request: plan.request, estimate: plan.estimate, frames: [], outputFolder: 'videos', budgetLeftUsd: undefined, ...extra };
+}
+
+describe('toolWords', () => {
+  describe('the confirmation', () => {
+    it('names the model, the prompt, the settings, the folder, the estimated cost and that it is billed', async () => {
+      assert.equal(confirmationTitle(l10n, lite.name), 'Generate a video with Google: Veo 3.1 Lite?');
+      assert.deepEqual(confirmationLines(l10n, await facts()), [
+        'Model: Google: Veo 3.1 Lite (google/veo-3.1-lite)',
+        'Prompt: "A paper lantern drifting over a night market"',
+        'Settings: 6 s · 720p · 16:9 · no audio',
+        'Saved into: videos',
+        'Estimated cost: $0.18 (6 s × $0.03/s (720p, without audio))',
+        'Budget left: no budget is set.',
+        'It is billed to your OpenRouter account, even if you stop waiting.',
+      ]);
+    });
+
+    it('says how much budget is left before and after the video', async () => {
+      const lines = confirmationLines(l10n, await facts({ budgetLeftUsd: 2 }));
+      assert.ok(lines.includes('Budget left: $2.00, $1.82 after this video.'), lines.join('\n'));
+    });
+
+    it('lists the frame images by workspace path', async () => {
+      const lines = confirmationLines(l10n, await facts({ frames: [{ frameType: 'first_frame', path: 'images/start.png' }, { frameType: 'last_frame', path: 'images/end.png' }] }));
+      assert.ok(lines.includes('First frame: images/start.png'));
+      assert.ok(lines.includes('Last frame: images/end.png'));
+    });
+
+    it('says why a token-priced model has no estimate, and still shows the budget left', async () => {
+      const seedance = model('bytedance/seedance-2.0');
+      const plan = await planSubmit(seedance, requestFromSettings(seedance, { prompt: 'Waves' }));
+      const lines = confirmationLines(l10n, { modelName: seedance.name, modelId: seedance.id, request: plan.request, estimate: plan.estimate, frames: [], outputFolder: 'videos', budgetLeftUsd: 5 });
+      assert.ok(lines.includes('Estimated cost: unknown until the job completes (priced per video token; the cost is known only when the job completes)'), lines.join('\n'));
+      assert.ok(lines.includes('Budget left: $5.00.'));
+    });
+
+    it('cuts a very long prompt', async () => {
+      const f = await facts();
+      const long = confirmationLines(l10n, { ...f, request: { ...f.request, prompt: 'x'.repeat(1000) } });
+      assert.equal(long[1], `Prompt: "${'x'.repeat(400)}…"`);
+    });
+  });
+
+  describe('the budget', () => {
+    it('refuses an estimate over the budget left, saying by how much and what to change', async () => {
+      const { estimate } = await facts();
+      assert.equal(
+        overBudget(l10n, estimate, 0.1),
+        'Nothing was submitted: the estimated cost $0.18 is $0.08 over the budget left ($0.10). Choose a shorter duration, a lower resolution or a cheaper model, or raise the budget in the settings.',
+      );
+    });
+
+    it('lets through what fits, and everything when no budget is set', async () => {
+      const { estimate } = await facts();
+      assert.equal(overBudget(l10n, estimate, 0.18), undefined);
+      assert.equal(overBudget(l10n, estimate, undefined), undefined);
+    });
+  });
+
+  describe('results', () => {
+    it('a saved video: its path, sidecar, job id and the cost charged', () => {
+      assert.equal(
+        savedResult(l10n, { jobId: 'abc123', outputs: [{ video: 'videos/lantern.mp4', sidecar: 'videos/lantern.mp4.json' }], costUsd: 0.18, estimatedUsd: 0.18 }),
+        ['Video saved.', 'video: videos/lantern.mp4', 'sidecar: videos/lantern.mp4.json', 'job id: abc123', 'cost: $0.18 (as charged by OpenRouter)'].join('\n'),
+      );
+      assert.match(savedResult(l10n, { jobId: 'abc123', outputs: [{ video: 'videos/a.mp4' }], costUsd: undefined, estimatedUsd: 0.2 }), /\ncost: not reported yet; estimated \$0\.20$/);
+    });
+
+    it('a wait that stopped: the job id and how to check it later', () => {
+      const text = stillRunningResult(l10n, 'abc123', 'cancelled');
+      assert.match(text, /^Stopped waiting; the job keeps running on OpenRouter and may still be billed\.\njob id: abc123\n/);
+      assert.match(text, /openrouterVideo_getJob/);
+    });
+
+    it('a job looked up: state, model, outputs, cost, error and whether it is still running', () => {
+      const text = jobResult(l10n, {
+        jobId: 'abc123',
+        clientId: 'c-1',
+        state: 'failed',
+        stateLabel: 'Failed',
+        modelId: lite.id,
+        prompt: 'Lantern',
+        outputs: [],
+        costUsd: undefined,
+        estimatedUsd: 0.18,
+        error: 'OpenRouter says: content policy',
+        active: false,
+      });
+      assert.equal(text, ['job id: abc123', 'state: failed (Failed)', 'model: google/veo-3.1-lite', 'prompt: "Lantern"', 'cost: not reported yet; estimated $0.18', 'error: OpenRouter says: content policy'].join('\n'));
+      assert.match(jobResult(l10n, { jobId: undefined, clientId: 'c-2', state: 'pending', stateLabel: 'Queued', modelId: lite.id, prompt: undefined, outputs: [], costUsd: undefined, estimatedUsd: undefined, error: undefined, active: true }), /^job id: \(not accepted by OpenRouter; local id c-2\)\n[\s\S]*Still in progress/);
+    });
+  });
+});
