@@ -1,0 +1,270 @@
+/**
+ * The money soak: 100 jobs through two hosts (two windows) sharing one job store and one output folder, against
+ * the fake OpenRouter over loopback, with faults chosen per job by a seeded PRNG: submit answers lost after
+ * OpenRouter took the job, submits reset before it did, transient 404s on status checks, connections reset mid
+ * download, and a far-future Retry-After. When the run settles, the user does what the product offers
+ * (Recover Job by ID for a lost answer, Watch Again, Download Again) in a reloaded window. Then:
+ * 0 duplicate submits, 0 completed jobs without their saved video, 0 files outside the output folder, no
+ * key or credential in any file written.
+ *
+ * Reproduce: OPENROUTER_VIDEO_SOAK_SEED=<seed> OPENROUTER_VIDEO_SOAK_JOBS=<n> npx mocha --no-config --timeout 600000 --exit out/test/unit/moneySoak.test.js
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createVideoApi } from '../../src/core/api/client';
+import { RateLimitGate } from '../../src/core/api/retry';
+import type { VideoModel } from '../../src/core/api/schemas';
+import type { VideoApi } from '../../src/core/api/videoApi';
+import { downloadOutput } from '../../src/core/download/downloader';
+import { FileStorage } from '../../src/core/jobs/fileStorage';
+import { JobPoller } from '../../src/core/jobs/jobPoller';
+import type { JobRecord } from '../../src/core/jobs/jobRecord';
+import { JobService } from '../../src/core/jobs/jobService';
+import { stateIs } from '../../src/core/jobs/jobStates';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { planSubmit } from '../../src/core/jobs/submitPlan';
+import { FakeOpenRouter, fixtureModels, generatedBytes, type FakeJob, type Fault } from '../fake-openrouter/fakeOpenRouter';
+import { seededRandom } from '../helpers/seededRandom';
+import { TestLogger } from './helpers/testLogger';
+import { until } from './helpers/waiting';
+
+const SEED = Number(process.env.OPENROUTER_VIDEO_SOAK_SEED ?? 20261206);
+const JOBS = Number(process.env.OPENROUTER_VIDEO_SOAK_JOBS ?? 100);
+const BATCH = 10;
+const MODEL_ID = 'google/veo-3.1';
+const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
+const KiB = 1024;
+const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
+
+type Scenario = 'clean' | 'lostAnswer' | 'submitReset' | 'transient404' | 'contentReset' | 'farRetryAfter';
+
+/** Weights; the far-future Retry-After comes only in the last batches (it holds its window for good). */
+const SCENARIOS: [Scenario, number][] = [
+  ['clean', 4],
+  ['lostAnswer', 2],
+  ['submitReset', 1],
+  ['transient404', 3],
+  ['contentReset', 2],
+];
+
+interface Planned {
+  index: number;
+  host: 0 | 1;
+  scenario: Scenario;
+  prompt: string;
+  size: number;
+}
+
+function plan(seed: number, count: number): Planned[] {
+  const rand = seededRandom(seed);
+  const total = SCENARIOS.reduce((sum, [, w]) => sum + w, 0);
+  const out: Planned[] = [];
+  for (let index = 0; index < count; index++) {
+    let scenario: Scenario = 'clean';
+    if (index >= count - BATCH && index % BATCH === 3) {
+      scenario = 'farRetryAfter';
+    } else {
+      let pick = rand() * total;
+      for (const [name, weight] of SCENARIOS) {
+        pick -= weight;
+        if (pick < 0) {
+          scenario = name;
+          break;
+        }
+      }
+    }
+    const host = rand() < 0.5 ? 0 : 1;
+    out.push({ index, host, scenario, prompt: `Soak job ${index} (${scenario})`, size: (32 + Math.floor(rand() * 96)) * KiB });
+  }
+  return out;
+}
+
+/** A window: its own client, gate, poller and service over the shared store file. */
+interface Window {
+  store: JobStore;
+  api: VideoApi;
+  service: JobService;
+  close(): Promise<void>;
+}
+
+async function openWindow(fake: FakeOpenRouter, storePath: string, out: string, logger: TestLogger): Promise<Window> {
+  const store = await JobStore.load(new FileStorage(storePath), logger);
+  const gate = new RateLimitGate();
+  const api = createVideoApi({
+    baseUrl: fake.baseUrl,
+    keyProvider: () => fake.apiKey,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    userAgent: 'money-soak',
+    logger,
+    gate,
+    retryBaseMs: 10,
+  });
+  const poller = new JobPoller({ api, store, gate, logger, ...POLL, watchLimitMs: 6_000 });
+  const service = new JobService({
+    api,
+    store,
+    poller,
+    logger,
+    download: (a, request) => downloadOutput(a, { ...request, backoffMs: 10 }),
+    extensionVersion: '0.1.0-soak',
+    readImage: async () => {
+      throw new Error('no images in the soak');
+    },
+    defaultTargetFolder: () => out,
+  });
+  return {
+    store,
+    api,
+    service,
+    close: async () => {
+      service.dispose();
+      poller.dispose();
+      await service.settled();
+      await store.dispose();
+      await api.dispose();
+    },
+  };
+}
+
+function faultsFor(p: Planned): { submit: Fault[]; other: Fault[] } {
+  switch (p.scenario) {
+    case 'lostAnswer':
+      return { submit: [{ route: 'submit', dropAnswer: true }], other: [] };
+    case 'submitReset':
+      return { submit: [{ route: 'submit', reset: true }], other: [] };
+    case 'transient404':
+      return { submit: [], other: [{ route: 'poll', status: 404, times: 1 + (p.index % 3) }] };
+    case 'contentReset':
+      return { submit: [], other: [] };
+    case 'farRetryAfter':
+      return { submit: [], other: [{ route: 'poll', retryAfter: 1_000_000_000 }] };
+    case 'clean':
+      return { submit: [], other: [] };
+  }
+}
+
+/** Every file under `dir`, as paths relative to it. */
+async function walk(dir: string, base = dir): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(full, base)));
+    else found.push(path.relative(base, full));
+  }
+  return found.sort();
+}
+
+function promptOf(job: FakeJob): string {
+  return String((job.request as { prompt?: unknown }).prompt);
+}
+
+describe('Money soak: two windows, one store, seeded faults', function () {
+  this.timeout(600_000);
+  let fake: FakeOpenRouter;
+  let root: string;
+
+  before(async () => {
+    fake = await FakeOpenRouter.start();
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'money-soak-'));
+  });
+  after(async () => {
+    await fake.close();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it(`${JOBS} jobs (seed ${SEED}): no second bill, no written-off job, nothing outside the folder, no key on disk`, async () => {
+    const storePath = path.join(root, 'storage', 'jobs.json');
+    const out = path.join(root, 'workspace', 'videos');
+    await fs.mkdir(out, { recursive: true });
+    const logger = new TestLogger();
+    const plans = plan(SEED, JOBS);
+    let windows = [await openWindow(fake, storePath, out, logger), await openWindow(fake, storePath, out, logger)];
+
+    // The run: batches of jobs submitted together from both windows; faults injected right before each job.
+    for (let start = 0; start < plans.length; start += BATCH) {
+      const batch = plans.slice(start, start + BATCH);
+      await Promise.all(
+        batch.map(async (p) => {
+          const { submit, other } = faultsFor(p);
+          fake.queueScript({ completeAfterMs: 30 + (p.index % 7) * 40, body: { size: p.size } });
+          if (p.scenario === 'contentReset') fake.setContent({ resetAfterBytes: Math.floor(p.size / 3), resetTimes: 2 });
+          for (const f of other) fake.inject(f);
+          for (const f of submit) fake.inject(f);
+          const window = windows[p.host]!;
+          await window.service.submit(await planSubmit(veo, { model: MODEL_ID, prompt: p.prompt, duration: 4, resolution: '720p', aspectRatio: '16:9' }), out).catch(() => undefined);
+        }),
+      );
+    }
+    const settledEverywhere = () => windows.every((w) => w.store.all().every((r) => !stateIs(r.state, 'busy')));
+    await until('every job to settle in both windows', settledEverywhere, 300_000, 50);
+
+    // A reload: both windows start again over the same store, then the user acts on what is left.
+    await Promise.all(windows.map((w) => w.close()));
+    fake.clearFaults();
+    fake.setContent({});
+    windows = [await openWindow(fake, storePath, out, logger), await openWindow(fake, storePath, out, logger)];
+    await Promise.all(windows.map((w) => w.service.resumeAll()));
+    await until('resumed jobs to settle', settledEverywhere, 300_000, 50);
+    const user = windows[0]!;
+    for (const record of user.store.all()) {
+      if (record.state === 'submitUnknown') {
+        const taken = [...fake.jobs.values()].find((j) => promptOf(j) === record.request.prompt);
+        if (taken) await user.service.recover(taken.id, { adopt: record.clientId });
+      } else if (stateIs(record.state, 'resumable')) {
+        await user.service.watch(record.clientId);
+      } else if (record.state === 'downloadFailed') {
+        await user.service.download(record.clientId);
+      }
+    }
+    await until('the user’s actions to settle', settledEverywhere, 300_000, 50);
+    const finalRecords: readonly JobRecord[] = windows[0]!.store.all();
+    await Promise.all(windows.map((w) => w.close()));
+
+    // 0 duplicate submits: no prompt reached OpenRouter twice, and each job OpenRouter took is on record once.
+    const byPrompt = new Map<string, string[]>();
+    for (const job of fake.jobs.values()) byPrompt.set(promptOf(job), [...(byPrompt.get(promptOf(job)) ?? []), job.id]);
+    const duplicates = [...byPrompt].filter(([, ids]) => ids.length > 1);
+    assert.deepEqual(duplicates, [], 'prompts submitted more than once');
+    for (const job of fake.jobs.values()) {
+      const records = finalRecords.filter((r) => r.jobId === job.id);
+      assert.equal(records.length, 1, `job ${job.id} (${promptOf(job)}) is on record ${records.length} times`);
+    }
+
+    // 0 completed jobs without their saved video, byte for byte.
+    const unsaved: string[] = [];
+    for (const job of fake.jobs.values()) {
+      // What OpenRouter says of the job now (a job nobody polled since it finished still says pending in the fake).
+      const answer = await fetch(`${fake.baseUrl}/videos/${job.id}`, { headers: { Authorization: `Bearer ${fake.apiKey}` } });
+      if (((await answer.json()) as { status?: string }).status !== 'completed') continue;
+      const record = finalRecords.find((r) => r.jobId === job.id)!;
+      const file = record.outputs[0]?.file;
+      if (record.state !== 'saved' || file === undefined) {
+        unsaved.push(`${promptOf(job)}: ${record.state}`);
+        continue;
+      }
+      const bytes = await fs.readFile(file);
+      const size = (job.script.body as { size: number }).size;
+      assert.ok(bytes.equals(generatedBytes(size, 0, size)), `${file} differs from what OpenRouter served`);
+    }
+    assert.deepEqual(unsaved, [], 'completed jobs without a saved video');
+
+    // 0 files outside the output folder (the storage folder holds the store only), nothing left half-done.
+    const files = await walk(root);
+    const strays = files.filter((f) => !f.startsWith(`storage${path.sep}`) && !/^workspace[\\/]videos[\\/][^\\/]+\.mp4(\.json)?$/.test(f));
+    assert.deepEqual(strays, [], 'files outside the output folder, or left behind');
+
+    // No key or credential in any file written.
+    for (const file of files) {
+      const text = await fs.readFile(path.join(root, file), 'latin1');
+      assert.ok(!text.includes(fake.apiKey) && !/sk-or-|Bearer\s+[^[\s]/i.test(text), `${file} holds a key or credential`);
+    }
+
+    const tally = new Map<string, number>();
+    for (const r of finalRecords) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+    console.log(
+      `      money soak seed ${SEED}: ${plans.length} jobs, ${fake.jobs.size} taken by OpenRouter, ${fake.requestsTo('submit').length} POSTs; final states ${JSON.stringify(Object.fromEntries(tally))}`,
+    );
+  });
+});
