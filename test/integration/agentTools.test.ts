@@ -110,6 +110,9 @@ describe('Language model tools (vscode.lm)', () => {
     assert.match(job, new RegExp(`^job id: ${jobId}\\nstate: saved \\(`));
     assert.ok(job.includes(`video: ${video}`), job);
     assert.match(job, /^cost: \$0\.20 /m);
+    const clientId = (await getApi()).getJobs().find((r) => r.jobId === jobId)?.clientId ?? '';
+    assert.equal(textOf(await invoke('openrouterVideo_getJob', { id: clientId })), job, 'the local id finds the same job');
+    assert.match(await refusal('openrouterVideo_getJob', { id: 'no-such-job' }), /No video job "no-such-job" is listed in this workspace/);
   });
 
   it('sends a first-frame image from the workspace', async () => {

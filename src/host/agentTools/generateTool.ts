@@ -49,10 +49,7 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<GenerateToolInput>): Promise<vscode.PreparedToolInvocation> {
     const l10n = vscode.l10n;
     try {
-      const { plan, targetFolder, folder } = await this.plan(options.input);
-      const budgetLeftUsd = await this.deps.budgetLeft();
-      const refusal = overBudget(l10n, plan.estimate, budgetLeftUsd);
-      if (refusal) throw hostError('payment', refusal);
+      const { plan, targetFolder, folder, budgetLeftUsd } = await this.plan(options.input);
       this.keep(options.input, { plan, targetFolder, at: Date.now() });
       const frames = (plan.request.frames ?? []).map((f) => ({ frameType: f.frameType, path: relativeTo(folder, f.path) }));
       const lines = confirmationLines(l10n, {
@@ -108,8 +105,11 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
     throw hostError(record.error?.kind ?? 'server', vscode.l10n.t('The video job {id} ended {state}: {why}', { id: jobId, state: record.state, why }));
   }
 
-  /** The input as a checked, priced plan and the folder to save into; throws what to change otherwise. */
-  private async plan(input: GenerateToolInput): Promise<Prepared & { folder: vscode.WorkspaceFolder }> {
+  /**
+   * The input as a checked, priced plan within the budget, and the folder to save into; throws what to change
+   * otherwise.
+   */
+  private async plan(input: GenerateToolInput): Promise<Prepared & { folder: vscode.WorkspaceFolder; budgetLeftUsd: number | undefined }> {
     const l10n = vscode.l10n;
     this.deps.assertEnabled();
     const args = await this.argsOf(input);
@@ -140,7 +140,10 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
     } catch (error) {
       throw hostError('badRequest', errorMessage(l10n, error));
     }
-    return { plan, targetFolder, folder, at: Date.now() };
+    const budgetLeftUsd = await this.deps.budgetLeft();
+    const refusal = overBudget(l10n, plan.estimate, budgetLeftUsd);
+    if (refusal) throw hostError('payment', refusal);
+    return { plan, targetFolder, folder, budgetLeftUsd, at: Date.now() };
   }
 
   /** The input as the Generate command's argument; unknown fields are refused with the ones accepted. */
