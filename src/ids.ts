@@ -44,6 +44,7 @@ export const Settings = {
   confirmAboveUsd: 'confirmAboveUsd',
   writeSidecar: 'writeSidecar',
   keepFinishedJobs: 'keepFinishedJobs',
+  maxVideoSizeMiB: 'maxVideoSizeMiB',
 } as const;
 
 export const Secrets = {

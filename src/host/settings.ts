@@ -11,6 +11,8 @@ export interface ExtensionSettings {
   confirmAboveUsd: number;
   writeSidecar: boolean;
   keepFinishedJobs: number;
+  /** The largest video downloaded, in MiB (user settings only). */
+  maxVideoSizeMiB: number;
 }
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
@@ -47,6 +49,7 @@ export function readSettings(): ExtensionSettings {
   const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
   const confirm = Number(userOnly(Settings.confirmAboveUsd, 1));
   const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
+  const maxVideo = Number(userOnly(Settings.maxVideoSizeMiB, 2048));
   return {
     apiBaseUrl,
     defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
@@ -55,6 +58,7 @@ export function readSettings(): ExtensionSettings {
     confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
     keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
+    maxVideoSizeMiB: Number.isFinite(maxVideo) && maxVideo >= 1 ? Math.floor(maxVideo) : 2048,
   };
 }
 
