@@ -110,7 +110,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       api,
       store,
       poller,
-      download: downloadOutput,
+      // The size cap is read for each video, so a raised setting applies to the next Download Again.
+      download: (client, request) => downloadOutput(client, { ...request, maxBytes: readSettings().maxVideoSizeMiB * 1024 * 1024 }),
       readImage: (file) => readImageAsDataUrl(file),
       findModel: (id) => catalog.find(id),
       clock: systemClock,

@@ -56,6 +56,7 @@ export const Settings = {
   writeSidecar: 'writeSidecar',
   keepFinishedJobs: 'keepFinishedJobs',
   agentToolsEnabled: 'agentTools.enabled',
+  maxVideoSizeMiB: 'maxVideoSizeMiB',
 } as const;
 
 /** Language model tools (`contributes.languageModelTools`), offered to chat agents. */

@@ -70,6 +70,9 @@ function diskNotWritable(l10n: L10n, p: Params): string {
   );
 }
 
+/** The video size cap setting's full name. */
+const SIZE_SETTING = `${Settings.section}.${Settings.maxVideoSizeMiB}`;
+
 /** The output folder setting's full name, for sentences that ask to change it. */
 const OUTPUT_SETTING = `${Settings.section}.${Settings.outputDirectory}`;
 
@@ -99,6 +102,27 @@ export const DOWNLOAD_SENTENCES = {
   downloadTooManyBytes: (l10n, p) =>
     `${l10n.t('The download sent more bytes than announced ({received} of {total}); the file would be corrupt.', { received: orElse(p['received'], '?'), total: orElse(p['total'], '?') })} ${downloadAgain(l10n)}`,
   downloadUnrequestedRange: (l10n) => `${l10n.t('The download answered a part of the file that was not asked for.')} ${downloadAgain(l10n)}`,
+  downloadTooLarge: (l10n, p) =>
+    `${
+      p['endless'] === true
+        ? l10n.t('The download went on past the limit of {limit} MiB per video ("{setting}"), so it was stopped.', { limit: orElse(p['limitMiB'], 2048), setting: SIZE_SETTING })
+        : l10n.t('The video is {size} MiB, over the limit of {limit} MiB per video ("{setting}"), so it was not downloaded.', {
+            size: typeof p['bytes'] === 'number' ? Math.ceil(p['bytes'] / (1024 * 1024)) : '?',
+            limit: orElse(p['limitMiB'], 2048),
+            setting: SIZE_SETTING,
+          })
+    } ${l10n.t('Nothing was saved. If you expect a video this large, raise the setting, then run Download Again from the Jobs view.')}`,
+  downloadTooSlow: (l10n, p) =>
+    `${l10n.t('The download did not finish within {seconds} s ({received} of {total} bytes): the connection or the server is too slow.', {
+      seconds: orElse(p['seconds'], '?'),
+      received: orElse(p['received'], '?'),
+      total: orElse(p['total'], '?'),
+    })} ${downloadAgain(l10n)}`,
+  outputUrlInsecure: (l10n, p) =>
+    l10n.t(
+      'OpenRouter gave a video link over {scheme} to {host}, which is refused: videos are only downloaded over https. Nothing was saved. Check that "{setting}" is OpenRouter\'s address, then run Download Again from the Jobs view: it asks OpenRouter for the links again.',
+      { scheme: orElse(p['scheme'], '?'), host: orElse(p['host'], '?'), setting: `${Settings.section}.${Settings.apiBaseUrl}` },
+    ),
   // ---- Disk (download/)
   diskFull: (l10n, p) =>
     l10n.t('Could not {action}: the disk holding "{folder}" is full{code}. Free some space.', { action: diskAction(l10n, p), folder: p['folder'] ?? '', code: inParens(p['code']) }) +

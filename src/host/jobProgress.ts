@@ -92,16 +92,16 @@ export class JobNotifications implements vscode.Disposable {
       if (choice === reveal) await vscode.commands.executeCommand(Commands.jobsReveal, record.clientId);
       return;
     }
-    if (record.state === 'stopped' || record.state === 'stale') {
-      if (record.state === 'stale') {
-        void vscode.window.showWarningMessage(vscode.l10n.t('A video job is taking unusually long, so it is no longer checked automatically. Use Download Again in the Jobs view to check it.'));
-      }
-      return;
-    }
-    if (record.state === 'unknown') {
-      // OpenRouter may still have the job (and bill it): offer to look again, never to submit it again.
+    if (record.state === 'stopped') return;
+    if (record.state === 'stale' || record.state === 'unknown') {
+      // OpenRouter may still finish the job (and bill it): offer to look again, never to submit it again.
       const watch = vscode.l10n.t('Watch Again');
-      const text = record.error ? wordErrorInfo(vscode.l10n, record.error) : stateLabel(record.state);
+      const text =
+        record.state === 'stale'
+          ? vscode.l10n.t('A video job is taking unusually long, so it is no longer checked automatically. OpenRouter may still finish it: Watch Again checks on it.')
+          : record.error
+            ? wordErrorInfo(vscode.l10n, record.error)
+            : stateLabel(record.state);
       const choice = await vscode.window.showWarningMessage(text, watch);
       if (choice === watch) await vscode.commands.executeCommand(Commands.jobsWatch, record.clientId);
       return;

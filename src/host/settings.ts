@@ -16,6 +16,8 @@ export interface ExtensionSettings {
   keepFinishedJobs: number;
   /** Offer the language model tools to chat agents (user settings only, like every spending guard). */
   agentToolsEnabled: boolean;
+  /** The largest video downloaded, in MiB (user settings only). */
+  maxVideoSizeMiB: number;
 }
 
 /** Why an API base URL is refused, or undefined when it is acceptable. */
@@ -54,6 +56,7 @@ export function readSettings(): ExtensionSettings {
   const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
   const daily = Number(userOnly(Settings.budgetDailyUsd, 20));
   const monthly = Number(userOnly(Settings.budgetMonthlyUsd, 0));
+  const maxVideo = Number(userOnly(Settings.maxVideoSizeMiB, 2048));
   return {
     apiBaseUrl,
     defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
@@ -65,6 +68,7 @@ export function readSettings(): ExtensionSettings {
     writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
     keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
     agentToolsEnabled: userOnly<boolean>(Settings.agentToolsEnabled, true) !== false,
+    maxVideoSizeMiB: Number.isFinite(maxVideo) && maxVideo >= 1 ? Math.floor(maxVideo) : 2048,
   };
 }
 

@@ -1032,6 +1032,16 @@ describe('fake OpenRouter: storage server (contentOrigin storage)', () => {
     });
     assert.deepEqual(served, sampleMp4());
   });
+
+  it('contentRedirectHost makes the API content route redirect to the storage server under that host name', async () => {
+    fake.queueScript({ statuses: ['completed'], contentRedirectHost: 'video-cdn.example' });
+    const { id } = await submitOk();
+    const url = (await poll(id)).unsigned_urls![0]!;
+    assert.equal(url, `${fake.baseUrl}/videos/${id}/content?index=0`, 'the link OpenRouter gives is the API\'s own');
+    const res = await fetch(url, { headers: auth(), redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), `http://video-cdn.example:${new URL(fake.storageOrigin).port}/files/${id}/0.mp4`);
+  });
 });
 
 describe('fake OpenRouter: bytesPerSecond (a throttled link)', () => {

@@ -42,6 +42,11 @@ export interface JobScript {
    * `video-cdn.example` resolves nowhere, so the content can then only arrive through a proxy.
    */
   contentHost?: string;
+  /**
+   * The API's content route answers `302` to the same video on the storage server under this host name (port kept),
+   * as a content endpoint that hands over to a CDN does. A made-up name is then reached only through a proxy.
+   */
+  contentRedirectHost?: string;
 }
 
 export interface Fault {
@@ -1082,6 +1087,12 @@ export class FakeOpenRouter {
     }
     if (index >= this.outputs(job)) {
       this.sendError(res, 404, 'Resource not found');
+      return;
+    }
+    if (job.script.contentRedirectHost !== undefined) {
+      const storage = new URL(this.storageOrigin);
+      storage.hostname = job.script.contentRedirectHost;
+      res.writeHead(302, { Location: `${storage.origin}/files/${job.id}/${index}.mp4`, 'Content-Length': 0 }).end();
       return;
     }
     await this.serveContent(req, res, job);

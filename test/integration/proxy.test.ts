@@ -2,9 +2,11 @@
  * The proxy path: the extension's downloads go through the host's `fetch`, and so through VS Code's network
  * stack and its `http.proxy` setting.
  *
- * The job's video URL names a host that resolves nowhere (`video-cdn.example`, on the fake's storage port), so
- * the bytes can only arrive through the proxy: a loopback CONNECT proxy that records each tunnel and pipes it
- * to the port on this machine.
+ * The job's video link is OpenRouter's own content URL (the fake's API, on loopback), which redirects to a host
+ * that resolves nowhere (`video-cdn.example`, on the fake's storage port), so the bytes can only arrive through
+ * the proxy: a loopback CONNECT proxy that records each tunnel and pipes it to the port on this machine. (A link
+ * OpenRouter gives must be https or loopback http; where its host redirects is followed as any http(s) redirect,
+ * so the made-up host can stay plain http here.)
  *
  * What the extension host does with the setting (code-server 4.100.3, VS Code 1.100.3): a change made at run
  * time with `getConfiguration('http').update('proxy', …, Global)` applies to the next `fetch` at once, and
@@ -86,7 +88,7 @@ describe("Downloads through VS Code's http.proxy (the host's fetch)", () => {
     await assert.rejects(dns.lookup(MADE_UP_HOST), `${MADE_UP_HOST} must resolve nowhere, or the test proves nothing`);
     const { fake } = suite;
     const port = new URL(fake.storageOrigin).port;
-    fake.queueScript({ statuses: ['completed'], contentOrigin: 'storage', contentHost: MADE_UP_HOST });
+    fake.queueScript({ statuses: ['completed'], contentRedirectHost: MADE_UP_HOST });
 
     const jobId = await generate(generateArgs('A lighthouse seen through a proxy, integration test'));
     const record = await waitForJob(jobId);

@@ -37,6 +37,22 @@ describe('download errors in words', () => {
         `The download returned an HTML page (text/html) instead of a video (page title: "Bad Gateway"). Nothing was saved. ${DOWNLOAD_AGAIN}`,
       ],
       [new OpenRouterError('badContent', 'downloadEmpty'), `The download was empty: OpenRouter sent no video bytes. Nothing was saved. ${DOWNLOAD_AGAIN}`],
+      [
+        new OpenRouterError('badContent', 'downloadTooLarge', { bytes: 3 * 1024 * 1024 * 1024, limitMiB: 2048 }),
+        'The video is 3072 MiB, over the limit of 2048 MiB per video ("openrouterVideo.maxVideoSizeMiB"), so it was not downloaded. Nothing was saved. If you expect a video this large, raise the setting, then run Download Again from the Jobs view.',
+      ],
+      [
+        new OpenRouterError('badContent', 'downloadTooLarge', { bytes: 2048 * 1024 * 1024 + 1, limitMiB: 2048, endless: true }),
+        'The download went on past the limit of 2048 MiB per video ("openrouterVideo.maxVideoSizeMiB"), so it was stopped. Nothing was saved. If you expect a video this large, raise the setting, then run Download Again from the Jobs view.',
+      ],
+      [
+        new OpenRouterError('timeout', 'downloadTooSlow', { seconds: 124, received: 1000, total: 16_777_216 }),
+        `The download did not finish within 124 s (1000 of 16777216 bytes): the connection or the server is too slow. Nothing was saved. ${DOWNLOAD_AGAIN}`,
+      ],
+      [
+        new OpenRouterError('insecure', 'outputUrlInsecure', { scheme: 'http', host: 'video-cdn.example' }),
+        'OpenRouter gave a video link over http to video-cdn.example, which is refused: videos are only downloaded over https. Nothing was saved. Check that "openrouterVideo.apiBaseUrl" is OpenRouter\'s address, then run Download Again from the Jobs view: it asks OpenRouter for the links again.',
+      ],
     ];
     for (const [error, sentence] of rows) assert.equal(errorMessage(l10n, error), sentence, error.reason);
   });

@@ -67,6 +67,8 @@ describe('package.json manifest ↔ ids.ts', () => {
     assert.deepEqual(props, expected);
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.apiBaseUrl'].scope, 'application');
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.confirmAboveUsd'].scope, 'application', 'a workspace cannot lower the guard on spending');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.maxVideoSizeMiB'].scope, 'application', 'a workspace cannot raise the size cap');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.maxVideoSizeMiB'].default, 2048);
   });
 
   it('hides tree-only commands from the palette and references only known commands in menus', () => {

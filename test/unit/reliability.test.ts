@@ -21,6 +21,7 @@ import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { JobService } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
+import { parseStore } from '../../src/core/jobs/storeFormat';
 import type { ReadImageFn } from '../../src/core/jobs/submitJob';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { RequestValidationError } from '../../src/core/models/problems';
@@ -389,6 +390,10 @@ describe('Reliability: core-level faults (real client, downloader and store on d
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(fake.requestsTo('poll').length, polls, 'no polling once unknown');
     assert.equal(fake.requestsTo('content').length, 0);
+    await h.store.flush();
+    const onFile = parseStore(await fs.readFile(h.storePath, 'utf8'));
+    assert.ok(onFile.usable && onFile.dropped === 0, 'the jobs file reads back whole');
+    assert.equal(onFile.records.find((r) => r.clientId === record.clientId)?.state, 'unknown', 'kept as unknown on disk');
 
     fake.clearFaults();
     await h.service.watch(record.clientId);

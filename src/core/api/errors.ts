@@ -100,6 +100,9 @@ export const REASONS = [
   'downloadEmpty', // an answer with no bytes
   'downloadTooManyBytes', // more bytes than announced: params.received, params.total
   'downloadUnrequestedRange', // a 206 for a part of the file that was not asked for
+  'downloadTooLarge', // a video over the size cap: params.bytes (announced, or received so far with params.endless), params.limitMiB
+  'downloadTooSlow', // the download's overall deadline passed: params.seconds, params.received, params.total
+  'outputUrlInsecure', // a video link OpenRouter gave that is neither https nor loopback http: params.scheme, params.host
   // ---- Disk (download/). params.folder, params.file, params.code; params.action: saveVideo, createFolder, reserveName, writeSidecar
   'diskFull', // ENOSPC, EDQUOT
   'diskNoPermission', // EACCES, EPERM

@@ -21,6 +21,8 @@ export interface BodyTransfer {
   start: number;
   /** The size of the whole file, when known: bytes beyond it are refused. */
   total: number | undefined;
+  /** The largest video accepted: bytes beyond it are refused. */
+  maxBytes: number;
   /** The answer's media type, for the refusal of JSON or HTML bytes. */
   type: string | undefined;
   /** Time without a chunk before the body counts as stalled. */
@@ -35,7 +37,7 @@ export interface BodyTransfer {
 export type TransferFailure =
   | { from: 'aborted'; error: unknown } // the caller's signal
   | { from: 'stalled'; error: unknown } // no chunk for `stallMs`
-  | { from: 'refused'; error: OpenRouterError } // JSON or HTML bytes, or more than the total (badContent)
+  | { from: 'refused'; error: OpenRouterError } // JSON or HTML bytes, more than the total or the cap (badContent)
   | { from: 'disk'; error: unknown } // the `.part` could not be opened or written
   | { from: 'body'; error: unknown }; // the transport failed while reading
 
@@ -75,9 +77,9 @@ export async function transferBody(transfer: BodyTransfer): Promise<{ end: numbe
   return { end, failure: { from: 'body', error } };
 }
 
-/** A pass-through that refuses JSON/HTML bytes at the start of the file and bytes beyond the total. */
+/** A pass-through that refuses JSON/HTML bytes at the start of the file and bytes beyond the total or the cap. */
 function checker(transfer: BodyTransfer, onChunk: () => void): Transform {
-  const { total, type, logger } = transfer;
+  const { total, maxBytes, type, logger } = transfer;
   let received = transfer.start;
   let sniffed = transfer.start > 0;
   return new Transform({
@@ -96,6 +98,10 @@ function checker(transfer: BodyTransfer, onChunk: () => void): Transform {
       received += chunk.length;
       if (total !== undefined && received > total) {
         done(new OpenRouterError('badContent', 'downloadTooManyBytes', { received, total }));
+        return;
+      }
+      if (received > maxBytes) {
+        done(new OpenRouterError('badContent', 'downloadTooLarge', { bytes: received, limitMiB: Math.floor(maxBytes / (1024 * 1024)), endless: true }));
         return;
       }
       transfer.onBytes(received);

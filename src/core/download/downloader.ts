@@ -9,6 +9,10 @@
  * killed process left is continued the same way, its bytes kept only when the first answer vouches for them.
  * An answer that is not a video (status, content type, no bytes) is final.
  *
+ * Every download is bounded: a video larger than `maxBytes` is refused by its announced length before a byte is
+ * written, and stopped once its bytes pass it; the whole download (every request, resume and back-off) has a
+ * deadline of `deadlineBaseMs` plus its size at `minBytesPerSecond` (the size is `maxBytes` until an answer says).
+ *
  * Only a complete file is renamed to the target (or a free name next to it, when the target appeared meanwhile).
  * On failure or abort the `.part` is removed and nothing is left at the target. The fsync is the caller's to start
  * (`sync()`), once its own records are written: an fsync of a large file holds up every other fsync on the disk
@@ -41,6 +45,12 @@ export interface DownloadOptions {
   stallTimeoutMs?: number;
   /** First back-off before a resume, doubled for each further one. */
   backoffMs?: number;
+  /** The largest video accepted, in bytes. Default `DEFAULT_MAX_VIDEO_BYTES`. */
+  maxBytes?: number;
+  /** The deadline's fixed part. Default 60 s. */
+  deadlineBaseMs?: number;
+  /** The slowest average rate the deadline allows for. Default 256 KiB/s. */
+  minBytesPerSecond?: number;
 }
 
 export interface DownloadResult {
@@ -59,6 +69,10 @@ export interface DownloadResult {
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/** The default cap on one video: 2 GiB (the host passes `openrouterVideo.maxVideoSizeMiB`). */
+export const DEFAULT_MAX_VIDEO_BYTES = 2048 * 1024 * 1024;
+const DEFAULT_DEADLINE_BASE_MS = 60_000;
+const DEFAULT_MIN_BYTES_PER_SECOND = 256 * 1024;
 /** Requests after the first one that continue a broken body. */
 export const MAX_RESUMES = 3;
 const DEFAULT_BACKOFF_MS = 500;
@@ -86,7 +100,11 @@ export async function downloadOutput(api: VideoApi, options: DownloadOptions): P
   try {
     const kept = await preparePart(partPath, options.resumeExisting === true).catch((error: unknown) => Promise.reject(onDisk(error)));
     const download = new Download(api, options, partPath, kept, logger, onDisk);
-    await download.run();
+    try {
+      await download.run();
+    } finally {
+      download.dispose();
+    }
     const saved = await savePart(partPath, targetPath).catch((error: unknown) => Promise.reject(onDisk(error)));
     if (saved !== targetPath) logger.warn(`download: "${targetPath}" appeared while downloading; saved as "${saved}" instead`);
     const { received, resumed, restarts } = download;
@@ -118,6 +136,13 @@ class Download {
   /** The `.part` holds bytes a restart from zero dropped: it is emptied before the next body is written. */
   private stale = false;
   private readonly stallMs: number;
+  private readonly maxBytes: number;
+  /** The caller's signal and the deadline's: what every request, body and back-off of this download stops on. */
+  private readonly signal: AbortSignal;
+  private readonly deadline = new AbortController();
+  private readonly startedAt = Date.now();
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineMs = 0;
 
   constructor(
     private readonly api: VideoApi,
@@ -132,17 +157,48 @@ class Download {
     this.canRange = kept > 0;
     this.fromEarlierRun = kept > 0;
     this.stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_VIDEO_BYTES;
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.deadline.signal]) : this.deadline.signal;
+    this.armDeadline(this.maxBytes);
   }
 
-  /** Requests until the whole file is in the `.part`; throws the final error. */
+  /** Requests until the whole file is in the `.part`; throws the final error (the deadline's, once it passed). */
   async run(): Promise<void> {
-    for (let resumes = 0; ; resumes++) {
-      const broken = await this.attempt();
-      if (broken === undefined) return;
-      if (resumes >= MAX_RESUMES) throw broken.error;
-      this.logger.warn(`download ${this.where}: ${broken.error.message} at byte ${this.received}; resume ${resumes + 1} of ${MAX_RESUMES}`);
-      await sleep((this.options.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** resumes, undefined, { signal: this.options.signal });
+    try {
+      for (let resumes = 0; ; resumes++) {
+        const broken = await this.attempt();
+        if (broken === undefined) return;
+        if (resumes >= MAX_RESUMES) throw broken.error;
+        this.logger.warn(`download ${this.where}: ${broken.error.message} at byte ${this.received}; resume ${resumes + 1} of ${MAX_RESUMES}`);
+        await sleep((this.options.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** resumes, undefined, { signal: this.signal });
+      }
+    } catch (error) {
+      if (this.deadline.signal.aborted && !this.options.signal?.aborted) {
+        throw new OpenRouterError('timeout', 'downloadTooSlow', { seconds: Math.round(this.deadlineMs / 1000), received: this.received, total: this.total });
+      }
+      throw error;
     }
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadlineTimer);
+  }
+
+  /** (Re)arms the deadline for a video of `size` bytes, counted from the start of the download. */
+  private armDeadline(size: number): void {
+    const base = this.options.deadlineBaseMs ?? DEFAULT_DEADLINE_BASE_MS;
+    const rate = this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
+    // Capped to what a Node timer takes; beyond it (days) the stall timer still ends a dead transfer.
+    this.deadlineMs = Math.min(base + (size / rate) * 1000, 2 ** 31 - 1);
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(() => this.deadline.abort(), Math.max(0, this.startedAt + this.deadlineMs - Date.now()));
+  }
+
+  /** Takes the size of the whole file from an answer: refused above the cap; the deadline fits it once it is known. */
+  private sizeKnown(total: number | undefined): void {
+    if (total !== undefined && total > this.maxBytes) throw refusal('downloadTooLarge', { bytes: total, limitMiB: Math.floor(this.maxBytes / (1024 * 1024)) });
+    if (total !== undefined && total !== this.total) this.armDeadline(total);
+    this.total = total;
   }
 
   /** One request and its body: undefined once the file is complete, or why the body broke. */
@@ -151,10 +207,10 @@ class Download {
     if (offset === 0 && this.received > 0) this.restart();
     let response: ContentResponse;
     try {
-      response = await this.api.openContent({ url: this.options.url, signal: this.options.signal, ...(offset > 0 ? { offset } : {}) });
+      response = await this.api.openContent({ url: this.options.url, signal: this.signal, ...(offset > 0 ? { offset } : {}) });
     } catch (error) {
       // 416: the server cannot serve from `offset`; a 206 the client refused: both start again without Range.
-      if (offset > 0 && OpenRouterError.is(error) && (error.status === 416 || error.status === 206) && !this.options.signal?.aborted) {
+      if (offset > 0 && OpenRouterError.is(error) && (error.status === 416 || error.status === 206) && !this.signal.aborted) {
         this.rangesRefused = true;
         return new Broken(endedDownload(error));
       }
@@ -184,22 +240,23 @@ class Download {
     this.canRange = response.acceptRanges;
     if (offset === 0) {
       if (statusCode === 206 && (response.rangeStart ?? 0) !== 0) throw refusal('downloadUnrequestedRange');
-      this.total = response.totalLength ?? response.contentLength;
-      if (this.total === 0 || response.contentLength === 0) throw refusal('downloadEmpty');
+      const total = response.totalLength ?? response.contentLength;
+      if (total === 0 || response.contentLength === 0) throw refusal('downloadEmpty');
+      this.sizeKnown(total);
       return 0;
     }
     if (statusCode === 200) {
       this.logger.info(`download ${this.where}: the server ignored the Range request; starting again from zero`);
       this.rangesRefused = true;
       this.restart();
-      this.total = response.totalLength ?? response.contentLength;
+      this.sizeKnown(response.totalLength ?? response.contentLength);
       return 0;
     }
     if (!rangeAccepted(response, offset, this.total, this.fromEarlierRun)) {
       this.rangesRefused = true;
       return new Broken(new OpenRouterError('network', 'downloadWrongRange', { offset, start: response.rangeStart, total: response.totalLength }));
     }
-    this.total ??= response.totalLength;
+    if (this.total === undefined) this.sizeKnown(response.totalLength);
     this.fromEarlierRun = false;
     this.resumed++;
     return offset;
@@ -221,9 +278,10 @@ class Download {
       partPath: this.partPath,
       start,
       total: this.total,
+      maxBytes: this.maxBytes,
       type: mediaType(response.contentType),
       stallMs: this.stallMs,
-      signal: this.options.signal,
+      signal: this.signal,
       onBytes: (received) => this.progress(received),
       logger: this.logger,
     });

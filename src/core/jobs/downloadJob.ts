@@ -14,7 +14,7 @@ import type { Clock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
 import { Emitter, type Event } from '../shared/emitter';
 import type { Logger } from '../shared/logger';
-import { clearUnsynced, mergeOutputs } from './jobOutputs';
+import { checkOutputUrl, clearUnsynced, mergeOutputs, outputCount } from './jobOutputs';
 import type { JobOutput, JobRecord } from './jobRecord';
 import type { JobPatch, JobStore } from './jobStore';
 import { remoteFailurePatch, remotePatch } from './remoteStatus';
@@ -126,10 +126,16 @@ export class JobDownloads extends Disposable {
     try {
       throwIfAborted(signal);
       await this.ensureCompleted(clientId, jobId, signal);
-      let record = await store.update(clientId, (r) => ({ state: 'downloading', downloadAttempts: r.downloadAttempts + 1, error: undefined }));
+      const { count, skipped } = outputCount(store.get(clientId) ?? {});
+      if (skipped > 0) this.deps.logger.warn(`Job ${jobId}: OpenRouter listed ${count + skipped} videos; only the first ${count} are saved.`);
+      let record = await store.update(clientId, (r) => ({
+        state: 'downloading',
+        downloadAttempts: r.downloadAttempts + 1,
+        error: undefined,
+        ...(skipped > 0 ? { skippedOutputs: skipped } : {}),
+      }));
       marked = true;
 
-      const count = Math.max(record.unsignedUrls?.length ?? 0, 1);
       const base = baseNameFor(nameSource(record) || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
       const savedNow: number[] = [];
       // Each saved video's fsync starts once the record says saved (or the job failed): a large file's fsync would
@@ -141,6 +147,7 @@ export class JobDownloads extends Disposable {
         }
         throwIfAborted(signal);
         const url = api.contentUrl(jobId, index, record.unsignedUrls);
+        checkOutputUrl(url);
         const { file, bytes, sync } = await this.saveOutput(record, { index, count, url, base, previous }, signal);
         savedNow.push(index);
         // Persisted output by output, so a crash never downloads a saved one a second time.
@@ -206,14 +213,15 @@ export class JobDownloads extends Disposable {
 
   /**
    * Makes sure the job is completed remotely: one GET when the record does not say so yet, or when the last
-   * download found the video or its link gone (`notFound`, e.g. an expired storage link): OpenRouter's fresh
+   * download found the video or its link gone (`notFound`, e.g. an expired storage link) or refused: OpenRouter's fresh
    * answer carries the current `unsigned_urls`. Throws when the job failed there (recording it) or is not finished.
    */
   private async ensureCompleted(clientId: string, jobId: string, signal: AbortSignal): Promise<void> {
     const { store, clock } = this.deps;
     const record = store.get(clientId);
     if (!record) throw new OpenRouterError('notFound', 'noSuchJob', { id: clientId });
-    const linkGone = record.state === 'downloadFailed' && record.error?.kind === 'notFound';
+    // A link that is gone, or that was refused (not https), is asked for again.
+    const linkGone = record.state === 'downloadFailed' && (record.error?.kind === 'notFound' || record.error?.reason === 'outputUrlInsecure');
     if (!linkGone && record.remoteStatus !== undefined && normaliseStatus(record.remoteStatus) === 'completed') {
       return;
     }

@@ -76,6 +76,8 @@ export interface JobRecord {
   targetFolder: string;
   unsignedUrls?: string[];
   outputs: JobOutput[];
+  /** Videos OpenRouter listed beyond the most saved for one job (`MAX_OUTPUTS`), left out. */
+  skippedOutputs?: number;
   downloadAttempts: number;
   /** The user has opened the result (drives the "not yet opened" badge). */
   opened?: boolean;

@@ -79,6 +79,7 @@ export const jobRecordSchema = z.object({
   targetFolder: z.string(),
   unsignedUrls: z.optional(z.array(z.string())),
   outputs: z.array(outputSchema),
+  skippedOutputs: optNumber,
   downloadAttempts: z.number(),
   opened: z.optional(z.boolean()),
   pollCount: optNumber,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { canExtend } from '../../core/jobs/extendRequest';
 import { isActive, type JobRecord, type JobState } from '../../core/jobs/jobRecord';
+import { MAX_OUTPUTS } from '../../core/jobs/jobOutputs';
 import { stateIs } from '../../core/jobs/jobStates';
 import { formatUsd } from '../../core/pricing/estimateCost';
 import { Commands } from '../../ids';
@@ -149,6 +150,7 @@ export function jobTooltip(record: JobRecord): vscode.MarkdownString {
     [vscode.l10n.t('Job id'), record.jobId],
     [vscode.l10n.t('Generation id'), record.generationId],
     [vscode.l10n.t('OpenRouter status'), record.remoteStatus],
+    [vscode.l10n.t('Videos not saved (more than {0} listed)', MAX_OUTPUTS), record.skippedOutputs !== undefined ? String(record.skippedOutputs) : undefined],
   ];
   for (const [k, v] of rows) {
     if (v !== undefined && v !== '') {
