@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { enterPrompt, pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
-import { eventually, notificationToast, pickQuickPickItem, REPO_ROOT, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
+import type { Frame } from 'playwright-core';
+import { eventually, notificationToast, pickQuickPickItem, REPO_ROOT, runCommand, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
+
+/** The player's <video> as the page sees it. */
+function videoState(frame: Frame): Promise<{ paused: boolean; time: number; loop: boolean; checked: boolean }> {
+  return frame.evaluate(`(() => {
+    const video = document.querySelector('video');
+    return { paused: video.paused, time: video.currentTime, loop: video.loop, checked: document.querySelector('#loop').checked };
+  })()`);
+}
 
 const PROMPT = 'A brass band marches through a village square, player test';
 /** A 1 s, 160×90 H.264 clip with AAC audio (test/fixtures/media/make-clips.sh). */
@@ -33,6 +42,40 @@ describe('The player, end to end in the workbench', function () {
     await note.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await note.innerText(), /This clip's audio \(AAC\) can't play inside VS Code\./);
     await note.getByRole('button', { name: 'Open in System Player' }).waitFor({ state: 'visible' });
+  });
+
+  it('plays with the keys, loops on request, and comes back where it was after its tab was hidden', async function () {
+    const { page } = suite;
+    const frame = await waitForFrameWith(page, '#details dd[data-detail="prompt"]', 30_000);
+    await frame.locator('video').focus();
+    await page.keyboard.press('ArrowLeft'); // back one second: the start of the 1 s clip, paused
+    await eventually('← to pause near the start', async () => {
+      const s = await videoState(frame);
+      return s.paused && s.time < 0.5;
+    });
+    await page.keyboard.press(' ');
+    await eventually('space to play', async () => !(await videoState(frame)).paused, 5_000, 20);
+    await page.keyboard.press(' ');
+    await eventually('space to pause', async () => (await videoState(frame)).paused, 5_000, 20);
+    const paused = await videoState(frame);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('.');
+    await page.keyboard.press('.');
+    await eventually('two frames forward from the start', async () => Math.abs((await videoState(frame)).time - 2 / 24) < 0.01);
+    assert.ok(paused.paused);
+
+    await frame.locator('#loop').check();
+    await eventually('the loop to be on', async () => (await videoState(frame)).loop);
+
+    // Hidden (another editor in front) and shown again: a new webview, in the same state.
+    await runCommand(page, 'Preferences: Open User Settings');
+    await eventually('the hidden player to let its webview go', () => frame.isDetached(), 15_000);
+    await page.locator('.tabs-container .tab').filter({ hasText: '.mp4' }).first().click();
+    const again = await waitForFrameWith(page, '#details dd[data-detail="prompt"]', 30_000);
+    await eventually('the position and loop to be restored', async () => {
+      const s = await videoState(again);
+      return s.loop && s.checked && s.paused && Math.abs(s.time - 2 / 24) < 0.01;
+    }, 15_000);
   });
 
   it('Continue from Last Frame saves <video>.last.png and submits it as the first frame', async function () {
