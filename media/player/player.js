@@ -131,7 +131,8 @@
   });
   for (const event of ['pause', 'play', 'seeked', 'timeupdate']) video.addEventListener(event, saveState);
 
-  document.addEventListener('keydown', (event) => {
+  // In the capture phase, so a key is handled once: the video's own controls would toggle it a second time.
+  window.addEventListener('keydown', (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     if (target && (target.tagName === 'BUTTON' || target.tagName === 'INPUT')) return;
     switch (event.key) {
@@ -155,7 +156,8 @@
         return;
     }
     event.preventDefault();
-  });
+    event.stopPropagation();
+  }, true);
 
   window.addEventListener('message', (event) => {
     const message = event.data;

@@ -90,15 +90,23 @@ describe('Generate Video, end to end in the workbench', function () {
     await hover.waitFor({ state: 'hidden', timeout: 15_000 });
   });
 
-  it('clicking the row opens the video in the media preview', async function () {
+  it('clicking the row opens the video in the player, with its prompt and cost beside it', async function () {
     const { page, workspace } = suite;
     const file = path.basename(videosIn(workspace)[0]!);
     await jobRows(page).filter({ hasText: PROMPT.slice(0, 30) }).click();
     const tab = page.locator('.tabs-container .tab').filter({ hasText: file });
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    // The built-in media preview shows the file in a <video> inside its webview.
-    const frame = await waitForFrameWith(page, 'video', 30_000);
+    // The player's webview: the <video> plays the saved file; the details come from the sidecar and the job.
+    const frame = await waitForFrameWith(page, '#details dd[data-detail="prompt"]', 30_000);
     assert.match((await frame.locator('video').first().getAttribute('src')) ?? '', /\.mp4/);
+    assert.equal(await frame.locator('dd[data-detail="prompt"]').innerText(), PROMPT);
+    assert.equal(await frame.locator('dd[data-detail="cost"]').innerText(), '$0.40');
+    assert.match(await frame.locator('dd[data-detail="model"]').innerText(), /google\/veo-3\.1-lite/);
+    for (const action of ['Run Again', 'Extend', 'Continue from Last Frame', 'Copy Prompt', 'Reveal', 'Open in System Player']) {
+      await frame.getByRole('button', { name: action, exact: true }).waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    // The fixture has no audio track: no AAC note.
+    assert.equal(await frame.locator('#audio-note').isVisible(), false);
     // Dismiss the notifications so the screenshot shows the view and the video.
     await runCommand(page, 'Notifications: Clear All Notifications');
     await readmeScreenshot(page, 'jobs-view.png');

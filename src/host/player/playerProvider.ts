@@ -54,17 +54,23 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
       title: path.basename(document.uri.fsPath),
     });
     const post = (message: HostMessage) => void webview.postMessage(message);
+    const file = path.resolve(document.uri.fsPath);
+    /** The client id of the job record shown, if any. */
+    let shownJob: string | undefined;
+    const show = async () => {
+      const facts = await this.facts(document.uri);
+      shownJob = facts.record?.clientId;
+      post({ type: 'show', view: playerView(facts, webview.asWebviewUri(document.uri).toString()) });
+    };
     const subscriptions = [
       webview.onDidReceiveMessage(async (raw: unknown) => {
         const message = parseWebviewMessage(raw);
         if (!message) return;
         try {
           switch (message.type) {
-            case 'ready': {
-              const facts = await this.facts(document.uri);
-              post({ type: 'show', view: playerView(facts, webview.asWebviewUri(document.uri).toString()) });
+            case 'ready':
+              await show();
               break;
-            }
             case 'action':
               if (message.action === 'continueFromLastFrame') post({ type: 'captureLastFrame' });
               else await this.act(message.action, document.uri);
@@ -81,9 +87,12 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
           void showError(error, this.ctx.logger, 'player');
         }
       }),
-      // A job that finishes or is removed changes what the player can offer: show it afresh.
-      this.ctx.store.onDidChange(() => {
-        if (panel.visible) void this.facts(document.uri).then((facts) => post({ type: 'show', view: playerView(facts, webview.asWebviewUri(document.uri).toString()) }));
+      // A change to this video's job (its cost arrives, it is removed) changes what the player shows.
+      this.ctx.store.onDidChange(({ changed, removed }) => {
+        const concerns =
+          (shownJob !== undefined && removed.includes(shownJob)) ||
+          changed.some((r) => r.clientId === shownJob || r.outputs.some((o) => o.file !== undefined && path.resolve(o.file) === file));
+        if (panel.visible && concerns) show().catch((error: unknown) => this.ctx.logger.warn(`Refreshing the player failed: ${describeError(error)}`));
       }),
     ];
     panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
