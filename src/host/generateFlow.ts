@@ -10,16 +10,16 @@ import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sorte
 import { RequestValidationError } from '../core/models/problems';
 import { requestFromSettings } from '../core/models/requestFromSettings';
 import { imageMimeType } from '../core/models/validateRequest';
-import { estimateCost, formatUsd, type CostEstimate } from '../core/pricing/estimateCost';
+import { estimateCost, formatUsd } from '../core/pricing/estimateCost';
 import { Commands, Settings, StateKeys } from '../ids';
 import { errorMessage, hostError } from './errorMessages';
 import type { HostContext } from './hostContext';
-import { summariseModel, wordCostBasis, wordEstimate, wordRequestSettings, wordUnpriced } from './modelWords';
+import { confirmSubmit, describeRequest } from './confirmSubmit';
+import { summariseModel, wordEstimate } from './modelWords';
 import { resolveOutputFolder } from './outputFolder';
 import { wordProblems } from './problemWords';
 import { readSettings, setInWorkspace } from './settings';
-import { needsCostConfirmation, realPathInside, type WorkspaceChoice } from './spendingRules';
-import { wordBudgetLeft, wordChargeNote } from './spendWords';
+import { realPathInside, type WorkspaceChoice } from './spendingRules';
 
 /**
  * The `openrouterVideo.generate` argument, for keybindings, tasks and other extensions: a sidecar's
@@ -157,20 +157,6 @@ async function pickParameters(model: VideoModel, request: VideoRequest, folder: 
 function frameLabel(request: VideoRequest, type: FrameType): string {
   const f = request.frames?.find((x) => x.frameType === type);
   return f ? vscode.workspace.asRelativePath(f.path, false) : vscode.l10n.t('none');
-}
-
-/** The estimate as the confirmations word it: "Estimated cost: $0.40 (…)." or why it cannot be known. */
-export function wordCost(estimate: CostEstimate): string {
-  if (estimate.kind !== 'estimate') {
-    return vscode.l10n.t('The cost cannot be estimated in advance: {0}', wordUnpriced(vscode.l10n, estimate.reason, estimate.facts));
-  }
-  return estimate.approximate
-    ? vscode.l10n.t('Estimated cost: approx. {0} ({1}).', `≈${formatUsd(estimate.usd)}`, wordCostBasis(vscode.l10n, estimate.basis))
-    : vscode.l10n.t('Estimated cost: {0} ({1}).', formatUsd(estimate.usd), wordCostBasis(vscode.l10n, estimate.basis));
-}
-
-export function describeRequest(r: VideoRequest): string {
-  return wordRequestSettings(vscode.l10n, r);
 }
 
 async function changeParameter(step: Step, model: VideoModel, request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<VideoRequest | undefined> {
@@ -343,27 +329,16 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
     throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
 
-  // Over budget: refused here, before any question (JobService.submit checks again when it submits).
-  await ctx.budget.check(plan);
-
-  // Arguments may skip the questions above, never this one: above the user's limit, unpriced, or shaped by the
-  // workspace's settings, the cost is confirmed.
-  const { estimate } = plan;
+  // Arguments may skip the questions above, never the budget or this one: above the user's limit, unpriced, or
+  // shaped by the workspace's settings, the cost is confirmed.
   const fromWorkspace: WorkspaceChoice[] = [];
   if (args?.model === undefined && model.id === workspaceDefaultModel(folder)) fromWorkspace.push('defaultModel');
   if (args?.outputDirectory === undefined && vscode.workspace.isTrusted && setInWorkspace(Settings.outputDirectory, folder?.uri)) fromWorkspace.push('outputDirectory');
-  if (needsCostConfirmation({ estimate, confirmAboveUsd: readSettings().confirmAboveUsd, fromWorkspace })) {
-    const submit = vscode.l10n.t('Submit');
-    const lines = [describeRequest(plan.request)];
-    if (fromWorkspace.includes('defaultModel')) lines.push(vscode.l10n.t("Model: {0} (from this workspace's settings)", model.name));
-    if (fromWorkspace.includes('outputDirectory')) lines.push(vscode.l10n.t("Output folder: {0} (from this workspace's settings)", vscode.workspace.asRelativePath(targetFolder, false)));
-    if (automated) lines.push(vscode.l10n.t('Asked for by a command argument (a keybinding, a task or another extension).'));
-    lines.push(wordCost(estimate));
-    lines.push(...[wordChargeNote(vscode.l10n, plan.budget), wordBudgetLeft(vscode.l10n, await ctx.budget.remaining())].filter((line) => line !== ''));
-    lines.push(vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.'));
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Generate a video with {0}?', model.name), { modal: true, detail: lines.join('\n') }, submit);
-    if (choice !== submit) return undefined;
-  }
+  const notes: string[] = [];
+  if (fromWorkspace.includes('defaultModel')) notes.push(vscode.l10n.t("Model: {0} (from this workspace's settings)", model.name));
+  if (fromWorkspace.includes('outputDirectory')) notes.push(vscode.l10n.t("Output folder: {0} (from this workspace's settings)", vscode.workspace.asRelativePath(targetFolder, false)));
+  if (automated) notes.push(vscode.l10n.t('Asked for by a command argument (a keybinding, a task or another extension).'));
+  if (!(await confirmSubmit(ctx, plan, { question: vscode.l10n.t('Generate a video with {0}?', model.name), notes, fromWorkspace }))) return undefined;
 
   await ctx.extension.globalState.update(StateKeys.lastModel, model.id);
   return ctx.jobs.submit(plan, targetFolder);

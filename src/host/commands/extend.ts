@@ -13,7 +13,7 @@ import { recordFor } from './jobs';
 
 /** The second argument of `openrouterVideo.jobs.extend`. */
 export interface ExtendOptions {
-  /** What happens next; default: asked, prefilled with the job's prompt (a script that gives it is not asked). */
+  /** What happens next; default: asked, prefilled with the job's prompt. */
   prompt?: string;
 }
 
@@ -28,8 +28,6 @@ export async function extendJob(ctx: HostContext, notifications: JobNotification
     throw hostError('badRequest', vscode.l10n.t('Only a job OpenRouter has completed can be extended; this one is {0}. Wait for it to complete, then try again.', record.remoteStatus ?? record.state));
   }
   const options = parseOptions(rawOptions);
-  // A script names the job and the prompt: nothing is asked, as with Generate Video's argument.
-  const automated = typeof arg === 'string' && options.prompt !== undefined;
   const prompt = options.prompt ?? (await askPrompt(record));
   if (prompt === undefined) return undefined;
 
@@ -42,7 +40,8 @@ export async function extendJob(ctx: HostContext, notifications: JobNotification
     if (!(error instanceof RequestValidationError)) throw error;
     throw hostError('badRequest', vscode.l10n.t('Nothing was submitted: {problems}', { problems: wordProblems(vscode.l10n, error.problems) }));
   }
-  if (!automated && !(await confirmSubmit(plan, vscode.l10n.t('Extend the video with {0}?', model.name)))) return undefined;
+  // A script that names the job and the prompt skips the questions above, never the cost confirmation or the budget.
+  if (!(await confirmSubmit(ctx, plan, { question: vscode.l10n.t('Extend the video with {0}?', model.name) }))) return undefined;
   const next = await ctx.jobs.submit(plan, record.targetFolder);
   notifications.track(next);
   return next.jobId;

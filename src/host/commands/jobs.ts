@@ -8,7 +8,7 @@ import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { resolveOutputFolder } from '../outputFolder';
 import { jobTitle } from '../views/jobPresenter';
-import { describeRequest, wordCost } from '../generateFlow';
+import { confirmSubmit } from '../confirmSubmit';
 import { readSettings } from '../settings';
 import { needsCostConfirmation } from '../spendingRules';
 import { formatUsd } from '../../core/pricing/estimateCost';
@@ -81,16 +81,17 @@ export async function watchJob(ctx: HostContext, notifications: JobNotifications
 export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
   const record = recordFor(ctx, arg);
   const plan = await ctx.jobs.planRerun(record.clientId);
-  const submit = vscode.l10n.t('Run Again');
   const { confirmAboveUsd } = readSettings();
-  const lines = [describeRequest(plan.request), wordCost(plan.estimate)];
-  if (needsCostConfirmation({ estimate: plan.estimate, confirmAboveUsd, fromWorkspace: [] })) {
-    lines.push(vscode.l10n.t('That is above your confirmation limit of {0} (openrouterVideo.confirmAboveUsd), or cannot be known in advance.', formatUsd(confirmAboveUsd)));
-  }
-  lines.push(vscode.l10n.t('This submits a new job with the same settings and is billed again.'));
-  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Run "{0}" again?', jobTitle(record)), { modal: true, detail: lines.join('\n') }, submit);
-  if (choice !== submit) return undefined;
-  const next = await ctx.jobs.submit(plan, record.targetFolder);
+  const aboveLimit = needsCostConfirmation({ estimate: plan.estimate, confirmAboveUsd, fromWorkspace: [] });
+  const confirmed = await confirmSubmit(ctx, plan, {
+    question: vscode.l10n.t('Run "{0}" again?', jobTitle(record)),
+    button: vscode.l10n.t('Run Again'),
+    always: true,
+    costNotes: aboveLimit ? [vscode.l10n.t('That is above your confirmation limit of {0} (openrouterVideo.confirmAboveUsd), or cannot be known in advance.', formatUsd(confirmAboveUsd))] : [],
+    closing: vscode.l10n.t('This submits a new job with the same settings and is billed again.'),
+  });
+  if (!confirmed) return undefined;
+  const next = await ctx.jobs.submit(plan, record.targetFolder, undefined, record.source);
   if (next.jobId) notifications.track(next);
   return next.jobId;
 }
