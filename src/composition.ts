@@ -91,6 +91,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       clock: systemClock,
       logger,
       writeSidecar: () => readSettings().writeSidecar,
+      workspaceFolderFor: (folder) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder))?.uri.fsPath,
       extensionVersion: version,
     }),
   );

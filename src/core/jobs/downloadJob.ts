@@ -11,6 +11,7 @@ import type { VideoApi } from '../api/videoApi';
 import type { DownloadOptions, DownloadResult } from '../download/downloader';
 import type { Durability } from '../download/partFile';
 import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath, resolveInside } from '../download/fileNames';
+import { checkFolderOnDisk } from '../download/folderOnDisk';
 import { buildSidecar, writeSidecar } from '../download/sidecar';
 import type { Clock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
@@ -58,6 +59,8 @@ export interface DownloadDeps {
   extensionVersion: string;
   /** A download task of this job ended (either way). */
   onDone(clientId: string): void;
+  /** The workspace folder a target folder lies in: its real path is checked before anything is written. */
+  workspaceFolderFor?: (folder: string) => string | undefined;
 }
 
 export class JobDownloads extends Disposable {
@@ -132,6 +135,7 @@ export class JobDownloads extends Disposable {
     let lock: FileLock | undefined;
     try {
       throwIfAborted(signal);
+      await this.checkFolder(clientId);
       lock = await this.lockDownload(clientId, jobId, signal);
       if (lock) {
         // Another window may have saved it while this one waited for the lock.
@@ -171,10 +175,12 @@ export class JobDownloads extends Disposable {
       }
       return record;
     } catch (error) {
-      if (marked && store.get(clientId)) {
+      // A folder that leads outside the workspace is refused before the job is marked: it still says so.
+      const refused = OpenRouterError.is(error) && error.reason === 'outputFolderLinkedOutside';
+      if ((marked || refused) && store.get(clientId)) {
         const info: ErrorInfo = OpenRouterError.is(error) ? error.info : { kind: 'io', reason: 'saveFailed', params: { detail: describeError(error) } };
         await store
-          .update(clientId, (r) => (r.state === 'downloading' ? { state: 'downloadFailed', error: info } : undefined))
+          .update(clientId, (r) => (r.state === 'downloading' || refused ? { state: 'downloadFailed', error: info } : undefined))
           .catch((e: unknown) => this.deps.logger.error(`Could not save job ${clientId}: ${describeError(e)}`));
       }
       throw error;
@@ -182,6 +188,13 @@ export class JobDownloads extends Disposable {
       await lock?.release();
       for (const start of syncs) start();
     }
+  }
+
+  /** Checks that the job's folder, on disk, stays inside its workspace folder (folderOnDisk.ts). */
+  private async checkFolder(clientId: string): Promise<void> {
+    const record = this.deps.store.get(clientId);
+    const workspace = record ? this.deps.workspaceFolderFor?.(record.targetFolder) : undefined;
+    if (record && workspace !== undefined) await checkFolderOnDisk(workspace, record.targetFolder);
   }
 
   /**

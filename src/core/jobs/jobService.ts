@@ -41,6 +41,11 @@ export interface JobServiceOptions {
   writeSidecar?: () => boolean;
   /** Folder for recovered jobs when the caller gives none. */
   defaultTargetFolder?: () => string | undefined;
+  /**
+   * The workspace folder `folder` lies in (by its name), or `undefined` when none. Before a submit and before a
+   * download the real path of the folder is checked to stay inside it (a link must not lead elsewhere).
+   */
+  workspaceFolderFor?: (folder: string) => string | undefined;
   /** Looks a model up for `rerun` (default: the api's models list). */
   findModel?: (modelId: string) => Promise<VideoModel | undefined>;
   /** Image sizes for `rerun`'s plan (default: the file's size on disk). */
@@ -81,6 +86,7 @@ export class JobService extends Disposable {
         writeSidecar: options.writeSidecar ?? (() => true),
         extensionVersion: options.extensionVersion,
         onDone: (clientId) => this.waiters.check(clientId),
+        workspaceFolderFor: options.workspaceFolderFor,
       }),
     );
     this.waiters = this._register(new JobWaiters(this.store, (clientId) => this.downloads.isRunning(clientId)));
@@ -100,7 +106,8 @@ export class JobService extends Disposable {
   submit(plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
     this.assertOpen();
     const { api, readImage } = this.options;
-    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, onAccepted: this.accepted };
+    const { workspaceFolderFor } = this.options;
+    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, workspaceFolderFor, onAccepted: this.accepted };
     return submitJob(deps, plan, targetFolder, signal);
   }
 

@@ -8,6 +8,7 @@ import { describeError, OpenRouterError, throwIfAborted, type ErrorInfo, type Op
 import type { VideoJob } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
+import { checkFolderOnDisk } from '../download/folderOnDisk';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { JobRecord } from './jobRecord';
@@ -35,6 +36,8 @@ export interface SubmitDeps {
   clock: Clock;
   logger: Logger;
   readImage: ReadImageFn;
+  /** The workspace folder a target folder lies in: its real path is checked before anything is written or paid. */
+  workspaceFolderFor?: (folder: string) => string | undefined;
   /** OpenRouter took the job (the record is updated in memory): start watching it. */
   onAccepted(clientId: string, job: VideoJob): void;
 }
@@ -50,6 +53,8 @@ export interface SubmitDeps {
 export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal): Promise<JobRecord> {
   throwIfAborted(signal);
   // Everything that can fail locally happens before the record exists.
+  const workspace = deps.workspaceFolderFor?.(targetFolder);
+  if (workspace !== undefined) await checkFolderOnDisk(workspace, targetFolder);
   const imageUrls = await readImages(deps.readImage, plan.request, signal);
   const wire = toWireRequest(plan.request, imageUrls, { omitAudioFlag: plan.omitAudioFlag });
   imageUrls.clear();
