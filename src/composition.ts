@@ -75,6 +75,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const storeFile = path.join(storageDir, 'jobs.json');
   const storeLoading = JobStore.load(new FileStorage(storeFile), logger, undefined, {
     keepFinishedJobs: readSettings().keepFinishedJobs,
+    // Another window may share the storage folder: its changes are merged as soon as the file changes.
+    followOtherWriters: true,
   });
   storeLoading.catch(() => undefined); // awaited below; this only keeps a throw before then from leaving it unhandled
   const credentials = own(new Credentials(extension.secrets));
@@ -117,8 +119,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       clock: systemClock,
       logger,
       writeSidecar: () => readSettings().writeSidecar,
+      workspaceFolderFor: (file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath,
       extensionVersion: version,
-      workspaceRootOf: (file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath,
       budget,
     }),
   );

@@ -159,5 +159,11 @@ export const DOWNLOAD_SENTENCES = {
     `${l10n.t('The output folder "{value}" contains "{segment}", which is not a valid folder name on every system.', { value: p['value'] ?? '', segment: p['segment'] ?? '' })} ${outputFolderInstead(l10n)}`,
   outputFolderOutside: (l10n, p) =>
     `${l10n.t('The output folder "{value}" resolves outside the workspace ("{resolved}").', { value: p['value'] ?? '', resolved: p['resolved'] ?? '' })} ${outputFolderInstead(l10n)}`,
+  outputFolderLinkedOutside: (l10n, p) =>
+    `${
+      p['real']
+        ? l10n.t('The output folder "{folder}" leads outside the workspace through a symbolic link (it is really "{real}"), so nothing was written there.', { folder: p['folder'] ?? '', real: p['real'] })
+        : l10n.t('The output folder "{folder}" is a symbolic link that leads nowhere, so nothing was written there.', { folder: p['folder'] ?? '' })
+    } ${l10n.t('Replace the link with a real folder inside the workspace, or set "{setting}" to another folder.', { setting: OUTPUT_SETTING })}`,
   noWorkspaceFolder: (l10n) => l10n.t('Open a folder or workspace first: videos are saved inside it.'),
 } satisfies Partial<Record<Reason, Words>>;

@@ -440,6 +440,8 @@ describe('Bad input in the host: the exact message, and nothing submitted', func
   this.timeout(30_000);
   const suite = useFake();
   const ws = () => workspaceFolder();
+  /** Where a symbolic link in the workspace leads: a folder beside it, outside it. */
+  const linkTarget = () => path.join(path.dirname(workspaceFolder()), 'elsewhere');
   const setBase = (value: string | undefined) =>
     vscode.workspace.getConfiguration('openrouterVideo').update('apiBaseUrl', value, vscode.ConfigurationTarget.Global);
   let savedEnvKey: string | undefined;
@@ -482,6 +484,20 @@ describe('Bad input in the host: the exact message, and nothing submitted', func
       title: 'an output folder in the home folder',
       run: () => ['openrouterVideo.generate', generateArgs('bad input: home', { outputDirectory: '~/videos' })],
       message: `The output folder "~/videos" points at the home folder; videos are only saved inside the workspace. ${SET_TO}`,
+    },
+    {
+      title: 'an output folder that is a symbolic link leading outside the workspace',
+      arrange: () => {
+        fs.mkdirSync(linkTarget(), { recursive: true });
+        fs.symlinkSync(path.relative(ws(), linkTarget()), path.join(ws(), 'linked-videos'));
+      },
+      restore: () => {
+        assert.deepEqual(fs.readdirSync(linkTarget()), [], 'nothing was written where the link leads');
+        fs.rmSync(path.join(ws(), 'linked-videos'), { force: true });
+        fs.rmSync(linkTarget(), { recursive: true, force: true });
+      },
+      run: () => ['openrouterVideo.generate', generateArgs('bad input: linked folder', { outputDirectory: 'linked-videos' })],
+      message: `The output folder "${path.join(workspaceFolder(), 'linked-videos')}" leads outside the workspace through a symbolic link (it is really "${fs.realpathSync(path.dirname(workspaceFolder()))}${path.sep}elsewhere"), so nothing was written there. Replace the link with a real folder inside the workspace, or set "openrouterVideo.outputDirectory" to another folder.`,
     },
     {
       title: 'a frame image that is not an image (by its name)',

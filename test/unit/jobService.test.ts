@@ -553,7 +553,7 @@ describe('JobService (real client + downloader against the fake OpenRouter)', fu
     assert.equal(failed.state, 'downloadFailed');
     const target = atFirstByte?.record?.outputs[0]?.target;
     assert.ok(target && path.dirname(target) === h.out, `recorded before the request: ${JSON.stringify(atFirstByte?.record?.outputs)}`);
-    assert.deepEqual(atFirstByte?.files, [`${path.basename(target)}.part`], 'its placeholder was there');
+    assert.deepEqual(atFirstByte?.files, [`${path.basename(target)}.lock`, `${path.basename(target)}.part`], 'its placeholder was there, beside the download lock');
     assert.equal(failed.outputs[0]?.target, undefined, 'forgotten once its .part is gone');
     assert.equal((await onDisk(h.storePath))[0]?.outputs[0]?.target, undefined);
     assert.deepEqual(await listFiles(h.out), [], 'no .part left');

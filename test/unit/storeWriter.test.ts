@@ -54,7 +54,7 @@ describe('StoreWriter', () => {
     state = 0;
   });
 
-  const writer = (storage: Pick<HeldStorage, 'write'>, lazyWriteMs = 0) => new StoreWriter(storage, () => `state ${state}`, { clock, logger, lazyWriteMs });
+  const writer = (storage: Pick<HeldStorage, 'write'>, lazyWriteMs = 0) => new StoreWriter(() => storage.write(`state ${state}`), { clock, logger, lazyWriteMs });
 
   it('runs one write at a time and coalesces the saves made meanwhile into one write of the newest text', async () => {
     const storage = new HeldStorage();
@@ -190,7 +190,8 @@ describe('FileStorage', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'jobs.json');
     let text = '';
-    const w = new StoreWriter(new FileStorage(file), () => text, { clock: new FakeClock(), logger: new TestLogger(), lazyWriteMs: 0 });
+    const storage = new FileStorage(file);
+    const w = new StoreWriter(() => storage.update(async () => text), { clock: new FakeClock(), logger: new TestLogger(), lazyWriteMs: 0 });
     const saves: Promise<void>[] = [];
     for (let i = 0; i < 40; i++) {
       text = JSON.stringify({ n: i, pad: 'x'.repeat(20_000 + i) });

@@ -120,6 +120,7 @@ export const REASONS = [
   'outputFolderClimbs', // it leaves the workspace with `..`: params.value
   'outputFolderBadName', // it holds a name not every system accepts: params.value, params.segment
   'outputFolderOutside', // it resolves outside the workspace: params.value, params.resolved
+  'outputFolderLinkedOutside', // on disk it leads outside the workspace through a link: params.folder, params.real ('' for a link to nothing), params.root
   'noWorkspaceFolder', // no folder is open to save into
   // ---- Store (jobs/)
   'submitInterrupted', // found in `submitting` on start-up: the app stopped mid-submit, the outcome is unknown

@@ -13,6 +13,13 @@ import { partPathFor } from './fileNames';
 /** Upper bound of `-2`, `-3`… names tried next to a target that appeared meanwhile. */
 const MAX_FREE_NAME_TRIES = 10_000;
 
+/**
+ * Opening a `.part` never follows a link in its last name (it fails with ELOOP instead): a link put there would
+ * send the video wherever it points. Not every platform has the flag (Windows); there it is 0.
+ */
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC } = fs.constants;
+
 export type Durability = 'synced' | 'unsupported' | 'failed';
 
 /** fsync errors that only say the file system cannot fsync (some network shares): the bytes are written all the same. */
@@ -37,7 +44,7 @@ async function videoBytesIn(partPath: string): Promise<number> {
     throw error;
   });
   if (!stat?.isFile() || stat.size === 0) return 0;
-  const handle = await fs.promises.open(partPath, 'r');
+  const handle = await fs.promises.open(partPath, O_RDONLY | NOFOLLOW);
   try {
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, stat.size));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
@@ -55,12 +62,13 @@ async function videoBytesIn(partPath: string): Promise<number> {
  * breaks.
  */
 export function partWriter(partPath: string, offset: number): fs.WriteStream {
-  return fs.createWriteStream(partPath, { flags: 'r+', start: offset });
+  // `flags` is passed to fs.open as it is, which takes the numeric form too (the typings say string only).
+  return fs.createWriteStream(partPath, { flags: (O_RDWR | NOFOLLOW) as unknown as string, start: offset });
 }
 
 /** Empties `partPath` (creating it when missing), for a download that starts from zero. */
 export async function emptyPart(partPath: string): Promise<void> {
-  await (await fs.promises.open(partPath, 'w')).close();
+  await (await fs.promises.open(partPath, O_WRONLY | O_CREAT | O_TRUNC | NOFOLLOW)).close();
 }
 
 /** Resolves once `stream` has closed its file: no write of it is in flight any more. */
@@ -107,7 +115,7 @@ export async function exists(p: string): Promise<boolean> {
 export async function syncFile(file: string, logger: Logger): Promise<Durability> {
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(file, 'r+');
+    handle = await fs.promises.open(file, O_RDWR | NOFOLLOW);
   } catch (error) {
     logger.error(`${file}: could not open it to write it out: ${String(error)}`);
     return 'failed';

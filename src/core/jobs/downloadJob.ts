@@ -1,18 +1,22 @@
 /**
  * Saves a completed job's videos, exactly once: at most one download task per job (concurrent callers share
- * it), each output's name reserved and recorded before its first byte, each saved output recorded at once (a
- * crash never downloads it a second time), then the sidecars.
+ * it), and one window at a time (a lock file `<name>.mp4.lock` in the output folder: another window that shares
+ * the job store waits, then finds the job saved), each output's name reserved and recorded before its first
+ * byte, each saved output recorded at once (a crash never downloads it a second time), then the sidecars.
  */
+import * as nodeFs from 'node:fs';
 import { cancelledError, describeError, OpenRouterError, throwIfAborted, type ErrorInfo } from '../api/errors';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';
 import type { DownloadOptions, DownloadResult } from '../download/downloader';
 import type { Durability } from '../download/partFile';
-import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath } from '../download/fileNames';
+import { baseNameFor, hasPartFile, outputBaseName, reclaimReservedPath, releaseReservedPath, reserveUniquePath, resolveInside } from '../download/fileNames';
+import { checkFolderOnDisk } from '../download/folderOnDisk';
 import { buildSidecar, writeSidecar } from '../download/sidecar';
 import type { Clock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
 import { Emitter, type Event } from '../shared/emitter';
+import { FileLock } from '../shared/lockFile';
 import type { Logger } from '../shared/logger';
 import { checkOutputUrl, clearUnsynced, mergeOutputs, outputCount } from './jobOutputs';
 import type { JobOutput, JobRecord } from './jobRecord';
@@ -24,6 +28,11 @@ export type DownloadRequest = Pick<DownloadOptions, 'url' | 'targetPath' | 'sign
 /** `sync()` writes the file out to the disk; until it has, the output is `unsynced`. */
 export type DownloadFn = (api: VideoApi, request: DownloadRequest) => Promise<Pick<DownloadResult, 'path' | 'bytes'> & { sync?: Sync }>;
 type Sync = DownloadResult['sync'];
+
+/** A download lock nobody touched for this long (its window stopped, or hangs) is taken over. */
+const DOWNLOAD_LOCK_STALE_MS = 120_000;
+/** How often a window waiting for another window's download looks at the lock again. */
+const DOWNLOAD_LOCK_RETRY_MS = 250;
 
 export interface JobDownloadOptions {
   /** Download a job that is already saved once more (into new files). Without it, a saved job is left alone. */
@@ -48,10 +57,13 @@ export interface DownloadDeps {
   /** Write `<video>.json` next to each saved video; read at save time. */
   writeSidecar: () => boolean;
   extensionVersion: string;
-  /** The workspace folder a saved video lies in: sidecars name frame images relative to it. */
-  workspaceRootOf?: (file: string) => string | undefined;
   /** A download task of this job ended (either way). */
   onDone(clientId: string): void;
+  /**
+   * The workspace folder a path lies in: a target folder's real path is checked to stay inside it before anything
+   * is written, and sidecars name frame images relative to it.
+   */
+  workspaceFolderFor?: (folder: string) => string | undefined;
 }
 
 export class JobDownloads extends Disposable {
@@ -123,8 +135,18 @@ export class JobDownloads extends Disposable {
     const { store, api } = this.deps;
     let marked = false;
     const syncs: (() => void)[] = [];
+    let lock: FileLock | undefined;
     try {
       throwIfAborted(signal);
+      await this.checkFolder(clientId);
+      lock = await this.lockDownload(clientId, jobId, signal);
+      if (lock) {
+        // Another window may have saved it while this one waited for the lock.
+        await store.refresh();
+        const current = store.get(clientId);
+        if (!current) throw new OpenRouterError('notFound', 'noSuchJob', { id: clientId });
+        if (current.state === 'saved' && !again) return current;
+      }
       await this.ensureCompleted(clientId, jobId, signal);
       const { count, skipped } = outputCount(store.get(clientId) ?? {});
       if (skipped > 0) this.deps.logger.warn(`Job ${jobId}: OpenRouter listed ${count + skipped} videos; only the first ${count} are saved.`);
@@ -163,15 +185,53 @@ export class JobDownloads extends Disposable {
       }
       return record;
     } catch (error) {
-      if (marked && store.get(clientId)) {
+      // A folder that leads outside the workspace is refused before the job is marked: it still says so.
+      const refused = OpenRouterError.is(error) && error.reason === 'outputFolderLinkedOutside';
+      if ((marked || refused) && store.get(clientId)) {
         const info: ErrorInfo = OpenRouterError.is(error) ? error.info : { kind: 'io', reason: 'saveFailed', params: { detail: describeError(error) } };
         await store
-          .update(clientId, (r) => (r.state === 'downloading' ? { state: 'downloadFailed', error: info } : undefined))
+          .update(clientId, (r) => (r.state === 'downloading' || refused ? { state: 'downloadFailed', error: info } : undefined))
           .catch((e: unknown) => this.deps.logger.error(`Could not save job ${clientId}: ${describeError(e)}`));
       }
       throw error;
     } finally {
+      await lock?.release();
       for (const start of syncs) start();
+    }
+  }
+
+  /** Checks that the job's folder, on disk, stays inside its workspace folder (folderOnDisk.ts). */
+  private async checkFolder(clientId: string): Promise<void> {
+    const record = this.deps.store.get(clientId);
+    const workspace = record ? this.deps.workspaceFolderFor?.(record.targetFolder) : undefined;
+    if (record && workspace !== undefined) await checkFolderOnDisk(workspace, record.targetFolder);
+  }
+
+  /**
+   * Takes the job's download lock: `<name>.mp4.lock` beside the first output's `.part`, named from the record as
+   * every window names it. Waits while another window holds it. `undefined` when the folder refuses the lock
+   * file: the download then goes on without it, and the reservation reports what the disk said.
+   */
+  private async lockDownload(clientId: string, jobId: string, signal: AbortSignal): Promise<FileLock | undefined> {
+    const record = this.deps.store.get(clientId);
+    if (!record) throw new OpenRouterError('notFound', 'noSuchJob', { id: clientId });
+    const base = baseNameFor(record.request.prompt?.trim() || `openrouter-${jobId}`, new Date(record.submittedAt ?? record.createdAt));
+    let lockPath: string;
+    try {
+      lockPath = resolveInside(record.targetFolder, `${outputBaseName(base, 0)}.mp4.lock`);
+      await nodeFs.promises.mkdir(record.targetFolder, { recursive: true });
+    } catch {
+      return undefined;
+    }
+    const waiting = setTimeout(() => this.deps.logger.info(`Job ${jobId} is being downloaded by another window; waiting for it.`), DOWNLOAD_LOCK_RETRY_MS * 4);
+    try {
+      return await FileLock.acquire(lockPath, { staleMs: DOWNLOAD_LOCK_STALE_MS, retryMs: DOWNLOAD_LOCK_RETRY_MS, signal });
+    } catch (error) {
+      throwIfAborted(signal);
+      this.deps.logger.debug(`Downloading job ${jobId} without a lock: ${describeError(error)}`);
+      return undefined;
+    } finally {
+      clearTimeout(waiting);
     }
   }
 
@@ -286,7 +346,7 @@ export class JobDownloads extends Disposable {
       const output = record.outputs.find((o) => o.index === index);
       if (!output?.file) continue;
       try {
-        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.deps.extensionVersion, this.deps.workspaceRootOf?.(output.file)));
+        const sidecar = await writeSidecar(output.file, buildSidecar(record, output, this.deps.extensionVersion, this.deps.workspaceFolderFor?.(output.file)));
         written.set(index, { file: output.file, sidecar });
       } catch (error) {
         this.deps.logger.warn(`Could not write the sidecar for ${output.file}: ${describeError(error)}`);

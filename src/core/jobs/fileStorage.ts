@@ -1,10 +1,14 @@
 /**
  * Where the job store keeps its text. `FileStorage` writes atomically (temporary file, fsync, rename,
  * folder fsync), so a crash mid-write leaves either the old file or the new one, never a torn one. It keeps
- * no queue: the store's one writer (storeWriter.ts) runs one write at a time.
+ * no queue: the store's one writer (storeWriter.ts) runs one write at a time. Another window may share the
+ * file: `update` reads, merges and writes under a lock file (`jobs.json.lock`) that every window takes, and
+ * `watch` says when the file changed.
  */
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
+import { toDisposable, type IDisposable } from '../shared/disposable';
+import { FileLock } from '../shared/lockFile';
 import { renameWithRetry } from '../shared/renameWithRetry';
 
 const fs = nodeFs.promises;
@@ -15,6 +19,13 @@ export interface JobStorage {
   /** Replaces the stored text, durably. Callers run one write at a time (see StoreWriter). */
   write(text: string): Promise<void>;
   /**
+   * Replaces the stored text with what `next` makes of the current one (`undefined`: write nothing). No other
+   * writer of the same storage, in this process or another, writes between the read and the write.
+   */
+  update(next: (current: string | undefined) => Promise<string | undefined>): Promise<void>;
+  /** Calls `listener` (soon after) when the stored text may have changed, also by another process. */
+  watch?(listener: () => void): IDisposable;
+  /**
    * Keeps a copy of text that could not be used (corrupt, from a newer version) next to the store,
    * so nothing is lost when the store starts over. Returns where it went, or `undefined`.
    */
@@ -23,6 +34,10 @@ export interface JobStorage {
 
 /** Temporary files older than this, left behind by a crash, are removed on read. */
 const STALE_TMP_MS = 60_000;
+/** A store lock nobody touched for this long (a window that stopped mid-write) is taken over. */
+const STORE_LOCK_STALE_MS = 30_000;
+/** Changes seen by the watcher within this long are reported once. */
+const WATCH_SETTLE_MS = 50;
 
 export class FileStorage implements JobStorage {
   private tmpCounter = 0;
@@ -53,6 +68,43 @@ export class FileStorage implements JobStorage {
       throw error;
     }
     await syncFolder(dir);
+  }
+
+  async update(next: (current: string | undefined) => Promise<string | undefined>): Promise<void> {
+    await fs.mkdir(path.dirname(this.filePath), { recursive: true });
+    const lock = await FileLock.acquire(`${this.filePath}.lock`, { staleMs: STORE_LOCK_STALE_MS, retryMs: 10 });
+    try {
+      const text = await next(await this.readLive());
+      if (text !== undefined) await this.write(text);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  watch(listener: () => void): IDisposable {
+    const dir = path.dirname(this.filePath);
+    const name = path.basename(this.filePath);
+    let watcher: nodeFs.FSWatcher | undefined;
+    let settle: NodeJS.Timeout | undefined;
+    let closed = false;
+    void fs
+      .mkdir(dir, { recursive: true })
+      .then(() => {
+        if (closed) return;
+        // The folder, not the file: a write replaces the file (rename), which ends a watch on the file itself.
+        watcher = nodeFs.watch(dir, (_event, changed) => {
+          if (changed !== null && changed !== name) return;
+          clearTimeout(settle);
+          settle = setTimeout(listener, WATCH_SETTLE_MS);
+        });
+        watcher.on('error', () => watcher?.close());
+      })
+      .catch(() => undefined); // No watch: changes of another window are still merged at each write.
+    return toDisposable(() => {
+      closed = true;
+      clearTimeout(settle);
+      watcher?.close();
+    });
   }
 
   async setAside(text: string, reason: string): Promise<string | undefined> {

@@ -36,14 +36,18 @@ export interface JobServiceOptions {
   download: DownloadFn;
   readImage: ReadImageFn;
   extensionVersion: string;
-  /** The workspace folder a saved video lies in: sidecars name frame images relative to it. */
-  workspaceRootOf?: (file: string) => string | undefined;
   clock?: Clock;
   logger?: Logger;
   /** Write `<video>.json` next to each saved video. Read at save time. Default true. */
   writeSidecar?: () => boolean;
   /** Folder for recovered jobs when the caller gives none. */
   defaultTargetFolder?: () => string | undefined;
+  /**
+   * The workspace folder a path lies in (by its name), or `undefined` when none. Before a submit and before a
+   * download the real path of the folder is checked to stay inside it (a link must not lead elsewhere), and
+   * sidecars name frame images relative to it.
+   */
+  workspaceFolderFor?: (folder: string) => string | undefined;
   /** Looks a model up for `rerun` (default: the api's models list). */
   findModel?: (modelId: string) => Promise<VideoModel | undefined>;
   /** Image sizes for `rerun`'s plan (default: the file's size on disk). */
@@ -85,8 +89,8 @@ export class JobService extends Disposable {
         download: options.download,
         writeSidecar: options.writeSidecar ?? (() => true),
         extensionVersion: options.extensionVersion,
-        workspaceRootOf: options.workspaceRootOf,
         onDone: (clientId) => this.waiters.check(clientId),
+        workspaceFolderFor: options.workspaceFolderFor,
       }),
     );
     this.waiters = this._register(new JobWaiters(this.store, (clientId) => this.downloads.isRunning(clientId)));
@@ -109,7 +113,8 @@ export class JobService extends Disposable {
     const { api, readImage } = this.options;
     const budget = this.options.budget;
     const admit = budget ? <T>(p: SubmitPlan, reserve: () => Promise<T>) => budget.admit(p, reserve) : undefined;
-    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, admit, onAccepted: this.accepted };
+    const { workspaceFolderFor } = this.options;
+    const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, admit, workspaceFolderFor, onAccepted: this.accepted };
     return submitJob(deps, plan, targetFolder, signal, source);
   }
 

@@ -6,6 +6,9 @@
  *
  * Finished jobs are pruned: every job that is not `prunable` (jobStates.ts) stays, and of the prunable ones
  * only the newest `keepFinishedJobs`. Their files stay where they are.
+ *
+ * Another window may share the file: each write first merges what the file holds (storeMerge.ts), and with
+ * `followOtherWriters` a change of the file is merged as soon as it is seen.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenRouterError } from '../api/errors';
@@ -16,63 +19,17 @@ import { type Logger, nullLogger } from '../shared/logger';
 import type { JobStorage } from './fileStorage';
 import type { JobRecord, StatusEntry } from './jobRecord';
 import { stateIs } from './jobStates';
-import { readStore, serialiseStore, type SetAsideReason } from './storeFormat';
+import { mergeFromFile } from './storeMerge';
+import { parseStore, readStore, serialiseStore } from './storeFormat';
 import { StoreWriter } from './storeWriter';
+import type { JobInit, JobStoreChange, JobStoreLoadReport, JobStoreOptions, JobUpdate, UpdateOptions } from './jobStoreTypes';
+
+export type { JobInit, JobPatch, JobStoreChange, JobStoreLoadReport, JobStoreOptions, JobUpdate, UpdateOptions } from './jobStoreTypes';
 
 export { STORE_VERSION } from './storeFormat';
 
 /** Oldest entries beyond this are dropped (the first entry, the creation, is always kept). */
 const MAX_HISTORY = 100;
-
-export interface JobStoreChange {
-  /** Records created or updated (their new value). */
-  changed: JobRecord[];
-  /** clientIds of removed (or pruned) records. */
-  removed: string[];
-}
-
-/** What `create` needs; everything it assigns itself (id, times, history) is left out. */
-export type JobInit = Pick<JobRecord, 'request' | 'targetFolder' | 'state'> &
-  Partial<Omit<JobRecord, 'clientId' | 'createdAt' | 'updatedAt' | 'history' | 'request' | 'targetFolder' | 'state'>>;
-
-/** Fields an update may set. An explicit `undefined` clears a field. */
-export type JobPatch = Partial<Omit<JobRecord, 'clientId' | 'createdAt' | 'updatedAt' | 'history'>>;
-
-/** A patch, or a function of the current record returning one (`undefined`: leave the record as it is). */
-export type JobUpdate = JobPatch | ((record: JobRecord) => JobPatch | undefined);
-
-export interface JobStoreOptions {
-  /**
-   * Changes made with `{ lazy: true }` (poll bookkeeping) are written within this many ms, or with the
-   * next ordinary change, whichever comes first. 0 writes them at once. Default 2000.
-   */
-  lazyWriteMs?: number;
-  /** How many prunable (finished) jobs are kept, newest first; older ones are removed. Default 500. */
-  keepFinishedJobs?: number;
-}
-
-export interface UpdateOptions {
-  /** Not urgent: may be written a little later (see `JobStoreOptions.lazyWriteMs`). */
-  lazy?: boolean;
-}
-
-export interface JobStoreLoadReport {
-  /** Records loaded (after recovery and pruning). */
-  loaded: number;
-  /** Records that did not fit the schema and were dropped. */
-  dropped: number;
-  /** Records moved out of `submitting`/`downloading` because the app stopped during them. */
-  recovered: number;
-  /** Finished jobs beyond `keepFinishedJobs`, removed from the list. */
-  pruned: number;
-  /** Where unusable text was set aside, if anything was. */
-  setAsidePath?: string;
-  /**
-   * Set when the file could not be used whole (`corrupt`, `newer-version`: the store started empty) or some records
-   * were dropped (`invalid-records`), also when the copy could not be made: the host tells the user.
-   */
-  setAsideReason?: SetAsideReason;
-}
 
 export class JobStore extends Disposable {
   private readonly records = new Map<string, JobRecord>();
@@ -85,17 +42,26 @@ export class JobStore extends Disposable {
   private readonly keepFinished: number;
   private report: JobStoreLoadReport = { loaded: 0, dropped: 0, recovered: 0, pruned: 0 };
   private closed = false;
+  /** The clientIds the file held when this store last read or wrote it. */
+  private seenOnDisk = new Set<string>();
+  /** Records removed here and not yet written (a merge must not bring them back). */
+  private readonly removedHere = new Set<string>();
+  /** The text this store last wrote or merged: a file still holding it has nothing new to merge. */
+  private lastSeenText: string | undefined;
 
   private constructor(
-    storage: JobStorage,
+    private readonly storage: JobStorage,
     private readonly logger: Logger,
     private readonly clock: Clock,
     options: JobStoreOptions,
   ) {
     super();
     this.keepFinished = Math.max(1, Math.floor(options.keepFinishedJobs ?? 500));
-    const render = () => serialiseStore([...this.all()].reverse(), this.json);
-    this.writer = new StoreWriter(storage, render, { clock, logger, lazyWriteMs: Math.max(0, options.lazyWriteMs ?? 2000) });
+    this.writer = new StoreWriter(() => storage.update((current) => this.mergeAndRender(current)), {
+      clock,
+      logger,
+      lazyWriteMs: Math.max(0, options.lazyWriteMs ?? 2000),
+    });
   }
 
   /**
@@ -117,6 +83,7 @@ export class JobStore extends Disposable {
         store.records.set(record.clientId, freeze(record));
       }
     }
+    store.seenOnDisk = new Set(contents.records.map((r) => r.clientId));
     const recovered = store.recoverInterrupted();
     const pruned = store.prune().length;
     store.report = {
@@ -133,7 +100,32 @@ export class JobStore extends Disposable {
     if (recovered > 0 || pruned > 0) {
       await store.writer.save().catch(() => undefined); // logged by the writer; the next change tries again
     }
+    if (options.followOtherWriters && storage.watch) {
+      store._register(storage.watch(() => void store.refresh()));
+    }
     return store;
+  }
+
+  /**
+   * Merges what the file holds now (another window's records and changes; see storeMerge.ts) without writing.
+   * Events fire for what changed. Never rejects: a file that cannot be read or used is left for the next write.
+   */
+  refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.writer.exclusive(async () => {
+      if (this.closed) return;
+      try {
+        const text = await this.storage.read();
+        if (text === this.lastSeenText) return;
+        const parsed = text === undefined || text.trim() === '' ? undefined : parseStore(text);
+        if (parsed?.usable) {
+          this.merge(parsed.records);
+          this.lastSeenText = text;
+        }
+      } catch (error) {
+        this.logger.debug(`Could not read the jobs list again: ${String(error)}`);
+      }
+    });
   }
 
   get loadReport(): Readonly<JobStoreLoadReport> {
@@ -282,12 +274,50 @@ export class JobStore extends Disposable {
 
   private set(record: JobRecord): void {
     this.records.set(record.clientId, record);
+    this.removedHere.delete(record.clientId);
     this.sorted = undefined;
   }
 
   private delete(clientId: string): void {
     this.records.delete(clientId);
+    this.removedHere.add(clientId);
     this.sorted = undefined;
+  }
+
+  /**
+   * The text of one write: what the file holds now merged in (a file this version cannot use is set aside
+   * first), then every record. Afterwards the file holds exactly these records.
+   */
+  private async mergeAndRender(current: string | undefined): Promise<string> {
+    if (current !== undefined && current.trim() !== '' && current !== this.lastSeenText) {
+      const parsed = parseStore(current);
+      if (parsed.usable) {
+        this.merge(parsed.records);
+      } else {
+        const where = await this.storage.setAside(current, parsed.reason).catch(() => undefined);
+        this.logger.warn(`Replacing a jobs file this version cannot use: ${parsed.why}.` + (where ? ` It was kept as ${where}.` : ''));
+      }
+    }
+    const records = [...this.all()].reverse();
+    this.seenOnDisk = new Set(records.map((r) => r.clientId));
+    this.removedHere.clear();
+    this.lastSeenText = serialiseStore(records, this.json);
+    return this.lastSeenText;
+  }
+
+  /** Takes in the file's records (see storeMerge.ts) and tells listeners what changed. */
+  private merge(file: readonly JobRecord[]): void {
+    const { adopted, dropped } = mergeFromFile({ mine: this.records, file, seenOnDisk: this.seenOnDisk, removedHere: this.removedHere });
+    this.seenOnDisk = new Set(file.map((r) => r.clientId));
+    for (const record of adopted) this.set(freeze(record));
+    for (const clientId of dropped) {
+      this.records.delete(clientId);
+      this.sorted = undefined;
+    }
+    if (adopted.length > 0 || dropped.length > 0) {
+      this.changeEmitter.fire({ changed: adopted, removed: dropped });
+      this.pruneAndTell();
+    }
   }
 
   /** Removes the prunable jobs beyond the newest `keepFinished`; returns their ids. */

@@ -1,14 +1,14 @@
 /**
  * The store's one write queue. One write runs at a time; changes made meanwhile are coalesced into the next
- * write. The text is rendered when its write starts, so a write always carries the newest state and a newer
- * text supersedes one still waiting. Every `save()` resolves when a write that holds its change has landed
+ * write. The text is rendered when its write starts (inside `write`), so a write always carries the newest
+ * state and a newer text supersedes one still waiting. `exclusive` runs other work on the file (a re-read)
+ * between writes, never during one. Every `save()` resolves when a write that holds its change has landed
  * (or rejects when that write fails). A lazy save (poll bookkeeping) waits up to `lazyWriteMs`, or rides
  * along with the next ordinary one.
  */
 import { OpenRouterError, describeError } from '../api/errors';
 import type { Clock, TimerHandle } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { JobStorage } from './fileStorage';
 
 interface Waiter {
   resolve(): void;
@@ -31,11 +31,26 @@ export class StoreWriter {
   /** The write in flight; it never rejects (its waiters do). */
   private writing: Promise<void> | undefined;
 
+  /** `write` renders the current state and stores it; it is called for one write at a time. */
   constructor(
-    private readonly storage: Pick<JobStorage, 'write'>,
-    private readonly render: () => string,
+    private readonly write: () => Promise<void>,
     private readonly options: StoreWriterOptions,
   ) {}
+
+  /** Runs `work` when no write is in flight; writes wait for it. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.writing) await this.writing;
+    const running = work();
+    this.writing = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.writing.finally(() => {
+      this.writing = undefined;
+      this.pump();
+    });
+    return running;
+  }
 
   /** Resolves once a write holding every change made before this call has landed. */
   save(lazy = false): Promise<void> {
@@ -97,15 +112,13 @@ export class StoreWriter {
     if (waiters.length === 0) {
       return;
     }
-    let text: string;
+    let written: Promise<void>;
     try {
-      text = this.render();
+      written = this.write(); // starts now: the text holds the state as it is at this moment
     } catch (error) {
-      for (const w of waiters) w.reject(error);
-      return;
+      written = Promise.reject(error);
     }
-    this.writing = this.storage
-      .write(text)
+    this.writing = written
       .then(
         () => {
           for (const w of waiters) w.resolve();

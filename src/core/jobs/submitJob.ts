@@ -8,6 +8,7 @@ import { describeError, OpenRouterError, throwIfAborted, type ErrorInfo, type Op
 import type { VideoJob } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
+import { checkFolderOnDisk } from '../download/folderOnDisk';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { JobRecord, JobSource } from './jobRecord';
@@ -40,6 +41,8 @@ export interface SubmitDeps {
    * budget's turn, or throws (nothing written, nothing sent). See money/budget.ts.
    */
   admit?: <T>(plan: SubmitPlan, reserve: () => Promise<T>) => Promise<T>;
+  /** The workspace folder a target folder lies in: its real path is checked before anything is written or paid. */
+  workspaceFolderFor?: (folder: string) => string | undefined;
   /** OpenRouter took the job (the record is updated in memory): start watching it. */
   onAccepted(clientId: string, job: VideoJob): void;
 }
@@ -55,7 +58,9 @@ export interface SubmitDeps {
 export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal, source?: JobSource): Promise<JobRecord> {
   throwIfAborted(signal);
   const admit = deps.admit ?? (<T>(_plan: SubmitPlan, reserve: () => Promise<T>) => reserve());
-  // Everything that can fail locally (the budget, the images) happens before the record exists.
+  // Everything that can fail locally (the folder, the budget, the images) happens before the record exists.
+  const workspace = deps.workspaceFolderFor?.(targetFolder);
+  if (workspace !== undefined) await checkFolderOnDisk(workspace, targetFolder);
   const { record, wire } = await admit(plan, async () => {
     const imageUrls = await readImages(deps.readImage, plan.request, signal);
     const body = toWireRequest(plan.request, imageUrls, { omitAudioFlag: plan.omitAudioFlag });

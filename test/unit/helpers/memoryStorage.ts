@@ -25,6 +25,11 @@ export class MemoryStorage implements JobStorage {
     this.text = text;
   }
 
+  async update(next: (current: string | undefined) => Promise<string | undefined>): Promise<void> {
+    const text = await next(this.text);
+    if (text !== undefined) await this.write(text);
+  }
+
   async setAside(text: string, reason: string): Promise<string | undefined> {
     this.setAsides.push({ text, reason });
     return `memory://jobs.${reason}.json`;
