@@ -23,6 +23,7 @@ import { ModelCatalog } from './host/modelCatalog';
 import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
+import { SpendInView } from './host/spendInView';
 import { JobsStatusBar } from './host/statusBar';
 import { JobsTreeProvider } from './host/views/jobsTree';
 import { ModelsTreeProvider } from './host/views/modelsTree';
@@ -121,9 +122,10 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     budget,
     revealJob: (clientId) => jobsTree.reveal(clientId),
   };
-  own(new JobsStatusBar(store));
+  const statusBar = own(new JobsStatusBar(store));
+  const spending = own(new SpendInView({ budget, recorder: spendRecorder, store, api, logger, statusBar, jobsView: jobsTree }));
   const notifications = own(new JobNotifications(ctx));
-  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh() }));
+  own(registerCommands({ ctx, notifications, refreshJobs: () => jobsTree.refresh(), showSpending: () => spending.showSpending() }));
 
   const updateSignedIn = async () => {
     const key = await credentials.getKey();
@@ -162,7 +164,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   void signedIn.then(() => jobs.resumeAll()).catch((error: unknown) => logger.error('Resuming jobs failed', error));
   logger.info(`OpenRouter Video ${version} activated (${store.all().length} job(s) on record)`);
 
-  const publicApi = own(new PublicApi({ jobs, store, catalog }));
+  const publicApi = own(new PublicApi({ jobs, store, catalog, budget }));
 
   const disposeAll = () => {
     for (const d of owned.splice(0).reverse()) {

@@ -19,6 +19,7 @@ export const Commands = {
   jobsRemove: 'openrouterVideo.jobs.remove',
   jobsRecover: 'openrouterVideo.jobs.recover',
   showLog: 'openrouterVideo.showLog',
+  showSpending: 'openrouterVideo.showSpending',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

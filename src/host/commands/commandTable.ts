@@ -15,6 +15,8 @@ export interface CommandDeps {
   ctx: HostContext;
   notifications: JobNotifications;
   refreshJobs(): void;
+  /** Opens the spending tables; resolves with the document's URI. */
+  showSpending(): Promise<vscode.Uri>;
 }
 
 type Handler = (deps: CommandDeps, ...args: unknown[]) => unknown;
@@ -39,6 +41,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsRemove]: ({ ctx }, arg) => removeJob(ctx, arg),
   [Commands.jobsRecover]: ({ ctx, notifications }, arg) => recoverJob(ctx, notifications, arg),
   [Commands.showLog]: ({ ctx }) => showLog(ctx),
+  [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
 };
 
 const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.setApiKey, Commands.jobsRecover]);
