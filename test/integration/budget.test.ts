@@ -5,8 +5,10 @@
  * while the Jobs view is visible, not more than once a minute.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { cleanUpJobsAfterEach, generate, generateArgs, getApi, jobIds, MODEL, sleep, useFake, waitFor, waitForJob } from './helpers';
+import { cleanUpJobsAfterEach, generate, generateArgs, getApi, jobIds, MODEL, sleep, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
 
 async function setBudget(key: 'dailyUsd' | 'monthlyUsd', value: number | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('openrouterVideo').update(`budget.${key}`, value, vscode.ConfigurationTarget.Global);
@@ -49,6 +51,22 @@ describe('Budget and spend in view', function () {
     // Veo 3.1 Lite, 4 s at 720p without audio: 4 × $0.03 = $0.12, which does not fit $0.10 more.
     await setBudget('dailyUsd', spent + 0.1);
     await waitFor('the setting to apply', async () => (await api.getBudget()).limits.dailyUsd === spent + 0.1);
+    // A repository's settings cannot raise the budget.
+    const settingsFile = path.join(workspaceFolder(), '.vscode', 'settings.json');
+    const previousSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'openrouterVideo.budget.dailyUsd': 100000, 'openrouterVideo.defaultModel': 'decoy/budget' }, null, 2));
+    try {
+      await waitFor('VS Code to read .vscode/settings.json', () => vscode.workspace.getConfiguration('openrouterVideo').inspect<string>('defaultModel')?.workspaceValue === 'decoy/budget');
+      assert.equal((await api.getBudget()).limits.dailyUsd, spent + 0.1, 'the user\'s limit, not the workspace\'s');
+      await refusedWithoutPost();
+    } finally {
+      if (previousSettings === undefined) fs.rmSync(settingsFile);
+      else fs.writeFileSync(settingsFile, previousSettings);
+    }
+  });
+
+  async function refusedWithoutPost(): Promise<void> {
     const before = await jobIds();
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('openrouterVideo.generate', generateArgs('Over the budget, integration test'))), (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -60,7 +78,7 @@ describe('Budget and spend in view', function () {
     });
     assert.equal(suite.fake.requestsTo('submit').length, 0, 'no POST /videos');
     assert.deepEqual(await jobIds(), before, 'no job recorded');
-  });
+  }
 
   it('counts a finished job\'s cost in today\'s spend and tables it in Show Spending', async () => {
     await setBudget('dailyUsd', 100_000);

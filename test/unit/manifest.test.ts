@@ -59,6 +59,8 @@ describe('package.json manifest ↔ ids.ts', () => {
     assert.deepEqual(props, expected);
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.apiBaseUrl'].scope, 'application');
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.confirmAboveUsd'].scope, 'application', 'a workspace cannot lower the guard on spending');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.budget.dailyUsd'].scope, 'application', 'a workspace cannot raise the budget');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.budget.monthlyUsd'].scope, 'application', 'a workspace cannot raise the budget');
   });
 
   it('hides tree-only commands from the palette and references only known commands in menus', () => {
