@@ -25,6 +25,7 @@ import { PlayerProvider } from './host/player/playerProvider';
 import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
 import { onDidChangeSettings, readSettings } from './host/settings';
+import { SpendInView } from './host/spendInView';
 import { JobsStatusBar } from './host/statusBar';
 import { warnAboutSetAsideJobs } from './host/storeWarning';
 import { JobsTreeProvider } from './host/views/jobsTree';
@@ -138,10 +139,11 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     budget,
     revealJob: (clientId) => jobsTree.reveal(clientId),
   };
-  own(new JobsStatusBar(store));
+  const statusBar = own(new JobsStatusBar(store));
+  const spending = own(new SpendInView({ budget, recorder: spendRecorder, store, api, logger, statusBar, jobsView: jobsTree }));
   const notifications = own(new JobNotifications(ctx));
   const promptFiles = own(new PromptFileAnalyzer(catalog));
-  own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh() }));
+  own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh(), showSpending: () => spending.showSpending() }));
   own(registerPromptFiles(ctx, promptFiles));
   own(PlayerProvider.register(ctx, notifications));
   own(
@@ -194,7 +196,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   void signedIn.then(() => jobs.resumeAll()).catch((error: unknown) => logger.error('Resuming jobs failed', error));
   logger.info(`OpenRouter Video ${version} activated (${store.all().length} job(s) on record)`);
 
-  const publicApi = own(new PublicApi({ jobs, store, catalog }));
+  const publicApi = own(new PublicApi({ jobs, store, catalog, budget }));
 
   const disposeAll = () => {
     for (const d of owned.splice(0).reverse()) {

@@ -3,6 +3,7 @@ import type { VideoRequest } from '../core/api/videoRequest';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import type { JobService } from '../core/jobs/jobService';
 import type { JobStore } from '../core/jobs/jobStore';
+import type { BudgetLeft, SpendBudget } from '../core/money/budget';
 import { planSubmit } from '../core/jobs/submitPlan';
 import type { IDisposable } from '../core/shared/disposable';
 import { hostError, wordedForCaller } from './errorMessages';
@@ -23,12 +24,18 @@ export interface OpenRouterVideoApi {
   getJobs(): readonly JobRecord[];
   /** Fires whenever jobs change. */
   readonly onDidChangeJobs: vscode.Event<readonly JobRecord[]>;
+  /**
+   * Today's and this month's spend (USD, across workspaces) and what is left of each budget limit (undefined:
+   * no limit). `submit` refuses a request that would not fit.
+   */
+  getBudget(): Promise<BudgetLeft>;
 }
 
 export interface PublicApiDeps {
   jobs: JobService;
   store: JobStore;
   catalog: ModelCatalog;
+  budget: SpendBudget;
 }
 
 /**
@@ -47,6 +54,7 @@ export class PublicApi implements vscode.Disposable {
       waitForJob: (id) => worded(deps.jobs.waitForJob(id)),
       getJobs: () => deps.store.all(),
       onDidChangeJobs: this.changed.event,
+      getBudget: () => worded(deps.budget.remaining()),
     };
   }
 

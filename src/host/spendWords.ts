@@ -78,3 +78,24 @@ export function wordBudgetLeft(l10n: L10n, left: BudgetLeft): string {
   if (left.monthlyLeftUsd !== undefined) return l10n.t('Budget left this month: {month} of {limit}.', { month: formatUsd(left.monthlyLeftUsd), limit: formatUsd(left.limits.monthlyUsd) });
   return '';
 }
+
+/** What the status bar and the Jobs view show of spend: undefined when nothing was spent today and no key limit is known. */
+export interface SpendLabels {
+  /** "$2.40 today" or "$2.40 today · $7.60 left on key". */
+  short: string;
+  /** A line or two for a tooltip: spend, budget left, key limit. */
+  detail: string;
+}
+
+/** The labels for today's spend and, when the key has a limit, what is left of it. */
+export function wordSpendLabels(l10n: L10n, left: BudgetLeft, keyLeftUsd: number | undefined): SpendLabels | undefined {
+  if (left.todayUsd <= 0 && keyLeftUsd === undefined) return undefined;
+  const parts: string[] = [];
+  if (left.todayUsd > 0) parts.push(l10n.t('{spent} today', { spent: formatUsd(left.todayUsd) }));
+  if (keyLeftUsd !== undefined) parts.push(l10n.t('{left} left on key', { left: formatUsd(keyLeftUsd) }));
+  const lines = [l10n.t('Spent with OpenRouter Video: {today} today, {month} this month.', { today: formatUsd(left.todayUsd), month: formatUsd(left.monthUsd) })];
+  const budget = wordBudgetLeft(l10n, left);
+  if (budget !== '') lines.push(budget);
+  if (keyLeftUsd !== undefined) lines.push(l10n.t('Your OpenRouter key has {left} left of its limit.', { left: formatUsd(keyLeftUsd) }));
+  return { short: parts.join(' · '), detail: lines.join('\n') };
+}

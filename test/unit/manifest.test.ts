@@ -69,6 +69,8 @@ describe('package.json manifest ↔ ids.ts', () => {
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.confirmAboveUsd'].scope, 'application', 'a workspace cannot lower the guard on spending');
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.maxVideoSizeMiB'].scope, 'application', 'a workspace cannot raise the size cap');
     assert.equal(pkg.contributes.configuration.properties['openrouterVideo.maxVideoSizeMiB'].default, 2048);
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.budget.dailyUsd'].scope, 'application', 'a workspace cannot raise the budget');
+    assert.equal(pkg.contributes.configuration.properties['openrouterVideo.budget.monthlyUsd'].scope, 'application', 'a workspace cannot raise the budget');
   });
 
   it('hides tree-only commands from the palette and references only known commands in menus', () => {

@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { foldLines, SpendLedger } from '../../src/core/money/ledger';
-import { dayKey, monthKey, spendOf, type SpendEntry } from '../../src/core/money/spendEntry';
+import type { JobRecord } from '../../src/core/jobs/jobRecord';
+import { dayKey, monthKey, spendEntryOf, spendOf, type SpendEntry } from '../../src/core/money/spendEntry';
 import { SpendRecorder } from '../../src/core/money/spendRecorder';
 import { systemClock } from '../../src/core/shared/clock';
 import { MemoryStorage } from './helpers/memoryStorage';
@@ -93,6 +94,16 @@ describe('spendOf: what a job counts', () => {
     assert.equal(spendOf(entry('x', { state: 'stale' })), 0.4);
     assert.equal(spendOf({ state: 'pending', ceilingUsd: 3.2 }), 3.2);
     assert.equal(spendOf({ state: 'saved' }), 0);
+  });
+});
+
+describe('spendEntryOf', () => {
+  it('dates a job by its record, so one accepted just after midnight stays in the day and month it was submitted', () => {
+    const created = new Date(2026, 10, 30, 23, 59, 59).getTime();
+    const record = { clientId: 'c', createdAt: created, submittedAt: created + 2_000, updatedAt: created + 2_000, state: 'pending', request: { model: 'm' }, estimatedCostUsd: 0.4 } as JobRecord;
+    const entry = spendEntryOf(record);
+    assert.equal(monthKey(entry.at), '2026-11');
+    assert.equal(dayKey(entry.at), '2026-11-30');
   });
 });
 

@@ -71,9 +71,8 @@ export class SpendBudget {
 
   constructor(private readonly options: SpendBudgetOptions) {}
 
-  /** This month's entries: the ledger's, overlaid with this window's newer ones. */
-  async monthEntries(now = this.options.clock.now()): Promise<SpendEntry[]> {
-    const month = monthKey(now);
+  /** A month's entries (`YYYY-MM`, default this month): the ledger's, overlaid with this window's newer ones. */
+  async monthEntries(month = monthKey(this.options.clock.now())): Promise<SpendEntry[]> {
     const entries = await this.options.ledger.readMonth(month);
     for (const local of this.options.localEntries?.() ?? []) {
       if (monthKey(local.at) === month) mergeEntry(entries, local);
@@ -85,13 +84,20 @@ export class SpendBudget {
   async totals(): Promise<SpendTotals> {
     const now = this.options.clock.now();
     const day = dayKey(now);
-    const entries = await this.monthEntries(now);
+    const entries = await this.monthEntries(monthKey(now));
     return {
       todayUsd: sumUsd(entries.filter((e) => dayKey(e.at) === day).map(spendOf)),
       monthUsd: sumUsd(entries.map(spendOf)),
       day,
       month: monthKey(now),
     };
+  }
+
+  /** The last `count` months that have spend (`YYYY-MM`, oldest first), this month always among them. */
+  async recentMonths(count: number): Promise<string[]> {
+    const months = new Set(await this.options.ledger.months());
+    months.add(monthKey(this.options.clock.now()));
+    return [...months].sort().slice(-count);
   }
 
   /** What is left of today's and this month's budget: for confirmations ("budget left") and views. */

@@ -2,7 +2,8 @@
  * One job as the spend ledger keeps it, and what it counts: the job's own cost once OpenRouter reports it;
  * nothing for a job that provably was not billed (refused, or failed on OpenRouter's side without a cost);
  * otherwise (running, saving, outcome unknown, stopped, stale) its estimate or budget ceiling.
- * Days and months are the user's local calendar, from the time the job was submitted.
+ * Days and months are the user's local calendar, from the time the job's record was made (so a job never moves
+ * to another day or month file when OpenRouter accepts it a moment later).
  */
 import { z } from 'zod';
 import type { JobRecord } from '../jobs/jobRecord';
@@ -10,7 +11,7 @@ import type { JobRecord } from '../jobs/jobRecord';
 export interface SpendEntry {
   /** The job's local client id (the ledger folds its lines by it). */
   id: string;
-  /** When it was submitted (ms): decides its day and month. */
+  /** When its record was made, just before the submit (ms): decides its day and month, and never changes. */
   at: number;
   /** The record's `updatedAt`: of two lines for one job, the newer record wins. */
   updated: number;
@@ -60,7 +61,7 @@ export function isProvisional(entry: Pick<SpendEntry, 'state' | 'costUsd'>): boo
 export function spendEntryOf(record: JobRecord): SpendEntry {
   const entry: SpendEntry = {
     id: record.clientId,
-    at: record.submittedAt ?? record.createdAt,
+    at: record.createdAt,
     updated: record.updatedAt,
     model: record.request.model,
     state: record.state,

@@ -51,7 +51,7 @@ export class SpendRecorder extends Disposable {
       this.logger.warn(`Could not read the spend ledger: ${describeError(error)}`);
     }
     for (const record of this.options.store.all()) {
-      if (monthKey(record.submittedAt ?? record.createdAt) === month) this.record(record);
+      if (monthKey(record.createdAt) === month) this.record(record);
     }
     await this.settled();
   }

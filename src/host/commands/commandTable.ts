@@ -20,6 +20,8 @@ export interface CommandDeps {
   notifications: JobNotifications;
   promptFiles: PromptFileAnalyzer;
   refreshJobs(): void;
+  /** Opens the spending tables; resolves with the document's URI. */
+  showSpending(): Promise<vscode.Uri>;
 }
 
 type Handler = (deps: CommandDeps, ...args: unknown[]) => unknown;
@@ -49,6 +51,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.generateFromFile]: ({ ctx, notifications, promptFiles }, args) => generateFromFile(ctx, promptFiles, (record) => notifications.track(record), args),
   [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
   [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
+  [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
 };
 
 const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile, Commands.jobsExtend]);

@@ -74,6 +74,18 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
     this.changed.fire(undefined);
   }
 
+  /** Text beside the view's title (today's spend). */
+  setDescription(text: string | undefined): void {
+    this.view.description = text;
+  }
+
+  /** Whether the view is visible now, and when that changes (spend in view refreshes only while it is). */
+  get visible(): boolean {
+    return this.view.visible;
+  }
+
+  readonly onDidChangeVisibility = (listener: (visible: boolean) => void): vscode.Disposable => this.view.onDidChangeVisibility((e) => listener(e.visible));
+
   private updateState(): void {
     const all = this.store.all();
     const unopened = all.filter((r) => r.state === 'saved' && !r.opened).length;
