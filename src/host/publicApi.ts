@@ -7,13 +7,17 @@ import { planSubmit } from '../core/jobs/submitPlan';
 import type { IDisposable } from '../core/shared/disposable';
 import { hostError, wordedForCaller } from './errorMessages';
 import type { ModelCatalog } from './modelCatalog';
+import { describeRequest, wordCost } from './generateFlow';
 import { resolveOutputFolder } from './outputFolder';
+import { readSettings } from './settings';
+import { needsCostConfirmation } from './spendingRules';
 
 /** What `activate()` returns to other extensions. */
 export interface OpenRouterVideoApi {
   /**
    * Validates and submits a request (billed to the user's key) and resolves with the job record once
-   * OpenRouter accepted it. `targetFolder` defaults to the configured output folder of the first workspace folder.
+   * OpenRouter accepted it. Above the user's confirmAboveUsd (or when the cost cannot be known) the user is
+   * asked first, as for a command argument; declined, it rejects and nothing is sent. `targetFolder` defaults to the configured output folder of the first workspace folder.
    */
   submit(request: VideoRequest, options?: { targetFolder?: string }): Promise<JobRecord>;
   /** Resolves when the job (by local client id or OpenRouter job id) reaches a final state. */
@@ -55,7 +59,17 @@ export class PublicApi implements vscode.Disposable {
       throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}".', request.model));
     }
     const target = targetFolder ?? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]);
-    return this.deps.jobs.submit(await planSubmit(model, request), target);
+    const plan = await planSubmit(model, request);
+    // Another extension may skip every question but this one, as a command argument may.
+    if (needsCostConfirmation({ estimate: plan.estimate, confirmAboveUsd: readSettings().confirmAboveUsd, fromWorkspace: [] })) {
+      const submit = vscode.l10n.t('Submit');
+      const detail = [describeRequest(plan.request), vscode.l10n.t('Asked for by another extension.'), wordCost(plan.estimate), vscode.l10n.t('It is billed to your OpenRouter account even if you stop watching.')].join('\n');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Generate a video with {0}?', model.name), { modal: true, detail }, submit);
+      if (choice !== submit) {
+        throw hostError('cancelled', vscode.l10n.t('The cost confirmation was declined, so nothing was submitted.'));
+      }
+    }
+    return this.deps.jobs.submit(plan, target);
   }
 
   dispose(): void {
