@@ -8,14 +8,17 @@ import { planSubmit } from '../core/jobs/submitPlan';
 import type { IDisposable } from '../core/shared/disposable';
 import { hostError, wordedForCaller } from './errorMessages';
 import type { ModelCatalog } from './modelCatalog';
+import { confirmSubmit } from './confirmSubmit';
 import { resolveOutputFolder } from './outputFolder';
 
 /** What `activate()` returns to other extensions. */
 export interface OpenRouterVideoApi {
   /**
    * Validates and submits a request (billed to the user's key) and resolves with the job record once
-   * OpenRouter accepted it. `targetFolder` defaults to the configured output folder of the first workspace folder.
-   * With `previousJobId` (an OpenRouter job id of a completed job of the same model) the new job extends it.
+   * OpenRouter accepted it. Above the user's confirmAboveUsd (or when the cost cannot be known) the user is
+   * asked first, as for a command argument; declined, it rejects and nothing is sent. `targetFolder` defaults to
+   * the configured output folder of the first workspace folder. With `previousJobId` (an OpenRouter job id of a
+   * completed job of the same model) the new job extends it.
    */
   submit(request: VideoRequest, options?: { targetFolder?: string }): Promise<JobRecord>;
   /** Resolves when the job (by local client id or OpenRouter job id) reaches a final state. */
@@ -64,7 +67,16 @@ export class PublicApi implements vscode.Disposable {
       throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}".', request.model));
     }
     const target = targetFolder ?? resolveOutputFolder(vscode.workspace.workspaceFolders?.[0]);
-    return this.deps.jobs.submit(await planSubmit(model, request), target);
+    const plan = await planSubmit(model, request);
+    // Another extension may skip every question but the budget and the cost confirmation, as a command argument may.
+    const confirmed = await confirmSubmit(this.deps, plan, {
+      question: vscode.l10n.t('Generate a video with {0}?', model.name),
+      notes: [vscode.l10n.t('Asked for by another extension.')],
+    });
+    if (!confirmed) {
+      throw hostError('cancelled', vscode.l10n.t('The cost confirmation was declined, so nothing was submitted.'));
+    }
+    return this.deps.jobs.submit(plan, target);
   }
 
   dispose(): void {

@@ -69,7 +69,7 @@ describe('Automation and workspace settings never skip the cost confirmation', f
     await focusWorkbench();
     await page.keyboard.press('Control+Alt+Shift+KeyL');
     const message = /The image "\/etc\/hostname" is not inside an open workspace folder, so it was not sent\./;
-    await notificationToast(page, message).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await notificationToast(page, message).first().waitFor({ state: 'visible', timeout: 90_000 });
     // A second copy (VS Code's own warning for a failed keybinding, beside the extension's error) would show by now.
     await page.waitForTimeout(2_000);
     assert.equal(await notificationToast(page, message).count(), 1, 'one notification, not an error and a warning');
