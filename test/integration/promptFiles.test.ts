@@ -36,6 +36,11 @@ async function completions(document: vscode.TextDocument, position: vscode.Posit
 describe('Prompt files (*.video.md)', () => {
   const suite = useFake();
   cleanUpJobsAfterEach();
+  after(async () => {
+    // Later suites start without these editors (and their checks) open.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 
   it('underlines what the validator refuses, with the supported values and a quick fix', async () => {
     const document = await open(BROKEN);
