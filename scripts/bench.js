@@ -11,6 +11,7 @@
 //   download    during a 300 MiB and a 1 GiB download: event-loop delay p99 ≤ 20 ms,
 //               max ≤ 100 ms; RSS growth ≤ 96 MiB                                      [--sizes 300,1024]
 //   link        over 12.5 MB/s and 125 MB/s links: ≥ 0.95 × curl's speed               [--rounds 3]
+//   promptFiles a 100-shot storyboard: lenses and diagnostics ≤ 50 ms per update (p90)  [--updates 30]
 //
 // ORV_BENCH_EXTENSION=<folder> measures an extension folder built elsewhere instead of this checkout's
 // production bundle.
@@ -22,7 +23,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const BENCHES = ['activation', 'polling', 'download', 'link'];
+const BENCHES = ['activation', 'polling', 'download', 'link', 'promptFiles'];
 
 function usage(code) {
   process.stderr.write(`Usage: node scripts/bench.js [${BENCHES.join('|')}] [options of that bench]\n`);

@@ -36,6 +36,11 @@ async function completions(document: vscode.TextDocument, position: vscode.Posit
 describe('Prompt files (*.video.md)', () => {
   const suite = useFake();
   cleanUpJobsAfterEach();
+  after(async () => {
+    // Later suites start without these editors (and their checks) open.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 
   it('underlines what the validator refuses, with the supported values and a quick fix', async () => {
     const document = await open(BROKEN);
@@ -48,9 +53,15 @@ describe('Prompt files (*.video.md)', () => {
     assert.equal(document.getText(byCode.get('imageMissing')!.range), 'images/missing.png');
     assert.equal(document.getText(byCode.get('unknownKey')!.range), 'colour');
 
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, duration.range);
-    const fix = actions.find((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value && a.edit);
-    assert.ok(fix?.edit, 'a quick fix for the duration');
+    let offered = '';
+    const fix = await waitFor('a quick fix for the duration', async () => {
+      const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, duration.range)) ?? [];
+      offered = actions.map((a) => `${a.title} [${'kind' in a ? a.kind?.value : 'command'}]`).join(', ');
+      return actions.find((a): a is vscode.CodeAction => 'edit' in a && a.edit !== undefined && a.title === 'Change to 4');
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; offered: ${offered || 'nothing'}`);
+    });
+    assert.ok(fix.edit);
     const edits = fix.edit.get(document.uri);
     assert.equal(edits[0]?.newText, '4');
 

@@ -12,7 +12,7 @@ import { PromptFileLenses } from './promptFileLenses';
  */
 export function registerPromptFiles(ctx: HostContext, analyzer: PromptFileAnalyzer): vscode.Disposable {
   const diagnostics = new PromptFileDiagnostics(analyzer, ctx.catalog.onDidChange, ctx.logger);
-  const lenses = new PromptFileLenses(analyzer, ctx.store, [ctx.store.onDidChange, diagnostics.onDidUpdate]);
+  const lenses = new PromptFileLenses(analyzer, ctx.store, [ctx.store.onDidChange, ctx.catalog.onDidChange]);
   const editing = promptFileEditingProviders(analyzer, ctx.store);
   return vscode.Disposable.from(
     diagnostics,
