@@ -31,6 +31,7 @@ import { warnAboutSetAsideJobs } from './host/storeWarning';
 import { JobsTreeProvider } from './host/views/jobsTree';
 import { PromptFileAnalyzer } from './host/promptFiles/promptFileAnalysis';
 import { registerPromptFiles } from './host/promptFiles/registerPromptFiles';
+import { planPromptFile } from './host/promptFiles/runPromptFile';
 import { ModelsTreeProvider } from './host/views/modelsTree';
 import { Commands, ContextKeys } from './ids';
 
@@ -154,8 +155,8 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       credentials,
       notifications,
       workspaceFolder: () => vscode.workspace.workspaceFolders?.[0],
-      // The spending budget's "left" figure is not wired yet: the tools show "no budget is set".
-      budgetLeft: async () => undefined,
+      budget,
+      planPromptFile: (options) => planPromptFile(ctx, promptFiles, options),
     }),
   );
 

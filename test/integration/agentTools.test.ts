@@ -47,6 +47,20 @@ async function setToolsEnabled(value: boolean | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('openrouterVideo').update('agentTools.enabled', value, vscode.ConfigurationTarget.Global);
 }
 
+/** Runs `body` with `openrouterVideo.budget.dailyUsd` set in the user settings, then puts the setting back. */
+async function withDailyBudget(usd: number, body: () => Promise<void>): Promise<void> {
+  const config = () => vscode.workspace.getConfiguration('openrouterVideo');
+  const previous = config().inspect<number>('budget.dailyUsd')?.globalValue;
+  await config().update('budget.dailyUsd', usd, vscode.ConfigurationTarget.Global);
+  try {
+    await body();
+  } finally {
+    await config().update('budget.dailyUsd', previous, vscode.ConfigurationTarget.Global);
+  }
+}
+
+const STORYBOARD = 'prompts/storyboard.video.md';
+
 describe('Language model tools (vscode.lm)', () => {
   const suite = useFake({ models: liveModels() });
   cleanUpJobsAfterEach();
@@ -64,11 +78,12 @@ describe('Language model tools (vscode.lm)', () => {
     const schema = (name: string) => byName.get(name)?.inputSchema as { properties: Record<string, { type: string }>; required?: string[] };
     assert.deepEqual(Object.keys(schema('openrouterVideo_listModels').properties).sort(), ['maxPricePerSecond', 'needsAudio', 'needsFirstFrame', 'text']);
     const generate = schema('openrouterVideo_generate');
-    assert.deepEqual(generate.required, ['model']);
-    for (const key of ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory']) {
+    assert.equal(generate.required, undefined, 'either model and prompt, or promptFile and shot');
+    for (const key of ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory', 'promptFile', 'shot']) {
       assert.ok(generate.properties[key], `generate's schema has ${key}`);
     }
     assert.equal(generate.properties.duration?.type, 'integer');
+    assert.equal(generate.properties.shot?.type, 'integer');
     assert.deepEqual(schema('openrouterVideo_getJob').required, ['id']);
     for (const t of tools) assert.ok(t.description.length > 80, `${t.name} has its model description`);
   });
@@ -136,6 +151,43 @@ describe('Language model tools (vscode.lm)', () => {
     assert.match(message, /Nothing was submitted/);
     assert.match(message, /\b7\b/, `names the value asked for: ${message}`);
     assert.match(message, /4, 6 or 8 s/, `names the supported durations: ${message}`);
+    assert.equal(suite.fake.requestsTo('submit').length, 0, 'no request reached the fake');
+  });
+
+  it("refuses a request over the daily budget with the budget's words, sending nothing", async () => {
+    await withDailyBudget(0.05, async () => {
+      const message = await refusal('openrouterVideo_generate', { prompt: 'Over the budget, agent tool test', model: MODEL, duration: 4, generateAudio: false });
+      assert.match(message, /^Nothing was submitted: this video would cost \$0\.12, and \$[0-9.]+ of your \$0\.05 daily budget is already spent today\./, message);
+      assert.match(message, /raise "openrouterVideo\.budget\.dailyUsd" in your user settings/);
+    });
+    assert.equal(suite.fake.requestsTo('submit').length, 0, 'no request reached the fake');
+  });
+
+  it('runs one shot of a prompt file and saves the video with the file and shot in its sidecar', async () => {
+    const { fake } = suite;
+    fake.queueScript({ statuses: ['pending', 'completed'], costUsd: 0.18 });
+    const result = textOf(await invoke('openrouterVideo_generate', { promptFile: STORYBOARD, shot: 1 }));
+    const video = /^video: (.+\.mp4)$/m.exec(result)?.[1];
+    const sidecar = /^sidecar: (.+\.mp4\.json)$/m.exec(result)?.[1];
+    assert.ok(video && sidecar, `the result names the video and sidecar:\n${result}`);
+    assert.match(video, /^videos\/storyboard-lighthouse-[^/]*\.mp4$/);
+    assert.ok(fs.readFileSync(path.join(workspaceFolder(), video)).equals(sampleMp4()), 'the saved MP4 is the one the fake served');
+    const written = JSON.parse(fs.readFileSync(path.join(workspaceFolder(), sidecar), 'utf8')) as { source?: unknown };
+    assert.deepEqual(written.source, { promptFile: STORYBOARD, shot: 1, shotName: 'Lighthouse' });
+    assert.equal(fake.submitCount(), 1, 'submitted exactly once');
+    const body = JSON.parse(fake.requestsTo('submit')[0]?.body ?? '{}') as { model?: string; prompt?: string; duration?: number };
+    assert.equal(body.model, 'google/veo-3.1-lite', "the file's model");
+    assert.equal(body.duration, 6, "the shot's own duration");
+    assert.match(body.prompt ?? '', /^A lighthouse beam sweeps/);
+  });
+
+  it('refuses a prompt file with problems, a file of several shots without one named, and a missing shot, sending nothing', async () => {
+    const broken = await refusal('openrouterVideo_generate', { promptFile: 'prompts/broken.video.md' });
+    assert.match(broken, /^Nothing was submitted: the prompt file has 3 problem\(s\)/, broken);
+    assert.match(await refusal('openrouterVideo_generate', { promptFile: STORYBOARD }), /would make 2 videos; the tool makes one per call\. Give "shot"/);
+    assert.match(await refusal('openrouterVideo_generate', { promptFile: STORYBOARD, shot: 5 }), /has no shot 5 \(it has 2, counted from 0\)/);
+    assert.match(await refusal('openrouterVideo_generate', { promptFile: STORYBOARD, shot: 0, model: MODEL }), /With "promptFile", give only "shot"/);
+    assert.match(await refusal('openrouterVideo_generate', { promptFile: '../outside.video.md' }), /outside the workspace folder/);
     assert.equal(suite.fake.requestsTo('submit').length, 0, 'no request reached the fake');
   });
 

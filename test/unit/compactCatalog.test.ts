@@ -57,10 +57,28 @@ describe('compactCatalog', () => {
         const defaults = defaultsFor(m);
         if (defaults.duration === undefined) continue;
         const estimate = estimateCost(m, { model: m.id, ...defaults });
-        if (estimate.kind !== 'estimate') continue;
+        if (estimate.kind !== 'estimate' || estimate.approximate) continue;
         const price = compactPrice(m);
         assert.ok(price.includes(formatUsd(estimate.basis.perSecondUsd)), `${m.id}: ${price} names ${formatUsd(estimate.basis.perSecondUsd)}/s`);
       }
+    });
+
+    it('agree with the approximate estimate for every token-priced model at its defaults, and say it is approximate', () => {
+      let checked = 0;
+      for (const m of MODELS) {
+        const defaults = defaultsFor(m);
+        const estimate = estimateCost(m, { model: m.id, ...defaults });
+        if (estimate.kind !== 'estimate' || !estimate.approximate) continue;
+        const price = compactPrice(m);
+        assert.match(price, /approximate estimate: tokens ≈ width × height × 24 × seconds ÷ 1024 × price per token/, m.id);
+        // The listed rate is for 16:9 at the default resolution; the estimate rounds its total once.
+        assert.equal(defaults.aspectRatio, '16:9', `${m.id}: the defaults are the listed aspect ratio`);
+        const rate = Number(new RegExp(`≈ (?:[^;]*; )*${defaults.resolution ?? ''} \\$([0-9.]+)`).exec(price)?.[1]);
+        const seconds = estimate.basis.seconds;
+        assert.ok(Math.abs(rate * seconds - estimate.usd) <= 0.00005 * seconds + 0.0001, `${m.id}: ${price} gives ${formatUsd(rate)}/s × ${seconds} s ≈ ${formatUsd(estimate.usd)}`);
+        checked += 1;
+      }
+      assert.equal(checked, 5, 'the five Seedance models of the capture');
     });
 
     it('name image-to-video, frame image, minimum and one-price-everywhere cases', () => {
@@ -70,13 +88,15 @@ describe('compactCatalog', () => {
       assert.equal(compactPrice(model('alibaba/wan-2.7')), 'USD per second: $0.10 at every resolution');
     });
 
-    it('give a token-priced model its price per token, the estimate rule and a worked figure', () => {
+    it('give a token-priced model its prices per token, the estimate rule and approximate rates by resolution', () => {
       assert.equal(
         compactPrice(model('bytedance/seedance-1-5-pro')),
-        'per video token $0.0000024/token, without audio $0.0000012/token; estimate: tokens ≈ width × height × 24 × seconds ÷ 1024 × price per token (≈ $0.0518/s at 1280x720); the actual cost is known only when the job completes',
+        'per video token $0.0000024/token, without audio $0.0000012/token; approximate estimate: tokens ≈ width × height × 24 × seconds ÷ 1024 × price per token, so USD per second at 16:9 ≈ 480p $0.023 with audio, $0.0115 without; 720p $0.0518 with audio, $0.0259 without; 1080p $0.1166 with audio, $0.0583 without; the actual cost is known only when the job completes',
       );
-      // 1280 × 720 × 24 ÷ 1024 = 21 600 tokens per second, at $0.000007 each.
-      assert.match(compactPrice(model('bytedance/seedance-2.0')), /\$0\.000007\/token; .*≈ \$0\.1512\/s at 1280x720/);
+      // 1280 × 720 × 24 ÷ 1024 = 21 600 tokens per second, at $0.000007 each; 1080p and 4K have prices of their own.
+      const seedance = compactPrice(model('bytedance/seedance-2.0'));
+      assert.match(seedance, /^per video token \$0\.000007\/token, 4k \$0\.000004\/token, 1080p \$0\.0000077\/token; /);
+      assert.match(seedance, /≈ 480p \$0\.0672; 720p \$0\.1512; 1080p \$0\.3742; 4K \$0\.7776; /);
     });
 
     it('say when the cost is known only after completion', () => {

@@ -1,12 +1,13 @@
 /**
  * What the language model tools say: the confirmation before a video is generated (model, settings, estimated
- * cost, budget left), the refusal over the budget, and the results an agent acts on. Plans come from
- * `planSubmit` over the captured catalogue, as the tool makes them.
+ * cost, what the budget counts and what is left of it) and the results an agent acts on. Plans come from
+ * `planSubmit` over the captured catalogue, as the tool makes them. The refusal over the budget is the shared
+ * `overBudget` sentence (spendWords.test.ts).
  */
 import * as assert from 'node:assert/strict';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { requestFromSettings } from '../../src/core/models/requestFromSettings';
-import { confirmationLines, confirmationTitle, jobResult, overBudget, savedResult, stillRunningResult, type ConfirmationFacts } from '../../src/host/agentTools/toolWords';
+import { confirmationLines, confirmationTitle, jobResult, savedResult, stillRunningResult, type ConfirmationFacts } from '../../src/host/agentTools/toolWords';
 import { model } from './helpers/capturedModels';
 import { l10n } from './helpers/fakeL10n';
 
@@ -14,7 +15,7 @@ const lite = model('google/veo-3.1-lite');
 
 async function facts(extra: Partial<ConfirmationFacts> = {}): Promise<ConfirmationFacts> {
   const plan = await planSubmit(lite, requestFromSettings(lite, { prompt: 'A paper lantern drifting over a night market', duration: 6, generateAudio: false }));
-  return { modelName: lite.name, modelId: lite.id, request: plan.request, estimate: plan.estimate, frames: [], outputFolder: 'videos', budgetLeftUsd: undefined, ...extra };
+  return { modelName: lite.name, modelId: lite.id, request: plan.request, estimate: plan.estimate, charge: plan.budget, frames: [], outputFolder: 'videos', budgetLeftUsd: undefined, ...extra };
 }
 
 describe('toolWords', () => {
@@ -43,34 +44,37 @@ describe('toolWords', () => {
       assert.ok(lines.includes('Last frame: images/end.png'));
     });
 
-    it('says why a token-priced model has no estimate, and still shows the budget left', async () => {
+    it('marks a token-priced estimate approximate, as the Generate confirmation does, and the budget left after it', async () => {
       const seedance = model('bytedance/seedance-2.0');
       const plan = await planSubmit(seedance, requestFromSettings(seedance, { prompt: 'Waves' }));
-      const lines = confirmationLines(l10n, { modelName: seedance.name, modelId: seedance.id, request: plan.request, estimate: plan.estimate, frames: [], outputFolder: 'videos', budgetLeftUsd: 5 });
-      assert.ok(lines.includes('Estimated cost: unknown until the job completes (priced per video token; the cost is known only when the job completes)'), lines.join('\n'));
-      assert.ok(lines.includes('Budget left: $5.00.'));
+      const lines = confirmationLines(l10n, { modelName: seedance.name, modelId: seedance.id, request: plan.request, estimate: plan.estimate, charge: plan.budget, frames: [], outputFolder: 'videos', budgetLeftUsd: 5 });
+      assert.ok(
+        lines.includes(
+          'Estimated cost: approx. ≈$0.6048 (≈ 86,400 video tokens (1280×720, 24 fps, 4 s) × $0.000007 per token (with audio); approximate: OpenRouter counts the tokens, and the real cost is known when the job completes)',
+        ),
+        lines.join('\n'),
+      );
+      assert.ok(lines.includes('Budget left: $5.00, ≈$4.3952 after this video.'), lines.join('\n'));
+    });
+
+    it('says why a model has no estimate, what the budget counts for it, and still shows the budget left', async () => {
+      const unlisted = { ...model('runway/gen-4.5'), pricing_skus: {} };
+      const plan = await planSubmit(unlisted, requestFromSettings(unlisted, { prompt: 'Waves' }));
+      const lines = confirmationLines(l10n, { modelName: unlisted.name, modelId: unlisted.id, request: plan.request, estimate: plan.estimate, charge: plan.budget, frames: [], outputFolder: 'videos', budgetLeftUsd: 5 });
+      assert.ok(lines.includes(`Estimated cost: unknown until the job completes (OpenRouter lists no price for ${unlisted.name}; the cost is known only when the job completes)`), lines.join('\n'));
+      assert.ok(lines.includes('The cost cannot be estimated, so the budget counts it only once OpenRouter reports it.'), lines.join('\n'));
+      assert.ok(lines.includes('Budget left: $5.00.'), lines.join('\n'));
+    });
+
+    it('names the prompt file and shot a request comes from', async () => {
+      const lines = confirmationLines(l10n, await facts({ source: { promptFile: 'prompts/storyboard.video.md', shot: 1, shotName: 'Lighthouse' } }));
+      assert.equal(lines[1], 'Prompt file: prompts/storyboard.video.md, shot 1 ("Lighthouse")');
     });
 
     it('cuts a very long prompt', async () => {
       const f = await facts();
       const long = confirmationLines(l10n, { ...f, request: { ...f.request, prompt: 'x'.repeat(1000) } });
       assert.equal(long[1], `Prompt: "${'x'.repeat(400)}…"`);
-    });
-  });
-
-  describe('the budget', () => {
-    it('refuses an estimate over the budget left, saying by how much and what to change', async () => {
-      const { estimate } = await facts();
-      assert.equal(
-        overBudget(l10n, estimate, 0.1),
-        'Nothing was submitted: the estimated cost $0.18 is $0.08 over the budget left ($0.10). Choose a shorter duration, a lower resolution or a cheaper model, or raise the budget in the settings.',
-      );
-    });
-
-    it('lets through what fits, and everything when no budget is set', async () => {
-      const { estimate } = await facts();
-      assert.equal(overBudget(l10n, estimate, 0.18), undefined);
-      assert.equal(overBudget(l10n, estimate, undefined), undefined);
     });
   });
 

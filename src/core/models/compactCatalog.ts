@@ -25,8 +25,6 @@ export interface CatalogFilter {
 
 /** The video-token estimate rule OpenRouter gives for token-priced models. */
 export const TOKEN_RULE = 'tokens ≈ width × height × 24 × seconds ÷ 1024';
-/** The size a token-priced model's per-second figure is worked out at, when the model offers it. */
-const TOKEN_EXAMPLE_SIZE = '1280x720';
 
 /** The models that pass every filter given, in catalogue order. */
 export function filterModels(models: readonly VideoModel[], filter: CatalogFilter = {}): VideoModel[] {
@@ -86,11 +84,15 @@ function defaults(model: VideoModel): string | undefined {
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-/** The per-second rate `estimateCost` uses for one second at these settings, and its extras. */
+/**
+ * The per-second rate `estimateCost` uses for one second at these settings, and its extras. For a token-priced
+ * model it is the approximate rate: the tokens of one second at that size times their price.
+ */
 function rateFor(model: VideoModel, request: Partial<VideoRequest>): { perSecond: number; imageUsd?: number; minimumUsd?: number } | undefined {
   const estimate = estimateCost(model, { model: model.id, duration: 1, ...request });
   if (estimate.kind !== 'estimate') return undefined;
   const { basis } = estimate;
+  if (basis.tokens !== undefined) return { perSecond: Math.round(basis.tokens.count * basis.tokens.perTokenUsd * 10_000) / 10_000 };
   return { perSecond: basis.perSecondUsd, imageUsd: basis.images?.eachUsd, minimumUsd: basis.minimumUsd };
 }
 
@@ -98,6 +100,16 @@ const FIRST_FRAME: NonNullable<VideoRequest['frames']> = [{ frameType: 'first_fr
 
 /** Per-second prices by resolution (and audio, and image-to-video when priced apart), plus extras. */
 function perSecondPrice(model: VideoModel): string {
+  const rates = perSecondRates(model);
+  if (rates === undefined) {
+    const lowest = lowestPerSecondUsd(model);
+    return lowest === undefined ? 'per second of video' : `per second of video, from ${formatUsd(lowest)}/s`;
+  }
+  return [`USD per second: ${rates.body}`, ...rates.extras].join(', ');
+}
+
+/** The rates of `perSecondPrice` (undefined when none can be worked out), as `estimateCost` prices one second. */
+function perSecondRates(model: VideoModel): { body: string; extras: string[] } | undefined {
   const resolutions: (string | undefined)[] = sortedResolutions(model);
   if (resolutions.length === 0) resolutions.push(undefined);
   const toggle = audioControl(model) === 'toggle';
@@ -126,36 +138,35 @@ function perSecondPrice(model: VideoModel): string {
     minimumUsd = on.minimumUsd ?? minimumUsd;
     cells.push(resolution === undefined ? cell : `${resolution} ${cell}`);
   }
-  if (cells.length === 0) {
-    const lowest = lowestPerSecondUsd(model);
-    return lowest === undefined ? 'per second of video' : `per second of video, from ${formatUsd(lowest)}/s`;
-  }
+  if (cells.length === 0) return undefined;
   const extras: string[] = [];
   if (imageUsd !== undefined) extras.push(`+ ${formatUsd(imageUsd)} per frame image`);
   if (minimumUsd !== undefined) extras.push(`minimum ${formatUsd(minimumUsd)} per video`);
   const unique = new Set(cells.map((c) => c.replace(/^\S+ (?=\$)/, '')));
   const body = unique.size === 1 && cells.length > 1 ? `${[...unique][0]} at every resolution` : cells.join('; ');
-  return [`USD per second: ${body}`, ...extras].join(', ');
+  return { body, extras };
 }
 
-/** Price per video token with the estimate rule, and what a second costs at one example size. */
+/**
+ * Price per video token as OpenRouter lists it, the estimate rule, and the approximate USD per second it gives at
+ * each resolution (16:9, with and without audio when those differ): the figures the approximate estimate uses.
+ */
 function perTokenPrice(model: VideoModel): string {
   const skus = model.pricing_skus ?? {};
-  const raw = (key: string): string | undefined => (skus[key] === undefined ? undefined : String(skus[key]).trim());
-  const perToken = Number(raw('video_tokens'));
-  const withoutAudio = Number(raw('video_tokens_without_audio'));
   // Token prices have more decimals than formatUsd keeps: shown as OpenRouter lists them.
-  const parts = [`per video token${Number.isFinite(perToken) && perToken > 0 ? ` $${raw('video_tokens')}/token` : ''}`];
-  if (Number.isFinite(withoutAudio) && withoutAudio > 0 && withoutAudio !== perToken) parts.push(`without audio $${raw('video_tokens_without_audio')}/token`);
-  const sizes = model.supported_sizes ?? [];
-  const example = sizes.includes(TOKEN_EXAMPLE_SIZE) ? TOKEN_EXAMPLE_SIZE : sizes[0];
-  const match = example ? /^(\d+)x(\d+)$/.exec(example) : null;
-  let rule = `estimate: ${TOKEN_RULE} × price per token`;
-  if (match && Number.isFinite(perToken) && perToken > 0) {
-    const perSecond = (Number(match[1]) * Number(match[2]) * 24 * perToken) / 1024;
-    rule = `${rule} (≈ ${formatUsd(Math.round(perSecond * 10_000) / 10_000)}/s at ${example})`;
-  }
-  return `${parts.join(', ')}; ${rule}; the actual cost is known only when the job completes`;
+  const base = String(skus['video_tokens'] ?? '').trim();
+  const prices = Object.keys(skus)
+    .filter((key) => key.startsWith('video_tokens') && !key.includes('with_video_input') && Number(skus[key]) > 0)
+    .filter((key) => key === 'video_tokens' || String(skus[key]).trim() !== base)
+    .map((key) => {
+      const qualifier = key.replace(/^video_tokens_?/, '').replace(/_/g, ' ');
+      return `${qualifier ? `${qualifier} ` : ''}$${String(skus[key]).trim()}/token`;
+    });
+  const parts = [`per video token${prices.length > 0 ? ` ${prices.join(', ')}` : ''}`];
+  const rates = perSecondRates(model);
+  parts.push(`approximate estimate: ${TOKEN_RULE} × price per token${rates ? `, so USD per second at 16:9 ≈ ${rates.body}` : ''}`);
+  parts.push('the actual cost is known only when the job completes');
+  return parts.join('; ');
 }
 
 /** How the model is priced, in one line. */

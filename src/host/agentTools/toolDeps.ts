@@ -3,13 +3,13 @@ import * as vscode from 'vscode';
 import { OpenRouterError } from '../../core/api/errors';
 import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { JobService } from '../../core/jobs/jobService';
+import type { SpendBudget } from '../../core/money/budget';
 import type { Credentials } from '../credentials';
 import { errorMessage, hostError } from '../errorMessages';
-import type { GenerateArgs } from '../generateFlow';
 import type { JobStoreReader } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import type { ModelCatalog } from '../modelCatalog';
-import type { PromptFileInput } from './generateTool';
+import type { PlannedShot, PlanPromptFileOptions } from '../promptFiles/runPromptFile';
 
 /** What the language model tools use; built once in the composition root. */
 export interface AgentToolDeps {
@@ -20,12 +20,12 @@ export interface AgentToolDeps {
   notifications: Pick<JobNotifications, 'track'>;
   /** The folder relative paths are taken from and videos are saved into. */
   workspaceFolder(): vscode.WorkspaceFolder | undefined;
-  /** USD left under the spending budget, or undefined when no budget is set. */
-  budgetLeft(): Promise<number | undefined>;
+  /** The spending budget: every plan is checked against it before its confirmation, which shows what is left. */
+  budget: Pick<SpendBudget, 'check' | 'remaining'>;
   /** Throws when the tools are turned off (`openrouterVideo.agentTools.enabled`). */
   assertEnabled(): void;
-  /** One shot of a `.video.md` prompt file as the Generate command's argument (absent: prompt files are not offered). */
-  promptFileArgs?: (input: PromptFileInput) => Promise<GenerateArgs>;
+  /** A `.video.md` file's shots planned as its lenses run them (`planPromptFile`). */
+  planPromptFile(options: PlanPromptFileOptions): Promise<PlannedShot[]>;
 }
 
 /**

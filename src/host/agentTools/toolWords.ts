@@ -5,9 +5,11 @@
  * `vscode.l10n`), so the unit tier checks the words. Results never carry the key, a data URL or a raw API body.
  */
 import type { VideoRequest } from '../../core/api/videoRequest';
+import type { BudgetCharge } from '../../core/money/budgetCharge';
 import type { CostEstimate } from '../../core/pricing/estimateCost';
 import { formatUsd } from '../../core/pricing/estimateCost';
 import { wordEstimate, wordRequestSettings } from '../modelWords';
+import { wordAmount, wordChargeNote } from '../spendWords';
 import type { L10n } from '../wordParts';
 
 /** The longest prompt quoted in a confirmation; the rest is cut with an ellipsis. */
@@ -18,12 +20,16 @@ export interface ConfirmationFacts {
   modelId: string;
   request: VideoRequest;
   estimate: CostEstimate;
+  /** What the submit counts against the budget until its cost is known (the plan's `budget`). */
+  charge: BudgetCharge;
   /** Workspace-relative paths of the frame images, by frame type. */
   frames: readonly { frameType: 'first_frame' | 'last_frame'; path: string }[];
   /** Workspace-relative output folder. */
   outputFolder: string;
-  /** USD left under the spending budget; undefined when no budget is set. */
+  /** USD left under the spending budget (the tighter of the daily and monthly limits); undefined when none is set. */
   budgetLeftUsd: number | undefined;
+  /** The prompt file and shot the request comes from, when it does. */
+  source?: { promptFile: string; shot: number; shotName?: string };
 }
 
 export function confirmationTitle(l10n: L10n, modelName: string): string {
@@ -33,6 +39,13 @@ export function confirmationTitle(l10n: L10n, modelName: string): string {
 /** The confirmation's lines, in reading order (the host joins them into one message). */
 export function confirmationLines(l10n: L10n, f: ConfirmationFacts): string[] {
   const lines = [l10n.t('Model: {name} ({id})', { name: f.modelName, id: f.modelId })];
+  if (f.source) {
+    lines.push(
+      f.source.shotName !== undefined
+        ? l10n.t('Prompt file: {file}, shot {shot} ("{name}")', { file: f.source.promptFile, shot: f.source.shot, name: f.source.shotName })
+        : l10n.t('Prompt file: {file}, shot {shot}', { file: f.source.promptFile, shot: f.source.shot }),
+    );
+  }
   const prompt = f.request.prompt?.trim();
   if (prompt) lines.push(l10n.t('Prompt: "{0}"', prompt.length > PROMPT_SHOWN ? `${prompt.slice(0, PROMPT_SHOWN)}…` : prompt));
   const settings = wordRequestSettings(l10n, f.request);
@@ -42,32 +55,27 @@ export function confirmationLines(l10n: L10n, f: ConfirmationFacts): string[] {
   }
   lines.push(l10n.t('Saved into: {0}', f.outputFolder));
   lines.push(costLine(l10n, f.estimate));
-  lines.push(budgetLine(l10n, f.estimate, f.budgetLeftUsd));
+  const note = wordChargeNote(l10n, f.charge);
+  if (note) lines.push(note);
+  lines.push(budgetLine(l10n, f.charge, f.budgetLeftUsd));
   lines.push(l10n.t('It is billed to your OpenRouter account, even if you stop waiting.'));
   return lines;
 }
 
+/** The estimate as the Generate command's confirmation words it: a token-priced one is marked approximate (≈). */
 function costLine(l10n: L10n, estimate: CostEstimate): string {
-  return estimate.kind === 'estimate'
-    ? l10n.t('Estimated cost: {cost} ({basis})', { cost: formatUsd(estimate.usd), basis: wordEstimate(l10n, estimate) })
-    : l10n.t('Estimated cost: unknown until the job completes ({0})', wordEstimate(l10n, estimate));
+  if (estimate.kind !== 'estimate') return l10n.t('Estimated cost: unknown until the job completes ({0})', wordEstimate(l10n, estimate));
+  return estimate.approximate
+    ? l10n.t('Estimated cost: approx. {cost} ({basis})', { cost: wordAmount(estimate.usd, true), basis: wordEstimate(l10n, estimate) })
+    : l10n.t('Estimated cost: {cost} ({basis})', { cost: formatUsd(estimate.usd), basis: wordEstimate(l10n, estimate) });
 }
 
-function budgetLine(l10n: L10n, estimate: CostEstimate, left: number | undefined): string {
+/** What is left of the budget, and after what this video counts against it (approximate when its charge is). */
+function budgetLine(l10n: L10n, charge: BudgetCharge, left: number | undefined): string {
   if (left === undefined) return l10n.t('Budget left: no budget is set.');
-  if (estimate.kind !== 'estimate') return l10n.t('Budget left: {0}.', formatUsd(left));
-  return l10n.t('Budget left: {left}, {after} after this video.', { left: formatUsd(left), after: formatUsd(Math.max(0, Math.round((left - estimate.usd) * 10_000) / 10_000)) });
-}
-
-/** Why a request over the budget is refused, or undefined when it fits (or no budget is set, or no estimate). */
-export function overBudget(l10n: L10n, estimate: CostEstimate, left: number | undefined): string | undefined {
-  if (left === undefined || estimate.kind !== 'estimate' || estimate.usd <= left) return undefined;
-  const over = Math.round((estimate.usd - left) * 10_000) / 10_000;
-  return l10n.t('Nothing was submitted: the estimated cost {cost} is {over} over the budget left ({left}). Choose a shorter duration, a lower resolution or a cheaper model, or raise the budget in the settings.', {
-    cost: formatUsd(estimate.usd),
-    over: formatUsd(over),
-    left: formatUsd(left),
-  });
+  if (charge.usd <= 0) return l10n.t('Budget left: {0}.', formatUsd(left));
+  const after = Math.max(0, Math.round((left - charge.usd) * 10_000) / 10_000);
+  return l10n.t('Budget left: {left}, {after} after this video.', { left: formatUsd(left), after: wordAmount(after, charge.basis === 'approximate') });
 }
 
 export interface SavedFacts {

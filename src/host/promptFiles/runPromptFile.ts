@@ -29,7 +29,7 @@ export interface RunPromptFileOptions {
 }
 
 /** One planned job of a run: the plan, where it goes and which shot and variant it is. */
-interface PlannedShot {
+export interface PlannedShot {
   plan: SubmitPlan;
   targetFolder: string;
   source: JobSource;
@@ -45,13 +45,18 @@ export function parseGenerateFromFileArgs(value: unknown): GenerateFromFileArgs 
   return { uri: v.uri as string | undefined, shot: v.shot as number | undefined };
 }
 
+/** What to plan: a prompt file and one of its shots (its 0-based index or its heading), or every shot. */
+export interface PlanPromptFileOptions {
+  uri: vscode.Uri;
+  shot?: number | string;
+}
+
 /**
- * Generates a prompt file's shots (one, or all): reads and checks the file as it is in the editor, refuses
- * while it has problems, plans every job with `planSubmit`, asks once with the total, then submits each
- * through `JobService.submit`, recording the file and shot. Resolves with the submitted records, in order.
- * This is the one way to run a prompt file; the command, the lenses and agent tools call it.
+ * Reads and checks a prompt file as it is in the editor, refuses while it has problems, and plans its shots
+ * (one, or all) with `planSubmit`, each with the file and shot it comes from. Nothing is submitted: the run
+ * below and the agent tool confirm these plans and submit exactly them.
  */
-export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyzer, options: RunPromptFileOptions): Promise<JobRecord[]> {
+export async function planPromptFile(ctx: Pick<HostContext, 'credentials'>, analyzer: PromptFileAnalyzer, options: PlanPromptFileOptions): Promise<PlannedShot[]> {
   const document = await vscode.workspace.openTextDocument(options.uri);
   if (!isPromptFile(document)) {
     throw hostError('badRequest', vscode.l10n.t('"{0}" is not a prompt file. Prompt files are Markdown files whose names end in .video.md.', vscode.workspace.asRelativePath(document.uri)));
@@ -62,9 +67,7 @@ export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyz
   const analysis = await analyzer.analyze(document);
   if (!analysis.check) throw analysis.catalogueError ?? hostError('network', vscode.l10n.t('The model list could not be loaded. Check your connection and try again.'));
   const { check, parsed } = analysis;
-  if (options.shot !== undefined && !parsed.shots.some((s) => s.index === options.shot)) {
-    throw hostError('badRequest', vscode.l10n.t('The prompt file has no shot {0} (it has {1}, counted from 0). Nothing was submitted.', options.shot, parsed.shots.length));
-  }
+  const shotIndex = shotIndexOf(parsed.shots, options.shot);
   if (check.problems.length > 0) {
     const first = check.problems[0];
     const line = first ? first.range.start.line + 1 : 0;
@@ -74,7 +77,7 @@ export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyz
     );
   }
 
-  const shots = check.shots.filter((s) => options.shot === undefined || s.shot.index === options.shot);
+  const shots = check.shots.filter((s) => shotIndex === undefined || s.shot.index === shotIndex);
   const planned: PlannedShot[] = [];
   for (const shot of shots) {
     if (!shot.model) continue;
@@ -94,7 +97,35 @@ export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyz
       planned.push({ plan, targetFolder, source });
     }
   }
+  return planned;
+}
 
+/** The index of the shot asked for (by index, or by its heading's text, ignoring case), refusing one the file lacks. */
+function shotIndexOf(shots: readonly { index: number; name?: string }[], shot: number | string | undefined): number | undefined {
+  if (shot === undefined) return undefined;
+  const wanted = typeof shot === 'string' ? shot.trim().toLowerCase() : undefined;
+  const found = shots.find((s) => (wanted === undefined ? s.index === shot : s.name?.trim().toLowerCase() === wanted));
+  if (found) return found.index;
+  if (typeof shot === 'number') {
+    throw hostError('badRequest', vscode.l10n.t('The prompt file has no shot {0} (it has {1}, counted from 0). Nothing was submitted.', shot, shots.length));
+  }
+  const headings = shots.flatMap((s) => (s.name !== undefined ? [`"${s.name}"`] : []));
+  throw hostError(
+    'badRequest',
+    headings.length > 0
+      ? vscode.l10n.t('The prompt file has no shot headed "{0}"; its shots are {1} (or give the shot\'s number, counted from 0). Nothing was submitted.', shot, headings.join(', '))
+      : vscode.l10n.t('The prompt file has no shot headed "{0}": it has no ## headings, so its one shot is number 0. Nothing was submitted.', shot),
+  );
+}
+
+/**
+ * Generates a prompt file's shots (one, or all): plans them (`planPromptFile`), asks once with the total, then
+ * submits each through `JobService.submit`, recording the file and shot. Resolves with the submitted records,
+ * in order. This is the one way to run a prompt file; the command and the lenses call it, and the agent tool
+ * plans with `planPromptFile`.
+ */
+export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyzer, options: RunPromptFileOptions): Promise<JobRecord[]> {
+  const planned = await planPromptFile(ctx, analyzer, options);
   if (options.confirm !== false && !(await confirmTotal(planned))) return [];
 
   const records: JobRecord[] = [];
