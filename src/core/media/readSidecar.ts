@@ -4,22 +4,15 @@
  * rather than failing (the player then shows what it has).
  */
 import { readFile } from 'node:fs/promises';
+import type { VideoRequest } from '../api/videoRequest';
 import { sidecarPathFor, type RerunArgs, type VideoSidecar } from '../download/sidecar';
 
 /** The sidecar's fields the player shows, each only when present and of the right type. */
-export interface SidecarFacts {
+export interface SidecarFacts extends Pick<VideoRequest, 'prompt' | 'duration' | 'resolution' | 'aspectRatio' | 'size' | 'generateAudio' | 'seed' | 'previousJobId'> {
   jobId?: string;
   clientId?: string;
   modelId?: string;
   modelName?: string;
-  prompt?: string;
-  duration?: number;
-  resolution?: string;
-  aspectRatio?: string;
-  size?: string;
-  generateAudio?: boolean;
-  seed?: number;
-  previousJobId?: string;
   estimatedUsd?: number;
   actualUsd?: number;
   createdAt?: string;

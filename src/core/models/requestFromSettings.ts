@@ -8,15 +8,7 @@ import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
 import { defaultsFor } from './modelCapabilities';
 
 /** The settings a caller may give; anything left out takes the model's default. */
-export interface RequestSettings {
-  prompt?: string;
-  duration?: number;
-  resolution?: string;
-  aspectRatio?: string;
-  size?: string;
-  generateAudio?: boolean;
-  seed?: number;
-}
+export type RequestSettings = Pick<VideoRequest, 'prompt' | 'duration' | 'resolution' | 'aspectRatio' | 'size' | 'generateAudio' | 'seed'>;
 
 export function requestFromSettings(model: VideoModel, given: RequestSettings, frames: readonly FrameImageInput[] = []): VideoRequest {
   const defaults = defaultsFor(model);
