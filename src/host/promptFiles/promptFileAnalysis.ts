@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VideoModel } from '../../core/api/schemas';
 import { checkPromptFile, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
-import { parsePromptFile, YamlBlockCache, type ParsedPromptFile, type SourceRange } from '../../core/promptFiles/parsePromptFile';
+import type { ParsedPromptFile, SourceRange, YamlBlockCache } from '../../core/promptFiles/parsePromptFile';
 import { localImagePaths } from '../../core/promptFiles/shotRequests';
 import type { ModelCatalog } from '../modelCatalog';
 
@@ -39,8 +39,11 @@ export class PromptFileAnalyzer implements vscode.Disposable {
   private readonly parses = new Map<string, { version: number; parsed: ParsedPromptFile }>();
   private readonly checks = new Map<string, { version: number; analysis: Promise<PromptFileAnalysis> }>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** YAML blocks by text, across documents and versions: a keystroke re-reads only the block it changed. */
-  private readonly yaml = new YamlBlockCache(5000);
+  /**
+   * The parser and its YAML library, loaded on the first prompt file rather than at activation; with the cache
+   * of YAML blocks by text, across documents and versions (a keystroke re-reads only the block it changed).
+   */
+  private parser: Promise<{ parse: (text: string) => ParsedPromptFile }> | undefined;
 
   constructor(private readonly catalog: ModelCatalog) {
     this.subscriptions.push(
@@ -49,14 +52,24 @@ export class PromptFileAnalyzer implements vscode.Disposable {
     );
   }
 
-  /** The document's parse at its current version (synchronous: completion needs no catalogue round trip). */
-  parse(document: vscode.TextDocument): ParsedPromptFile {
+  /** The document's parse at its current version (completion needs it without the catalogue). */
+  async parse(document: vscode.TextDocument): Promise<ParsedPromptFile> {
     const key = document.uri.toString();
     const cached = this.parses.get(key);
     if (cached && cached.version === document.version) return cached.parsed;
-    const parsed = parsePromptFile(document.getText(), this.yaml);
-    this.parses.set(key, { version: document.version, parsed });
+    const version = document.version;
+    const text = document.getText();
+    const parsed = (await this.loadParser()).parse(text);
+    this.parses.set(key, { version, parsed });
     return parsed;
+  }
+
+  private loadParser(): Promise<{ parse: (text: string) => ParsedPromptFile }> {
+    this.parser ??= import('../../core/promptFiles/parsePromptFile.js').then(({ parsePromptFile, YamlBlockCache: Cache }) => {
+      const yaml: YamlBlockCache = new Cache(5000);
+      return { parse: (text: string) => parsePromptFile(text, yaml) };
+    });
+    return this.parser;
   }
 
   /** The document read and checked against the catalogue at its current version. */
@@ -92,7 +105,7 @@ export class PromptFileAnalyzer implements vscode.Disposable {
 
   private async run(document: vscode.TextDocument): Promise<PromptFileAnalysis> {
     const version = document.version;
-    const parsed = this.parse(document);
+    const parsed = await this.parse(document);
     const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const relativePath = vscode.workspace.asRelativePath(document.uri, false).split(path.sep).join('/');
     const base: PromptFileAnalysis = { version, parsed, folder, relativePath };

@@ -19,9 +19,6 @@ export class PromptFileDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('openrouterVideo.promptFiles');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** Fires once a document's diagnostics reflect its current version. */
-  private readonly updated = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidUpdate = this.updated.event;
 
   constructor(
     private readonly analyzer: PromptFileAnalyzer,
@@ -71,7 +68,6 @@ export class PromptFileDiagnostics implements vscode.Disposable {
           return diagnostic;
         }),
       );
-      this.updated.fire(document.uri);
     } catch (error) {
       this.logger.error(`Checking ${document.uri.toString()} failed`, error);
     }
@@ -87,7 +83,6 @@ export class PromptFileDiagnostics implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const d of this.subscriptions.splice(0)) d.dispose();
-    this.updated.dispose();
     this.collection.dispose();
   }
 }

@@ -60,7 +60,7 @@ export function promptFileEditingProviders(analyzer: PromptFileAnalyzer, store: 
 } {
   const completion: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
-      const parsed = analyzer.parse(document);
+      const parsed = await analyzer.parse(document);
       const lineText = document.lineAt(position.line).text;
       const wantsImages = /^\s*(first_frame|last_frame|input_references)\s*:/.test(lineText);
       const [models, images] = await Promise.all([

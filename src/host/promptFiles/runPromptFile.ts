@@ -26,6 +26,8 @@ export interface RunPromptFileOptions {
   shot?: number;
   /** Ask once, with the total, when it is above `confirmAboveUsd` or cannot be estimated. Default true. */
   confirm?: boolean;
+  /** Called with each record as soon as OpenRouter has taken it (before the next shot is submitted). */
+  onSubmitted?: (record: JobRecord) => void;
 }
 
 /** One planned job of a run: the plan, where it goes and which shot and variant it is. */
@@ -130,7 +132,9 @@ export async function runPromptFile(ctx: HostContext, analyzer: PromptFileAnalyz
 
   const records: JobRecord[] = [];
   for (const job of planned) {
-    records.push(await ctx.jobs.submit(job.plan, job.targetFolder, undefined, job.source));
+    const record = await ctx.jobs.submit(job.plan, job.targetFolder, undefined, job.source);
+    records.push(record);
+    options.onSubmitted?.(record);
   }
   return records;
 }
@@ -164,7 +168,7 @@ export async function generateFromFile(ctx: HostContext, analyzer: PromptFileAna
   if (!uri) {
     throw hostError('badRequest', vscode.l10n.t('Open a .video.md prompt file first, then run Generate from Prompt File.'));
   }
-  const records = await runPromptFile(ctx, analyzer, { uri, shot: args.shot });
-  for (const record of records) track(record);
+  // Each job is tracked as it is taken, so a failure at a later shot leaves the earlier ones watched and shown.
+  const records = await runPromptFile(ctx, analyzer, { uri, shot: args.shot, onSubmitted: track });
   return records.flatMap((r) => (r.jobId !== undefined ? [r.jobId] : []));
 }
