@@ -90,6 +90,16 @@ describe('Generate Video, end to end in the workbench', function () {
     await hover.waitFor({ state: 'hidden', timeout: 15_000 });
   });
 
+  it("the status bar and the Jobs view's title show today's spend", async function () {
+    const { page } = suite;
+    await showOpenRouterVideoViews(page);
+    // The job's reported cost ($0.40, the fake's default) is today's spend in this fresh profile, at least.
+    const description = page.locator('.pane-header').filter({ hasText: /jobs/i }).locator('.description');
+    await eventually("the Jobs view's title to show today's spend", async () => /^\$\d+\.\d{2,} today$/.test(((await description.first().innerText().catch(() => '')) ?? '').trim()));
+    const item = page.locator('.statusbar-item').filter({ hasText: /\$\d+\.\d{2,} today/ });
+    await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
   it('clicking the row opens the video in the player, with its prompt and cost beside it', async function () {
     const { page, workspace } = suite;
     const file = path.basename(videosIn(workspace)[0]!);
