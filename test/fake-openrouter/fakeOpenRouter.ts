@@ -57,6 +57,8 @@ export interface Fault {
   retryAfter?: number | string;
   /** How many matching requests it applies to (default 1; Infinity allowed). */
   times?: number;
+  /** Only requests about this job (its status or content); other requests pass it by. */
+  jobId?: string;
   /** Destroy the socket without any response. */
   reset?: boolean;
   /**
@@ -860,8 +862,11 @@ export class FakeOpenRouter {
     this.sendJson(res, status, envelope(message, status), headers);
   }
 
-  private takeFault(route: Route | undefined): Fault | undefined {
-    const index = this.faults.findIndex((f) => f.fault.route === 'any' || f.fault.route === route);
+  private takeFault(route: Route | undefined, pathname: string): Fault | undefined {
+    const segments = pathname.split('/');
+    const index = this.faults.findIndex(
+      (f) => (f.fault.route === 'any' || f.fault.route === route) && (f.fault.jobId === undefined || segments.includes(f.fault.jobId)),
+    );
     if (index < 0) return undefined;
     const entry = this.faults[index]!;
     entry.left--;
@@ -922,7 +927,7 @@ export class FakeOpenRouter {
       if (this.recordBodies) record.body = recorded.toString('utf8');
       await this.sleep(this.latencyMs);
       if (this.gone(res)) return;
-      const fault = this.takeFault(matched.route);
+      const fault = this.takeFault(matched.route, parsed.pathname);
       if (fault && (await this.applyFault(fault, res))) return;
       if (this.gone(res)) return;
       if (matched.allow) {

@@ -2,8 +2,9 @@
  * The money soak: 100 jobs through two hosts (two windows) sharing one job store and one output folder, against
  * the fake OpenRouter over loopback, with faults chosen per job by a seeded PRNG: submit answers lost after
  * OpenRouter took the job, submits reset before it did, transient 404s on status checks, connections reset mid
- * download, and a far-future Retry-After. When the run settles, the user does what the product offers
- * (Recover Job by ID for a lost answer, Watch Again, Download Again) in a reloaded window. Then:
+ * download, 404s for longer than the not-found limit (the job becomes `unknown`), and a far-future Retry-After.
+ * Each window follows the other's writes to the store, as the extension's windows do. When the run settles,
+ * the user does what the product offers (Recover Job by ID for a lost answer, Watch Again, Download Again) in a reloaded window. Then:
  * 0 duplicate submits, 0 completed jobs without their saved video, 0 files outside the output folder, no
  * key or credential in any file written.
  *
@@ -37,8 +38,12 @@ const MODEL_ID = 'google/veo-3.1';
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
 const KiB = 1024;
 const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
+/** The not-found limit, short like the poll timings: a transient 404 run stays well under it, a lost one outlasts it. */
+const NOT_FOUND_LIMIT_MS = 300;
+/** 404s for a lost job's status checks: more than both windows make within the limit (one every 20–50 ms each). */
+const LOST_404_ANSWERS = 60;
 
-type Scenario = 'clean' | 'lostAnswer' | 'submitReset' | 'transient404' | 'contentReset' | 'farRetryAfter';
+type Scenario = 'clean' | 'lostAnswer' | 'submitReset' | 'transient404' | 'lost404' | 'contentReset' | 'farRetryAfter';
 
 /** Weights; the far-future Retry-After comes only in the last batches (it holds its window for good). */
 const SCENARIOS: [Scenario, number][] = [
@@ -46,6 +51,7 @@ const SCENARIOS: [Scenario, number][] = [
   ['lostAnswer', 2],
   ['submitReset', 1],
   ['transient404', 3],
+  ['lost404', 1],
   ['contentReset', 2],
 ];
 
@@ -90,7 +96,8 @@ interface Window {
 }
 
 async function openWindow(fake: FakeOpenRouter, storePath: string, out: string, logger: TestLogger): Promise<Window> {
-  const store = await JobStore.load(new FileStorage(storePath), logger);
+  // As the extension opens it (composition.ts): a change another window writes is merged as soon as it is seen.
+  const store = await JobStore.load(new FileStorage(storePath), logger, undefined, { followOtherWriters: true });
   const gate = new RateLimitGate();
   const api = createVideoApi({
     baseUrl: fake.baseUrl,
@@ -101,7 +108,7 @@ async function openWindow(fake: FakeOpenRouter, storePath: string, out: string, 
     gate,
     retryBaseMs: 10,
   });
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL, watchLimitMs: 6_000 });
+  const poller = new JobPoller({ api, store, gate, logger, ...POLL, watchLimitMs: 6_000, notFoundLimitMs: NOT_FOUND_LIMIT_MS });
   const service = new JobService({
     api,
     store,
@@ -137,6 +144,7 @@ function faultsFor(p: Planned): { submit: Fault[]; other: Fault[] } {
     case 'transient404':
       return { submit: [], other: [{ route: 'poll', status: 404, times: 1 + (p.index % 3) }] };
     case 'contentReset':
+    case 'lost404': // its 404s are injected for its own job id once the submit is answered
       return { submit: [], other: [] };
     case 'farRetryAfter':
       return { submit: [], other: [{ route: 'poll', retryAfter: 1_000_000_000 }] };
@@ -154,6 +162,13 @@ async function walk(dir: string, base = dir): Promise<string[]> {
     else found.push(path.relative(base, full));
   }
   return found.sort();
+}
+
+/** How many records are in each state. */
+function tally(records: readonly JobRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of records) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  return counts;
 }
 
 function promptOf(job: FakeJob): string {
@@ -182,6 +197,8 @@ describe('Money soak: two windows, one store, seeded faults', function () {
     const plans = plan(SEED, JOBS);
     let windows = [await openWindow(fake, storePath, out, logger), await openWindow(fake, storePath, out, logger)];
 
+    /** The jobs whose status checks answer 404 beyond the not-found limit (a lost submit answer leaves none). */
+    const lostJobs: string[] = [];
     // The run: batches of jobs submitted together from both windows; faults injected right before each job.
     for (let start = 0; start < plans.length; start += BATCH) {
       const batch = plans.slice(start, start + BATCH);
@@ -193,12 +210,24 @@ describe('Money soak: two windows, one store, seeded faults', function () {
           for (const f of other) fake.inject(f);
           for (const f of submit) fake.inject(f);
           const window = windows[p.host]!;
-          await window.service.submit(await planSubmit(veo, { model: MODEL_ID, prompt: p.prompt, duration: 4, resolution: '720p', aspectRatio: '16:9' }), out).catch(() => undefined);
+          const record = await window.service
+            .submit(await planSubmit(veo, { model: MODEL_ID, prompt: p.prompt, duration: 4, resolution: '720p', aspectRatio: '16:9' }), out)
+            .catch(() => undefined);
+          if (p.scenario === 'lost404' && record?.jobId !== undefined) {
+            fake.inject({ route: 'poll', jobId: record.jobId, status: 404, times: LOST_404_ANSWERS });
+            lostJobs.push(record.jobId);
+          }
         }),
       );
     }
     const settledEverywhere = () => windows.every((w) => w.store.all().every((r) => !stateIs(r.state, 'busy')));
-    await until('every job to settle in both windows', settledEverywhere, 300_000, 50);
+    /** Waits until no record is busy in either window; on timeout, names what is still busy where. */
+    const settle = (what: string) =>
+      until(what, settledEverywhere, 300_000, 50).catch((error: unknown) => {
+        const busy = windows.flatMap((w, i) => w.store.all().filter((r) => stateIs(r.state, 'busy')).map((r) => `window ${i}: ${r.request.prompt} ${r.state}`));
+        throw new Error(`${String(error)}; still busy: ${busy.join('; ')}`);
+      });
+    await settle('every job to settle in both windows');
 
     // A reload: both windows start again over the same store, then the user acts on what is left.
     await Promise.all(windows.map((w) => w.close()));
@@ -206,19 +235,26 @@ describe('Money soak: two windows, one store, seeded faults', function () {
     fake.setContent({});
     windows = [await openWindow(fake, storePath, out, logger), await openWindow(fake, storePath, out, logger)];
     await Promise.all(windows.map((w) => w.service.resumeAll()));
-    await until('resumed jobs to settle', settledEverywhere, 300_000, 50);
+    await settle('resumed jobs to settle');
     const user = windows[0]!;
+    const actions = { recovered: 0, watchedAgain: 0, downloadedAgain: 0 };
+    const leftForUser = tally(user.store.all());
     for (const record of user.store.all()) {
       if (record.state === 'submitUnknown') {
         const taken = [...fake.jobs.values()].find((j) => promptOf(j) === record.request.prompt);
-        if (taken) await user.service.recover(taken.id, { adopt: record.clientId });
+        if (taken) {
+          await user.service.recover(taken.id, { adopt: record.clientId });
+          actions.recovered++;
+        }
       } else if (stateIs(record.state, 'resumable')) {
         await user.service.watch(record.clientId);
+        actions.watchedAgain++;
       } else if (record.state === 'downloadFailed') {
         await user.service.download(record.clientId);
+        actions.downloadedAgain++;
       }
     }
-    await until('the user’s actions to settle', settledEverywhere, 300_000, 50);
+    await settle('the user’s actions to settle');
     const finalRecords: readonly JobRecord[] = windows[0]!.store.all();
     await Promise.all(windows.map((w) => w.close()));
 
@@ -255,16 +291,25 @@ describe('Money soak: two windows, one store, seeded faults', function () {
     const strays = files.filter((f) => !f.startsWith(`storage${path.sep}`) && !/^workspace[\\/]videos[\\/][^\\/]+\.mp4(\.json)?$/.test(f));
     assert.deepEqual(strays, [], 'files outside the output folder, or left behind');
 
+    // 0 duplicate downloads: one video in the folder per saved output on record.
+    const videos = files.filter((f) => f.endsWith('.mp4'));
+    const savedOutputs = finalRecords.flatMap((r) => r.outputs.filter((o) => o.file !== undefined));
+    assert.equal(videos.length, savedOutputs.length, 'videos in the folder beyond the saved outputs on record');
+
     // No key or credential in any file written.
     for (const file of files) {
       const text = await fs.readFile(path.join(root, file), 'latin1');
       assert.ok(!text.includes(fake.apiKey) && !/sk-or-|Bearer\s+[^[\s]/i.test(text), `${file} holds a key or credential`);
     }
 
-    const tally = new Map<string, number>();
-    for (const r of finalRecords) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+    // The unknown state and its Watch Again were reached: a lost job's 404s outlast the not-found limit.
+    const wentUnknown = finalRecords.filter((r) => r.history.some((h) => h.status === 'unknown')).length;
+    if (lostJobs.length > 0) assert.ok(wentUnknown > 0, `none of ${lostJobs.length} jobs became unknown after 404s beyond the not-found limit`);
+
     console.log(
-      `      money soak seed ${SEED}: ${plans.length} jobs, ${fake.jobs.size} taken by OpenRouter, ${fake.requestsTo('submit').length} POSTs; final states ${JSON.stringify(Object.fromEntries(tally))}`,
+      `      money soak seed ${SEED}: ${plans.length} jobs, ${fake.jobs.size} taken by OpenRouter, ${fake.requestsTo('submit').length} POSTs, ` +
+        `${videos.length} videos; left for the user ${JSON.stringify(leftForUser)}, user actions ${JSON.stringify(actions)}, ` +
+        `${wentUnknown} went unknown (${lostJobs.length} lost to 404s); final states ${JSON.stringify(tally(finalRecords))}`,
     );
   });
 });

@@ -155,6 +155,29 @@ describe('Two windows on one job store', function () {
     await until('window two to drop the removed job', () => b.store.get(first.clientId) === undefined);
     await until('window one to list the new job', () => a.store.get(second.clientId));
   });
+
+  it('a window that has not yet seen a job saved does not turn it back to pending with a later poll answer', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'two-windows-'));
+    const storage = () => new FileStorage(path.join(dir, 'state', 'jobs.json'));
+    // Two stores that merge only when they write: one window's view is behind the other's until then.
+    const a = await JobStore.load(storage());
+    const b = await JobStore.load(storage());
+    try {
+      const record = await a.create({ request: request('A job saved by the other window'), targetFolder: dir, state: 'pending', jobId: 'job-1' });
+      await b.refresh();
+      await b.update(record.clientId, { state: 'saved', remoteStatus: 'completed', outputs: [{ index: 0, url: 'u', file: path.join(dir, 'a.mp4'), bytes: 1, savedAt: 1 }] });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Window one's poll answer arrives later than the save, in its view of the job as still pending.
+      await a.update(record.clientId, { remoteStatus: 'completed', completedAt: Date.now() });
+      assert.equal((await onDisk(dir)).find((r) => r.clientId === record.clientId)?.state, 'saved', 'the saved job on disk');
+      assert.equal(a.get(record.clientId)?.state, 'saved', 'in window one');
+      await b.refresh();
+      assert.equal(b.get(record.clientId)?.state, 'saved', 'in window two');
+    } finally {
+      await a.dispose();
+      await b.dispose();
+    }
+  });
 });
 
 describe('FileLock', () => {

@@ -5,11 +5,14 @@
  * one's records. Before each write, and when the file changes, the store merges what is in the file:
  * - a record only in the file is another window's: it is taken, unless this window removed it and has not
  *   written that yet;
- * - a record in both: the one updated last wins (`updatedAt`; on a tie, this window's);
+ * - a record in both: the one updated last wins (`updatedAt`; on a tie, this window's), except that a finished
+ *   record (`prunable`: saved, failed, rejected…) always beats a watched one: no job goes from finished back to
+ *   watched, so a watched copy is a window's view from before the job finished, however late its last poll answer;
  * - a record only here: new here (kept), or removed by another window since this one last saw the file
  *   (dropped).
  */
 import type { JobRecord } from './jobRecord';
+import { stateIs } from './jobStates';
 
 export interface MergeInput {
   /** This window's records. */
@@ -36,11 +39,20 @@ export function mergeFromFile({ mine, file, seenOnDisk, removedHere }: MergeInpu
     inFile.add(theirs.clientId);
     if (removedHere.has(theirs.clientId)) continue;
     const ours = mine.get(theirs.clientId);
-    if (!ours || theirs.updatedAt > ours.updatedAt) adopted.push(theirs);
+    if (!ours || newer(theirs, ours)) adopted.push(theirs);
   }
   const dropped: string[] = [];
   for (const clientId of mine.keys()) {
     if (!inFile.has(clientId) && seenOnDisk.has(clientId)) dropped.push(clientId);
   }
   return { adopted, dropped };
+}
+
+/** Whether the file's copy of a record replaces this window's (see above). */
+function newer(theirs: JobRecord, ours: JobRecord): boolean {
+  const finished = (r: JobRecord) => stateIs(r.state, 'prunable');
+  const watched = (r: JobRecord) => stateIs(r.state, 'watched');
+  if (finished(theirs) && watched(ours)) return true;
+  if (finished(ours) && watched(theirs)) return false;
+  return theirs.updatedAt > ours.updatedAt;
 }
