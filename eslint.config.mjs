@@ -16,7 +16,18 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/core/ runs in plain Node: no vscode imports. Put VS Code code in src/host/.' }],
+        paths: [
+          { name: 'vscode', message: 'src/core/ runs in plain Node: no vscode imports. Put VS Code code in src/host/.' },
+          { name: 'zod', message: "Use 'zod/mini': the full zod API more than doubles the bundle every window loads at start." },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/host/**/*.ts', 'src/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'zod', message: "Use 'zod/mini': the full zod API more than doubles the bundle every window loads at start." }],
       }],
     },
   },

@@ -5,7 +5,7 @@
  * Days and months are the user's local calendar, from the time the job's record was made (so a job never moves
  * to another day or month file when OpenRouter accepts it a moment later).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JobRecord } from '../jobs/jobRecord';
 
 export interface SpendEntry {
@@ -28,10 +28,10 @@ export interface SpendEntry {
   costUsd?: number;
 }
 
-const money = z.optional(z.number().nonnegative());
+const money = z.optional(z.number().check(z.nonnegative()));
 
 export const spendEntrySchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   at: z.number(),
   updated: z.number(),
   model: z.string(),
