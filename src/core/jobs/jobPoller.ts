@@ -22,7 +22,7 @@ import { type Logger, nullLogger } from '../shared/logger';
 import { isActive, type JobRecord } from './jobRecord';
 import { stateIs } from './jobStates';
 import type { JobPatch, JobStore, JobStoreChange } from './jobStore';
-import { DEFAULT_POLLER_SETTINGS, type JobPollerSettings } from './pollerSettings';
+import { DEFAULT_POLLER_SETTINGS, jittered, type JobPollerSettings } from './pollerSettings';
 import { isPollable, isTerminalStatus, remoteFailurePatch, remotePatch } from './remoteStatus';
 
 export interface JobPollerOptions extends JobPollerSettings {
@@ -40,7 +40,6 @@ export interface TerminalEvent {
   record: JobRecord;
   job: VideoJob;
 }
-
 
 interface Entry {
   readonly clientId: string;
@@ -198,7 +197,7 @@ export class JobPoller extends Disposable {
 
   private track(clientId: string, delayMs: number): void {
     if (this.entries.has(clientId)) return;
-    const dueAt = this.clock.now() + this.jittered(delayMs);
+    const dueAt = this.clock.now() + jittered(delayMs, this.settings, this.random);
     this.entries.set(clientId, { clientId, dueAt, intervalMs: this.settings.intervalMs, inFlight: false });
   }
 
@@ -355,8 +354,7 @@ export class JobPoller extends Disposable {
       entry.notFoundSince ??= now;
       const limit = this.settings.notFoundLimitMs;
       if (now - entry.notFoundSince >= limit) {
-        const minutes = Math.round(limit / 60_000);
-        this.leave(entry, label, { state: 'unknown', error: { kind: 'notFound', reason: 'jobNotFound', params: { minutes } } });
+        this.leave(entry, label, { state: 'unknown', error: { kind: 'notFound', reason: 'jobNotFound', params: { minutes: Math.round(limit / 60_000) } } });
         this.logger.warn(`Job ${label}: OpenRouter answered 404 to every status check for ${Math.round((now - entry.notFoundSince) / 1000)} s; marked unknown (it can be watched again).`);
         return;
       }
@@ -376,7 +374,7 @@ export class JobPoller extends Disposable {
   }
 
   private scheduleNext(entry: Entry): void {
-    entry.dueAt = this.clock.now() + this.jittered(entry.intervalMs);
+    entry.dueAt = this.clock.now() + jittered(entry.intervalMs, this.settings, this.random);
     entry.intervalMs = Math.min(entry.intervalMs * this.settings.backoffFactor, this.settings.maxIntervalMs);
   }
 
@@ -398,12 +396,5 @@ export class JobPoller extends Disposable {
     this.store
       .update(entry.clientId, (r) => (isActive(r) ? patch : undefined))
       .catch((e: unknown) => this.logger.error(`Could not save job ${label}: ${describeError(e)}`));
-  }
-
-  /** `ms` with jitter, never beyond the longest interval: a job's completion is noticed within one interval. */
-  private jittered(ms: number): number {
-    const j = this.settings.jitter;
-    if (ms <= 0 || j <= 0) return Math.max(0, ms);
-    return Math.min(this.settings.maxIntervalMs, Math.max(0, Math.round(ms * (1 + j * (2 * this.random() - 1)))));
   }
 }

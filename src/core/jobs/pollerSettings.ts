@@ -1,4 +1,4 @@
-/** The poller's timing: the product's defaults, changed by the host from the poll interval setting. */
+/** The poller's timing: the product's defaults, changed by the host from the poll interval setting, and its jitter. */
 export interface JobPollerSettings {
   /** Delay before the first poll of a job that just became watched. Default 5000. */
   firstDelayMs?: number;
@@ -31,3 +31,13 @@ export const DEFAULT_POLLER_SETTINGS: Required<JobPollerSettings> = {
   notFoundLimitMs: 3 * 60_000,
   maxConcurrent: 4,
 };
+
+/**
+ * `ms` with the settings' jitter (`random` in [0, 1)), never beyond the longest interval: a job's completion is
+ * noticed within one interval.
+ */
+export function jittered(ms: number, settings: Required<JobPollerSettings>, random: () => number): number {
+  const j = settings.jitter;
+  if (ms <= 0 || j <= 0) return Math.max(0, ms);
+  return Math.min(settings.maxIntervalMs, Math.max(0, Math.round(ms * (1 + j * (2 * random() - 1)))));
+}
