@@ -7,15 +7,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
-import { downloadOutput } from '../../src/core/download/downloader';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
-import { JobService } from '../../src/core/jobs/jobService';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { budgetVerdict, SpendBudget, type BudgetLimits } from '../../src/core/money/budget';
 import { budgetCharge } from '../../src/core/money/budgetCharge';
@@ -26,7 +19,7 @@ import { systemClock } from '../../src/core/shared/clock';
 import { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
 import { model } from './helpers/capturedModels';
 import { FakeClock } from './helpers/fakeClock';
-import { TestLogger } from './helpers/testLogger';
+import { openCoreWindow, type CoreWindow } from './helpers/coreWindow';
 
 const veo = model('google/veo-3.1');
 const REQUEST: VideoRequest = { model: veo.id, prompt: 'A red fox in fresh snow', duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: false };
@@ -116,27 +109,26 @@ describe('the budget check on every submit (JobService against the fake OpenRout
 
   async function service(limits: BudgetLimits, seed: SpendEntry[] = []) {
     const dir = await tempDir();
-    const logger = new TestLogger();
     const storePath = path.join(dir, 'state', 'jobs.json');
-    const store = await JobStore.load(new FileStorage(storePath), logger);
     const ledger = new SpendLedger(path.join(dir, 'global'));
     for (const e of seed) await ledger.append(e);
-    const budget = new SpendBudget({ ledger, clock: systemClock, limits: () => limits, localEntries: () => store.all().map(spendEntryOf) });
-    const gate = new RateLimitGate();
-    const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: (i, o) => globalThis.fetch(i, o), userAgent: 'test', logger, gate });
-    const poller = new JobPoller({ api, store, gate, logger, firstDelayMs: 10_000, intervalMs: 10_000, maxIntervalMs: 10_000 });
+    // The budget counts the window's own records, and the window is built with the budget.
+    const opened: { window?: CoreWindow } = {};
+    const budget = new SpendBudget({ ledger, clock: systemClock, limits: () => limits, localEntries: () => opened.window?.store.all().map(spendEntryOf) ?? [] });
     // Reading a frame image takes a while, as a large one does: submits overlap between their check and their record.
     const readImage = async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { dataUrl: `data:image/png;base64,${Buffer.from('png').toString('base64')}`, mimeType: 'image/png', bytes: 3 };
     };
-    const jobs = new JobService({ api, store, poller, download: downloadOutput, logger, extensionVersion: 't', readImage, budget });
-    closers.push(async () => {
-      jobs.dispose();
-      poller.dispose();
-      await store.dispose();
-      api.dispose();
+    const window = await openCoreWindow({
+      fake,
+      storePath,
+      poll: { firstDelayMs: 10_000, intervalMs: 10_000, maxIntervalMs: 10_000 },
+      service: { extensionVersion: 't', readImage, budget },
     });
+    opened.window = window;
+    closers.push(window.close);
+    const { store, service: jobs } = window;
     const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(dir, 'first.png'), mimeType: 'image/png' }] };
     const submit = async () => jobs.submit(await planSubmit(veo, request, { sizeOf: async () => 3 }), path.join(dir, 'videos'));
     return { dir, store, storePath, jobs, submit, budget };

@@ -8,25 +8,16 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { FetchFn } from '../../src/core/api/videoApi';
-import { downloadOutput } from '../../src/core/download/downloader';
 import { checkFolderOnDisk } from '../../src/core/download/folderOnDisk';
 import { emptyPart, preparePart } from '../../src/core/download/partFile';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
-import { JobService } from '../../src/core/jobs/jobService';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { FakeOpenRouter, fixtureModels } from '../fake-openrouter/fakeOpenRouter';
-import { TestLogger } from './helpers/testLogger';
+import { openCoreWindow, type CoreWindow } from './helpers/coreWindow';
 import { listFiles } from './helpers/waiting';
 
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === 'google/veo-3.1') as VideoModel;
-const nodeFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
 
 /** A temporary tree: `<root>/ws` (the workspace) and `<root>/elsewhere` beside it. */
 async function tree(): Promise<{ root: string; ws: string; elsewhere: string }> {
@@ -101,30 +92,14 @@ describe('JobService with an output folder that leads outside the workspace', fu
     await fake.close();
   });
 
-  async function service(dir: string, ws: string): Promise<{ store: JobStore; service: JobService }> {
-    const logger = new TestLogger();
-    const store = await JobStore.load(new FileStorage(path.join(dir, 'state', 'jobs.json')), logger);
-    const gate = new RateLimitGate();
-    const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', logger, gate });
-    const poller = new JobPoller({ api, store, gate, logger, firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 });
-    const jobs = new JobService({
-      api,
-      store,
-      poller,
-      download: downloadOutput,
-      logger,
-      extensionVersion: '0.1.0-test',
-      readImage: async () => ({ dataUrl: '', mimeType: 'image/png', bytes: 0 }),
-      workspaceFolderFor: (folder) => (folder === ws || folder.startsWith(ws + path.sep) ? ws : undefined),
+  async function service(dir: string, ws: string): Promise<CoreWindow> {
+    const window = await openCoreWindow({
+      fake,
+      storePath: path.join(dir, 'state', 'jobs.json'),
+      service: { workspaceFolderFor: (folder) => (folder === ws || folder.startsWith(ws + path.sep) ? ws : undefined) },
     });
-    closers.push(async () => {
-      jobs.dispose();
-      poller.dispose();
-      await jobs.settled();
-      await store.dispose();
-      await api.dispose();
-    });
-    return { store, service: jobs };
+    closers.push(window.close);
+    return window;
   }
 
   const plan = () => planSubmit(veo, { model: veo.id, prompt: 'A linked folder', duration: 4, resolution: '720p', aspectRatio: '16:9' }, { sizeOf: async () => 0 });

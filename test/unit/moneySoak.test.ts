@@ -14,20 +14,14 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { VideoApi } from '../../src/core/api/videoApi';
 import { downloadOutput } from '../../src/core/download/downloader';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobService } from '../../src/core/jobs/jobService';
 import { stateIs } from '../../src/core/jobs/jobStates';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { FakeOpenRouter, fixtureModels, generatedBytes, type FakeJob, type Fault } from '../fake-openrouter/fakeOpenRouter';
 import { seededRandom } from '../helpers/seededRandom';
+import { FAST_POLL, openCoreWindow, type CoreWindow } from './helpers/coreWindow';
 import { TestLogger } from './helpers/testLogger';
 import { until } from './helpers/waiting';
 
@@ -37,7 +31,6 @@ const BATCH = 10;
 const MODEL_ID = 'google/veo-3.1';
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
 const KiB = 1024;
-const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 /** The not-found limit, short like the poll timings: a transient 404 run stays well under it, a lost one outlasts it. */
 const NOT_FOUND_LIMIT_MS = 300;
 /** 404s for a lost job's status checks: more than both windows make within the limit (one every 20–50 ms each). */
@@ -88,51 +81,23 @@ function plan(seed: number, count: number): Planned[] {
 }
 
 /** A window: its own client, gate, poller and service over the shared store file. */
-interface Window {
-  store: JobStore;
-  api: VideoApi;
-  service: JobService;
-  close(): Promise<void>;
-}
-
-async function openWindow(fake: FakeOpenRouter, storePath: string, out: string, logger: TestLogger): Promise<Window> {
-  // As the extension opens it (composition.ts): a change another window writes is merged as soon as it is seen.
-  const store = await JobStore.load(new FileStorage(storePath), logger, undefined, { followOtherWriters: true });
-  const gate = new RateLimitGate();
-  const api = createVideoApi({
-    baseUrl: fake.baseUrl,
-    keyProvider: () => fake.apiKey,
-    fetch: (input, init) => globalThis.fetch(input, init),
-    userAgent: 'money-soak',
+function openWindow(fake: FakeOpenRouter, storePath: string, out: string, logger: TestLogger): Promise<CoreWindow> {
+  return openCoreWindow({
+    fake,
+    storePath,
     logger,
-    gate,
-    retryBaseMs: 10,
-  });
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL, watchLimitMs: 6_000, notFoundLimitMs: NOT_FOUND_LIMIT_MS });
-  const service = new JobService({
-    api,
-    store,
-    poller,
-    logger,
-    download: (a, request) => downloadOutput(a, { ...request, backoffMs: 10 }),
-    extensionVersion: '0.1.0-soak',
-    readImage: async () => {
-      throw new Error('no images in the soak');
+    // As the extension opens it (composition.ts): a change another window writes is merged as soon as it is seen.
+    store: { followOtherWriters: true },
+    client: { userAgent: 'money-soak', retryBaseMs: 10 },
+    poll: { ...FAST_POLL, watchLimitMs: 6_000, notFoundLimitMs: NOT_FOUND_LIMIT_MS },
+    service: {
+      download: (a, request) => downloadOutput(a, { ...request, backoffMs: 10 }),
+      readImage: async () => {
+        throw new Error('no images in the soak');
+      },
+      defaultTargetFolder: () => out,
     },
-    defaultTargetFolder: () => out,
   });
-  return {
-    store,
-    api,
-    service,
-    close: async () => {
-      service.dispose();
-      poller.dispose();
-      await service.settled();
-      await store.dispose();
-      await api.dispose();
-    },
-  };
 }
 
 function faultsFor(p: Planned): { submit: Fault[]; other: Fault[] } {

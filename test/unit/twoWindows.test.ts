@@ -9,27 +9,20 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { FetchFn } from '../../src/core/api/videoApi';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
-import { downloadOutput } from '../../src/core/download/downloader';
 import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
 import { JobService } from '../../src/core/jobs/jobService';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { FileLock, isStale } from '../../src/core/shared/lockFile';
 import { FakeOpenRouter, fixtureModels } from '../fake-openrouter/fakeOpenRouter';
-import { TestLogger } from './helpers/testLogger';
+import { openCoreWindow } from './helpers/coreWindow';
 import { listFiles, until } from './helpers/waiting';
 
-const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 const MODEL_ID = 'google/veo-3.1';
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
-const nodeFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
 
 function request(prompt: string): VideoRequest {
   return { model: MODEL_ID, prompt, duration: 4, resolution: '720p', aspectRatio: '16:9' };
@@ -47,27 +40,18 @@ const open: Window[] = [];
 
 /** One window over `dir`: its own store, client, poller and service, as the composition root wires them. */
 async function openWindow(dir: string): Promise<Window> {
-  const logger = new TestLogger();
-  const store = await JobStore.load(new FileStorage(path.join(dir, 'state', 'jobs.json')), logger, undefined, { followOtherWriters: true });
-  const gate = new RateLimitGate();
-  const api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', logger, gate });
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL });
+  const core = await openCoreWindow({
+    fake,
+    storePath: path.join(dir, 'state', 'jobs.json'),
+    store: { followOtherWriters: true },
+    service: { writeSidecar: () => true },
+  });
   const out = path.join(dir, 'videos');
-  const service = new JobService({ api, store, poller, download: downloadOutput, logger, extensionVersion: '0.1.0-test', readImage: async () => ({ dataUrl: '', mimeType: 'image/png', bytes: 0 }), writeSidecar: () => true });
-  let closed = false;
   const w: Window = {
-    store,
-    service,
-    submit: async (prompt) => service.submit(await planSubmit(veo, request(prompt), { sizeOf: async () => 0 }), out),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      service.dispose();
-      poller.dispose();
-      await service.settled();
-      await store.dispose();
-      await api.dispose();
-    },
+    store: core.store,
+    service: core.service,
+    submit: async (prompt) => core.service.submit(await planSubmit(veo, request(prompt), { sizeOf: async () => 0 }), out),
+    close: core.close,
   };
   open.push(w);
   return w;

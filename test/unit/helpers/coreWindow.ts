@@ -1,0 +1,86 @@
+/**
+ * One window's core, as the composition root wires it, against the fake OpenRouter: a job store on disk, a
+ * client with its own Retry-After gate, a poller and a JobService. Tests that need more than one window (or
+ * a window reopened over the same store) open several.
+ */
+import { createVideoApi, type ClientOptions } from '../../../src/core/api/client';
+import { RateLimitGate } from '../../../src/core/api/retry';
+import type { VideoApi } from '../../../src/core/api/videoApi';
+import { downloadOutput } from '../../../src/core/download/downloader';
+import { FileStorage } from '../../../src/core/jobs/fileStorage';
+import { JobPoller } from '../../../src/core/jobs/jobPoller';
+import { JobService, type JobServiceOptions } from '../../../src/core/jobs/jobService';
+import { JobStore, type JobStoreOptions } from '../../../src/core/jobs/jobStore';
+import type { JobPollerSettings } from '../../../src/core/jobs/pollerSettings';
+import { systemClock } from '../../../src/core/shared/clock';
+import type { FakeOpenRouter } from '../../fake-openrouter/fakeOpenRouter';
+import { TestLogger } from './testLogger';
+
+/** Poll timing short enough for a test. */
+export const FAST_POLL: JobPollerSettings = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
+
+export interface CoreWindowOptions {
+  fake: FakeOpenRouter;
+  storePath: string;
+  /** Default FAST_POLL. */
+  poll?: JobPollerSettings;
+  store?: JobStoreOptions;
+  client?: Partial<ClientOptions>;
+  /** Anything the test sets on the service (budget, workspace folders, sidecars…). */
+  service?: Partial<JobServiceOptions>;
+  logger?: TestLogger;
+}
+
+export interface CoreWindow {
+  store: JobStore;
+  api: VideoApi;
+  poller: JobPoller;
+  service: JobService;
+  logger: TestLogger;
+  /** Stops everything and waits for the last download and store write. */
+  close(): Promise<void>;
+}
+
+export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWindow> {
+  const { fake } = options;
+  const logger = options.logger ?? new TestLogger();
+  const store = await JobStore.load(new FileStorage(options.storePath), logger, systemClock, options.store);
+  const gate = new RateLimitGate();
+  const api = createVideoApi({
+    baseUrl: fake.baseUrl,
+    keyProvider: () => fake.apiKey,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    userAgent: 'test',
+    logger,
+    gate,
+    ...options.client,
+  });
+  const poller = new JobPoller({ api, store, gate, logger, ...(options.poll ?? FAST_POLL) });
+  const service = new JobService({
+    api,
+    store,
+    poller,
+    logger,
+    download: downloadOutput,
+    extensionVersion: '0.1.0-test',
+    readImage: async () => ({ dataUrl: '', mimeType: 'image/png', bytes: 0 }),
+    ...options.service,
+  });
+  let closed = false;
+  return {
+    store,
+    api,
+    poller,
+    service,
+    logger,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      service.dispose();
+      poller.dispose();
+      await service.settled();
+      await store.dispose();
+      await api.dispose();
+    },
+  };
+}
