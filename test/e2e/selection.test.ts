@@ -34,17 +34,21 @@ describe('Generate Video from Selection, from the editor context menu', function
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await page.locator('.tabs-container .tab', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 30_000 });
     await editor.locator('.view-lines').getByText('A paper boat', { exact: false }).waitFor({ state: 'visible', timeout: 30_000 });
-    await editor.locator('.view-lines').click();
 
-    // Select the sample prompt's line with the keyboard: Go to Line, then Expand Line Selection
+    const selection = page.locator('.statusbar').getByText(`(${selected.length + 1} selected)`);
+    // Selects the sample prompt's line with the keyboard: Go to Line, then Expand Line Selection
     // (Ctrl+L: the whole line, which Markdown's word wrap shows on two rows).
-    await page.keyboard.press('Control+G');
-    await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
-    await quickInputBox(page).fill(`:${lineNumber}`);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    await page.keyboard.press('Control+L');
-    await page.locator('.statusbar').getByText(`(${selected.length + 1} selected)`).waitFor({ state: 'visible', timeout: 10_000 });
+    async function selectSampleLine(): Promise<void> {
+      await editor.locator('.view-lines').click();
+      await page.keyboard.press('Control+G');
+      await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
+      await quickInputBox(page).fill(`:${lineNumber}`);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+      await page.keyboard.press('Control+L');
+      await selection.waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    await selectSampleLine();
 
     // Right-click on the selected text (the highlight is drawn under the text, so click where the text is).
     // Right after the window opens, the menu may not have the extensions' items yet (the workbench
@@ -56,8 +60,11 @@ describe('Generate Video from Selection, from the editor context menu', function
     const menu = page.locator('.context-view .monaco-menu');
     const item = menu.locator('.action-item', { hasText: 'Generate Video from Selection' });
     const deadline = Date.now() + 45_000;
+
     for (let attempt = 1; ; attempt++) {
       try {
+        // A click outside the highlight or a stray Escape collapses the selection: select again.
+        if (!(await selection.isVisible())) await selectSampleLine();
         await line.waitFor({ state: 'visible', timeout: 5_000 });
         const box = await line.boundingBox();
         assert.ok(box, 'the line is drawn');
@@ -73,8 +80,11 @@ describe('Generate Video from Selection, from the editor context menu', function
         const items = await menu.locator('.action-item').allInnerTexts().catch(() => []);
         if (Date.now() >= deadline) throw new Error(`The editor context menu never offered "Generate Video from Selection" (${attempt} attempts); it shows ${JSON.stringify(items)}`, { cause: err });
         console.log(`      attempt ${attempt}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (menu: ${items.length} items); right-clicking again`);
-        await page.keyboard.press('Escape');
-        await menu.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+        // Escape closes an open menu; with no menu it would cancel the selection instead.
+        if (await menu.isVisible()) {
+          await page.keyboard.press('Escape');
+          await menu.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+        }
       }
     }
   });
