@@ -21,6 +21,7 @@ import type { HostContext } from './host/hostContext';
 import { JobNotifications } from './host/jobProgress';
 import { HostLogger } from './host/log';
 import { ModelCatalog } from './host/modelCatalog';
+import { GalleryViewProvider } from './host/gallery/galleryProvider';
 import { PlayerProvider } from './host/player/playerProvider';
 import { PublicApi, type OpenRouterVideoApi } from './host/publicApi';
 import { readImageAsDataUrl } from './host/readImage';
@@ -144,7 +145,17 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const spending = own(new SpendInView({ budget, recorder: spendRecorder, store, api, logger, statusBar, jobsView: jobsTree }));
   const notifications = own(new JobNotifications(ctx));
   const promptFiles = own(new PromptFileAnalyzer(catalog));
-  own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh(), showSpending: () => spending.showSpending() }));
+  const gallery = own(new GalleryViewProvider(ctx));
+  own(
+    registerCommands({
+      ctx,
+      notifications,
+      promptFiles,
+      refreshJobs: () => jobsTree.refresh(),
+      refreshGallery: () => gallery.refresh(),
+      showSpending: () => spending.showSpending(),
+    }),
+  );
   own(registerPromptFiles(ctx, promptFiles));
   own(PlayerProvider.register(ctx, notifications));
   own(

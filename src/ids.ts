@@ -25,6 +25,8 @@ export const Commands = {
   newPromptFile: 'openrouterVideo.newPromptFile',
   jobsShow: 'openrouterVideo.jobs.show',
   showSpending: 'openrouterVideo.showSpending',
+  galleryShow: 'openrouterVideo.gallery.show',
+  galleryRefresh: 'openrouterVideo.gallery.refresh',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -32,6 +34,7 @@ export const Views = {
   container: 'openrouterVideo',
   jobs: 'openrouterVideo.jobs',
   models: 'openrouterVideo.models',
+  gallery: 'openrouterVideo.gallery',
 } as const;
 
 /** Custom editors. */

@@ -55,7 +55,9 @@ describe('package.json manifest ↔ ids.ts', () => {
   it('declares the views and container from ids.ts', () => {
     assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, Views.container);
     const views = (pkg.contributes.views[Views.container] as { id: string }[]).map((v) => v.id).sort();
-    assert.deepEqual(views, [Views.jobs, Views.models].sort());
+    assert.deepEqual(views, [Views.jobs, Views.models, Views.gallery].sort());
+    const gallery = (pkg.contributes.views[Views.container] as { id: string; type?: string }[]).find((v) => v.id === Views.gallery);
+    assert.equal(gallery?.type, 'webview', 'the gallery is a webview view');
   });
 
   it('declares exactly the settings from ids.ts, the base URL application-scoped', () => {

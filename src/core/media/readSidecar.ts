@@ -20,6 +20,8 @@ export interface SidecarFacts extends Pick<VideoRequest, 'prompt' | 'duration' |
   completedAt?: string;
   /** The generate command's argument for Run Again. */
   rerun?: Partial<RerunArgs>;
+  /** The prompt file (workspace-relative) and shot the video came from. */
+  source?: { promptFile: string; shot: number; shotName?: string };
 }
 
 /** The sidecar of `videoPath`, or undefined when there is none or it is not one of ours. */
@@ -60,8 +62,18 @@ export function sidecarFacts(value: unknown): SidecarFacts | undefined {
     submittedAt: str(s.submittedAt),
     completedAt: str(s.completedAt),
     rerun: isObject(s.rerun) ? (s.rerun as Partial<RerunArgs>) : undefined,
+    source: sourceOf(s.source),
   };
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SidecarFacts;
+}
+
+function sourceOf(value: unknown): SidecarFacts['source'] {
+  if (!isObject(value)) return undefined;
+  const promptFile = str(value['promptFile']);
+  const shot = num(value['shot']);
+  if (promptFile === undefined || shot === undefined) return undefined;
+  const shotName = str(value['shotName']);
+  return shotName === undefined ? { promptFile, shot } : { promptFile, shot, shotName };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, type CommandId } from '../../ids';
+import { Commands, Views, type CommandId } from '../../ids';
 import { wordedForCaller } from '../errorMessages';
 import { isCancellation, showError, type ErrorActions } from '../errorPresenter';
 import { isUnknownSubmit } from '../errorActions';
@@ -20,6 +20,7 @@ export interface CommandDeps {
   notifications: JobNotifications;
   promptFiles: PromptFileAnalyzer;
   refreshJobs(): void;
+  refreshGallery(): void;
   /** Opens the spending tables; resolves with the document's URI. */
   showSpending(): Promise<vscode.Uri>;
 }
@@ -52,6 +53,8 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
   [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
   [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
+  [Commands.galleryShow]: () => vscode.commands.executeCommand(`${Views.gallery}.focus`),
+  [Commands.galleryRefresh]: ({ refreshGallery }) => refreshGallery(),
 };
 
 const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile, Commands.jobsExtend]);
