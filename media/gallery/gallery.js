@@ -154,7 +154,14 @@
       section.className = 'takes';
       section.dataset.group = group.key;
       const heading = document.createElement('h3');
-      heading.textContent = group.heading;
+      const text = document.createElement('span');
+      text.className = 'heading';
+      text.textContent = group.heading;
+      text.title = group.heading;
+      const count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = group.takes || '';
+      heading.append(text, ' ', count);
       heading.id = `takes-${Math.random().toString(36).slice(2)}`;
       section.setAttribute('aria-labelledby', heading.id);
       const row = document.createElement('div');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { posterKey } from '../../src/core/gallery/posterKey';
 import { enterPrompt, pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
-import { e2eEnvironment, eventually, quickInputBox, runCommand, showOpenRouterVideoViews, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
+import { e2eEnvironment, eventually, jobRows, quickInputBox, readmeScreenshot, runCommand, showOpenRouterVideoViews, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
 
 const PROMPT = 'A lantern festival over a river at night, gallery test';
 
@@ -94,11 +94,15 @@ describe('The Gallery view, end to end in the workbench', function () {
     const frame = await galleryFrame(page);
     const takes = frame.locator('section.takes');
     await takes.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await takes.locator('h3').innerText(), /A lantern festival.*: 2 takes/);
+    assert.equal(await takes.locator('h3 .heading').innerText(), PROMPT);
+    assert.equal(await takes.locator('h3 .count').innerText(), '2 takes');
     assert.equal(await takes.locator('button.card').count(), 2);
     // Side by side: one row, the two cards at the same height.
     const [a, b] = await Promise.all([0, 1].map((i) => takes.locator('button.card').nth(i).boundingBox()));
     assert.ok(a && b && Math.abs(a.y - b.y) < 2 && b.x > a.x, `side by side: ${JSON.stringify([a, b])}`);
+    await eventually('both posters drawn', async () => (await takes.locator('img.poster, canvas.poster').count()) === 2);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await readmeScreenshot(page, 'gallery.png');
   });
 
   it('filters by prompt, and keeps the filter when the view is hidden and shown again', async function () {
@@ -133,5 +137,16 @@ describe('The Gallery view, end to end in the workbench', function () {
     await gallery.locator('button.card').nth(1).focus();
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab').filter({ hasText: path.basename(older!) }).waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  it('drops a video at once when its job is removed from the Jobs view', async function () {
+    const { page } = suite;
+    const frame = await galleryFrame(page);
+    await frame.locator('#search').fill('');
+    await frame.locator('section.takes button.card').nth(1).waitFor({ state: 'visible', timeout: 15_000 });
+    // Right-click the older job's row (the list is newest first) → Remove from List.
+    await jobRows(page).nth(1).click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Remove from List' }).click();
+    await eventually('one card left, no takes group', async () => (await frame.locator('button.card').count()) === 1 && (await frame.locator('section.takes').count()) === 0, 15_000);
   });
 });

@@ -31,8 +31,9 @@ export interface GalleryCard {
 /** Takes of one prompt or shot, side by side; a group of one is a single video. */
 export interface GalleryGroup {
   key: string;
-  /** Shown above groups of more than one take: the shot or prompt and how many takes. */
+  /** Shown above groups of more than one take: the shot or prompt, and how many takes there are. */
   heading?: string;
+  takes?: string;
   cards: GalleryCard[];
 }
 

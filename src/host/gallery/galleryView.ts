@@ -19,7 +19,7 @@ export function galleryView(entries: readonly GalleryEntry[], filter: Required<G
   const groups = groupTakes(filterEntries(entries, { text: filter.text, model })).map((group) => {
     const first = group.entries[0]!;
     const cards = group.entries.map((entry): GalleryCard => cardOf(entry, dates, posterOf(entry)));
-    return cards.length > 1 ? { key: group.key, heading: headingOf(first, cards.length), cards } : { key: group.key, cards };
+    return cards.length > 1 ? { key: group.key, heading: headingOf(first), takes: l.t('{0} takes', cards.length), cards } : { key: group.key, cards };
   });
   return {
     groups,
@@ -50,11 +50,10 @@ function cardOf(entry: GalleryEntry, dates: Intl.DateTimeFormat, poster: PosterV
   return { id: entry.id, title, prompt, model, cost, date, ariaLabel, poster };
 }
 
-function headingOf(entry: GalleryEntry, takes: number): string {
-  const l = vscode.l10n;
+function headingOf(entry: GalleryEntry): string {
   if (entry.source) {
-    const shot = entry.source.shotName ?? l.t('shot {0}', entry.source.shot + 1);
-    return l.t('{0} · {1}: {2} takes', entry.source.promptFile, shot, takes);
+    const shot = entry.source.shotName ?? vscode.l10n.t('shot {0}', entry.source.shot + 1);
+    return `${entry.source.promptFile} · ${shot}`;
   }
-  return l.t('{0}: {1} takes', promptLine(entry.prompt ?? '', 60), takes);
+  return promptLine(entry.prompt ?? '', TITLE_CHARS);
 }
