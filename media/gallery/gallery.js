@@ -129,6 +129,7 @@
     search.placeholder = labels.searchPlaceholder;
     search.setAttribute('aria-label', labels.search);
     modelSelect.setAttribute('aria-label', labels.model);
+    groups.setAttribute('aria-label', labels.videos);
     document.getElementById('empty-title').textContent = labels.emptyTitle;
     document.getElementById('empty-text').textContent = labels.emptyText;
     generate.textContent = labels.generate;

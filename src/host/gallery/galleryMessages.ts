@@ -46,6 +46,8 @@ export interface GalleryView {
   /** Whether there is any saved video at all (the empty state), whatever the filter. */
   hasVideos: boolean;
   labels: {
+    /** The list of videos' accessible name. */
+    videos: string;
     search: string;
     searchPlaceholder: string;
     model: string;

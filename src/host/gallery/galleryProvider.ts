@@ -56,7 +56,8 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.view = view;
     this.roots = '';
     const webview = view.webview;
-    this.setRoots(this.rootsFor([]));
+    // The folders of every video on record now, so the first render does not change them (and reload the page).
+    this.setRoots(this.rootsFor(this.ctx.store.all().flatMap((r) => r.outputs.flatMap((o) => (o.file === undefined ? [] : [o.file])))));
     webview.html = galleryHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gallery.js')).toString(),
@@ -126,7 +127,9 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const entries = await this.readEntries();
     this.entries = entries;
     this.shownJobs = new Set(entries.map((e) => e.clientId));
-    this.setRoots(this.rootsFor(entries));
+    this.setRoots(this.rootsFor(entries.map((e) => e.file)));
+    // Asked for again below for every poster still missing; a capture in flight for a video still shown stays welcome.
+    this.pending.clear();
     const posters = new Map<string, PosterView>();
     await Promise.all(entries.map(async (e) => posters.set(e.id, await this.posterOf(e, view.webview))));
     this.post({ type: 'show', view: galleryView(entries, this.filter, (e) => posters.get(e.id)!) });
@@ -135,6 +138,8 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
   /** The store's saved videos that are on disk, with their sizes, mtimes and sidecars. */
   private async readEntries(): Promise<GalleryEntry[]> {
     const files = [...new Set(this.ctx.store.all().flatMap((r) => r.outputs.flatMap((o) => (o.file === undefined ? [] : [path.resolve(o.file)]))))];
+    const present = new Set(files);
+    for (const known of this.sidecars.keys()) if (!present.has(known)) this.sidecars.delete(known);
     const facts = new Map<string, SavedFileFacts>();
     await Promise.all(
       files.map(async (file) => {
@@ -176,7 +181,15 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
       this.refresh();
       return;
     }
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(entry.file), Editors.player);
+    const uri = vscode.Uri.file(entry.file);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      this.refresh();
+      void vscode.window.showWarningMessage(vscode.l10n.t('The saved video {0} was moved or deleted.', vscode.workspace.asRelativePath(uri)));
+      return;
+    }
+    await vscode.commands.executeCommand('vscode.openWith', uri, Editors.player);
     await this.ctx.jobs.markOpened(entry.clientId);
   }
 
@@ -189,13 +202,13 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
    * What the webview may load: its script and css, the poster cache, and the workspace folders that hold the
    * videos shown (a video outside every workspace folder: its own folder).
    */
-  private rootsFor(entries: readonly GalleryEntry[]): vscode.Uri[] {
+  private rootsFor(videos: readonly string[]): vscode.Uri[] {
     const roots = new Map<string, vscode.Uri>();
     const add = (uri: vscode.Uri) => roots.set(uri.toString(), uri);
     add(this.media);
     add(vscode.Uri.file(this.posters.folder));
-    for (const entry of entries) {
-      const uri = vscode.Uri.file(entry.file);
+    for (const video of videos) {
+      const uri = vscode.Uri.file(video);
       add(vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, '..'));
     }
     return [...roots.values()];

@@ -27,6 +27,7 @@ export function galleryView(entries: readonly GalleryEntry[], filter: Required<G
     filter: { text: filter.text, model },
     hasVideos: entries.length > 0,
     labels: {
+      videos: l.t('Saved videos'),
       search: l.t('Filter by prompt'),
       searchPlaceholder: l.t('Filter by prompt'),
       model: l.t('Filter by model'),
