@@ -146,7 +146,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const promptFiles = own(new PromptFileAnalyzer(catalog));
   own(registerCommands({ ctx, notifications, promptFiles, refreshJobs: () => jobsTree.refresh(), showSpending: () => spending.showSpending() }));
   own(registerPromptFiles(ctx, promptFiles));
-  own(PlayerProvider.register(ctx, notifications));
+  own(PlayerProvider.register(ctx, notifications, promptFiles));
   own(
     registerAgentTools({
       catalog,

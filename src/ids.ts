@@ -25,6 +25,8 @@ export const Commands = {
   newPromptFile: 'openrouterVideo.newPromptFile',
   jobsShow: 'openrouterVideo.jobs.show',
   showSpending: 'openrouterVideo.showSpending',
+  animateImage: 'openrouterVideo.animateImage',
+  useAsLastFrame: 'openrouterVideo.useAsLastFrame',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

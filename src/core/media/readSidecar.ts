@@ -20,6 +20,15 @@ export interface SidecarFacts extends Pick<VideoRequest, 'prompt' | 'duration' |
   completedAt?: string;
   /** The generate command's argument for Run Again. */
   rerun?: Partial<RerunArgs>;
+  /** The prompt file (workspace-relative, `/` separators) and shot the video came from. */
+  source?: SidecarSource;
+}
+
+export interface SidecarSource {
+  promptFile: string;
+  /** 0-based position of the shot in the file. */
+  shot: number;
+  shotName?: string;
 }
 
 /** The sidecar of `videoPath`, or undefined when there is none or it is not one of ours. */
@@ -41,6 +50,9 @@ export function sidecarFacts(value: unknown): SidecarFacts | undefined {
   const model = isObject(s.model) ? s.model : {};
   const request = isObject(s.request) ? s.request : {};
   const cost = isObject(s.cost) ? s.cost : {};
+  const source = isObject(s.source) ? s.source : {};
+  const promptFile = str(source['promptFile']);
+  const shot = num(source['shot']);
   const facts: SidecarFacts = {
     jobId: str(job['id']),
     clientId: str(job['clientId']),
@@ -60,8 +72,13 @@ export function sidecarFacts(value: unknown): SidecarFacts | undefined {
     submittedAt: str(s.submittedAt),
     completedAt: str(s.completedAt),
     rerun: isObject(s.rerun) ? (s.rerun as Partial<RerunArgs>) : undefined,
+    source: promptFile !== undefined && shot !== undefined && Number.isInteger(shot) && shot >= 0 ? withName({ promptFile, shot }, str(source['shotName'])) : undefined,
   };
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SidecarFacts;
+}
+
+function withName(source: SidecarSource, shotName: string | undefined): SidecarSource {
+  return shotName === undefined ? source : { ...source, shotName };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
