@@ -56,7 +56,7 @@ function submitBody(suite: { fake: { requestsTo(route: 'submit'): { body: string
  * Animate Image as a person does it: right-click a PNG in the Explorer → Animate Image → describe the motion →
  * pick a model that takes first frames → accept the settings; the video is saved and the request carried the
  * image as its first frame. Then, from the player: Run Again with Changes, Use Frame as First Frame… and Open
- * Prompt File (on a video a prompt file made).
+ * Prompt File (on a video a prompt file made); and the image editor's title offers Animate Image as well.
  */
 describe('Animate Image from the Explorer, and the player actions that build on a take', function () {
   this.timeout(180_000);
@@ -174,5 +174,17 @@ describe('Animate Image from the Explorer, and the player actions that build on 
     await page.locator('.tabs-container .tab.active', { hasText: 'storyboard.video.md' }).waitFor({ state: 'visible', timeout: 30_000 });
     // "## Lighthouse" is line 13 of test/fixtures/workspace/prompts/storyboard.video.md.
     await page.locator('.statusbar').getByText('Ln 13, Col 1').waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it("an image's editor title offers Animate Image too", async function () {
+    const { page, fake } = suite;
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'still.png' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'still.png' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.editor-actions .action-label[aria-label*="Animate Image"]').first().click({ timeout: 30_000 });
+    await waitForQuickInput(page, 'Animate Image');
+    // The prompt box is open: Escape cancels this take, and nothing more is sent.
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal(fake.requestsTo('submit').length, 3);
   });
 });
