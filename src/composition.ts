@@ -157,7 +157,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
     }),
   );
   own(registerPromptFiles(ctx, promptFiles));
-  own(PlayerProvider.register(ctx, notifications));
+  own(PlayerProvider.register(ctx, notifications, promptFiles));
   own(
     registerAgentTools({
       catalog,

@@ -27,6 +27,8 @@ export const Commands = {
   showSpending: 'openrouterVideo.showSpending',
   galleryShow: 'openrouterVideo.gallery.show',
   galleryRefresh: 'openrouterVideo.gallery.refresh',
+  animateImage: 'openrouterVideo.animateImage',
+  useAsLastFrame: 'openrouterVideo.useAsLastFrame',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

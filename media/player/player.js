@@ -1,6 +1,6 @@
 // The OpenRouter Video player's webview script. Messages follow src/host/player/playerMessages.ts:
-// it sends { type: 'ready' | 'action' | 'lastFrame' | 'lastFrameFailed' } and receives
-// { type: 'show', view } and { type: 'captureLastFrame' }. Its state (position, loop, paused) is kept
+// it sends { type: 'ready' | 'action' | 'frame' | 'frameFailed' } and receives
+// { type: 'show', view } and { type: 'captureFrame', which: 'last' | 'current' }. Its state (position, loop, paused) is kept
 // with setState, so the player comes back where it was after its tab was hidden and shown again.
 (function () {
   'use strict';
@@ -98,15 +98,20 @@
     });
   }
 
-  async function captureLastFrame() {
+  /** Draws a frame to a canvas and sends it as a PNG: the last one (`last`) or the one on screen (`current`). */
+  async function captureFrame(which) {
     try {
       if (video.readyState < 1) await waitFor(video, 'loadedmetadata');
       video.pause();
-      const end = Math.max(0, video.duration - 0.05);
-      if (Math.abs(video.currentTime - end) > 0.001) {
-        const seeked = waitFor(video, 'seeked');
-        video.currentTime = end;
-        await seeked;
+      if (which === 'last') {
+        const end = Math.max(0, video.duration - 0.05);
+        if (Math.abs(video.currentTime - end) > 0.001) {
+          const seeked = waitFor(video, 'seeked');
+          video.currentTime = end;
+          await seeked;
+        }
+      } else if (video.seeking || video.readyState < 2) {
+        await waitFor(video, video.seeking ? 'seeked' : 'loadeddata');
       }
       const canvas = document.createElement('canvas');
       canvas.width = video.videoWidth;
@@ -114,9 +119,9 @@
       const context = canvas.getContext('2d');
       if (!context || canvas.width === 0) throw new Error('no frame to draw');
       context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      vscode.postMessage({ type: 'lastFrame', dataUrl: canvas.toDataURL('image/png') });
+      vscode.postMessage({ type: 'frame', which, dataUrl: canvas.toDataURL('image/png'), seconds: video.currentTime });
     } catch (error) {
-      vscode.postMessage({ type: 'lastFrameFailed', detail: String(error && error.message ? error.message : error) });
+      vscode.postMessage({ type: 'frameFailed', which, detail: String(error && error.message ? error.message : error) });
     }
   }
 
@@ -163,9 +168,9 @@
     const message = event.data;
     if (!message || typeof message.type !== 'string') return;
     if (message.type === 'show') show(message.view);
-    else if (message.type === 'captureLastFrame') {
+    else if (message.type === 'captureFrame') {
       status.textContent = '';
-      void captureLastFrame();
+      void captureFrame(message.which === 'current' ? 'current' : 'last');
     }
   });
 

@@ -7,9 +7,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { buildSidecar, writeSidecar } from '../../src/core/download/sidecar';
+import { buildSidecar, rerunArgsFor, writeSidecar } from '../../src/core/download/sidecar';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { lastFramePathFor, saveLastFrame } from '../../src/core/media/lastFrame';
+import { framePathFor, lastFramePathFor, saveFrame, saveLastFrame } from '../../src/core/media/capturedFrame';
 import { readSidecar, sidecarFacts } from '../../src/core/media/readSidecar';
 import { playerCsp, playerHtml } from '../../src/host/player/playerHtml';
 import { parseWebviewMessage } from '../../src/host/player/playerMessages';
@@ -61,13 +61,21 @@ describe('player: messages from the webview', () => {
   it('takes the known shapes and nothing else', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'extend' }), { type: 'action', action: 'extend' });
-    assert.deepEqual(parseWebviewMessage({ type: 'lastFrame', dataUrl: PNG }), { type: 'lastFrame', dataUrl: PNG });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'useFrame' }), { type: 'action', action: 'useFrame' });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'openPromptFile' }), { type: 'action', action: 'openPromptFile' });
+    assert.deepEqual(parseWebviewMessage({ type: 'frame', which: 'last', dataUrl: PNG, seconds: 3.95 }), { type: 'frame', which: 'last', dataUrl: PNG, seconds: 3.95 });
+    assert.deepEqual(parseWebviewMessage({ type: 'frame', which: 'current', dataUrl: PNG, seconds: 0, extra: 1 }), { type: 'frame', which: 'current', dataUrl: PNG, seconds: 0 });
     assert.equal(parseWebviewMessage({ type: 'action', action: 'deleteEverything' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'lastFrame', dataUrl: 42 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'frame', which: 'last', dataUrl: 42, seconds: 1 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'frame', which: 'first', dataUrl: PNG, seconds: 1 }), undefined, 'an unknown frame choice');
+    assert.equal(parseWebviewMessage({ type: 'frame', which: 'current', dataUrl: PNG, seconds: -1 }), undefined, 'a negative time');
+    assert.equal(parseWebviewMessage({ type: 'frame', which: 'current', dataUrl: PNG, seconds: '1' }), undefined, 'a time that is not a number');
+    assert.equal(parseWebviewMessage({ type: 'frame', which: 'current', dataUrl: PNG }), undefined, 'no time');
     assert.equal(parseWebviewMessage({ type: 'eval', code: '1' }), undefined);
     assert.equal(parseWebviewMessage('ready'), undefined);
     assert.equal(parseWebviewMessage(null), undefined);
-    assert.equal((parseWebviewMessage({ type: 'lastFrameFailed', detail: 'x'.repeat(10_000) }) as { detail: string }).detail.length, 500);
+    assert.equal((parseWebviewMessage({ type: 'frameFailed', which: 'last', detail: 'x'.repeat(10_000) }) as { detail: string }).detail.length, 500);
+    assert.equal(parseWebviewMessage({ type: 'frameFailed', detail: 'no choice' }), undefined);
   });
 });
 
@@ -114,6 +122,60 @@ describe('player: the sidecar and the last frame beside the video', () => {
     assert.deepEqual(sidecarFacts({ format: 'openrouter-video/sidecar', request: { prompt: 7 }, cost: { actualUsd: 'free' } }), {});
   });
 
+  it('reads the prompt file and shot a video came from, and only a well-formed one', async () => {
+    const video = path.join(dir, 'harbour.mp4');
+    const record: JobRecord = {
+      clientId: 'c-2',
+      request: { model: 'google/veo-3.1-lite', prompt: 'A harbour at dawn' },
+      state: 'saved',
+      history: [],
+      createdAt: 0,
+      updatedAt: 0,
+      targetFolder: dir,
+      outputs: [{ index: 0, file: video }],
+      downloadAttempts: 1,
+      source: { promptFile: 'prompts/storyboard.video.md', shot: 1, shotName: 'Lighthouse' },
+    };
+    await writeSidecar(video, buildSidecar(record, record.outputs[0]!, '0.1.0'));
+    assert.deepEqual((await readSidecar(video))?.source, { promptFile: 'prompts/storyboard.video.md', shot: 1, shotName: 'Lighthouse' });
+    const base = { format: 'openrouter-video/sidecar' };
+    assert.deepEqual(sidecarFacts({ ...base, source: { promptFile: 'a.video.md', shot: 0 } })?.source, { promptFile: 'a.video.md', shot: 0 });
+    assert.equal(sidecarFacts({ ...base, source: { promptFile: 'a.video.md' } })?.source, undefined, 'no shot');
+    assert.equal(sidecarFacts({ ...base, source: { promptFile: 'a.video.md', shot: 1.5 } })?.source, undefined, 'a shot that is not a position');
+    assert.equal(sidecarFacts({ ...base, source: { promptFile: 'a.video.md', shot: -1 } })?.source, undefined);
+    assert.equal(sidecarFacts({ ...base, source: { shot: 0 } })?.source, undefined, 'no prompt file');
+    assert.equal(sidecarFacts({ ...base, source: 'a.video.md' })?.source, undefined);
+  });
+
+  it("Run Again with Changes without a sidecar: the record's request as the sidecar's rerun would say it", () => {
+    const root = path.join(dir, 'ws');
+    const request = {
+      model: 'google/veo-3.1-lite',
+      prompt: 'A kite',
+      duration: 4,
+      aspectRatio: '16:9',
+      generateAudio: false,
+      seed: 7,
+      frames: [
+        { frameType: 'first_frame' as const, path: path.join(root, 'images', 'still.png') },
+        { frameType: 'last_frame' as const, path: path.join(dir, 'outside.png') },
+      ],
+    };
+    assert.deepEqual(rerunArgsFor(request, root), {
+      model: 'google/veo-3.1-lite',
+      prompt: 'A kite',
+      duration: 4,
+      aspectRatio: '16:9',
+      generateAudio: false,
+      seed: 7,
+      firstFrame: 'images/still.png',
+      lastFrame: 'outside.png',
+    });
+    const record = { clientId: 'c', request, state: 'saved', history: [], createdAt: 0, updatedAt: 0, targetFolder: root, outputs: [{ index: 0 }], downloadAttempts: 0 } as JobRecord;
+    assert.deepEqual(buildSidecar(record, record.outputs[0]!, '0.1.0', root).rerun, rerunArgsFor(request, root), 'the same as the sidecar writes');
+    assert.deepEqual(rerunArgsFor({ model: 'm' }), { model: 'm' });
+  });
+
   it('saves the captured frame as <video>.last.png, replacing an earlier one', async () => {
     const video = path.join(dir, 'fox.mp4');
     const saved = await saveLastFrame(video, PNG);
@@ -122,6 +184,27 @@ describe('player: the sidecar and the last frame beside the video', () => {
     assert.deepEqual(await fs.readFile(saved), Buffer.from(PNG.split(',')[1]!, 'base64'));
     await saveLastFrame(video, PNG);
     assert.deepEqual((await fs.readdir(dir)).sort(), ['fox.mp4.last.png']);
+  });
+
+  it('names the frame on screen <video>.frame-<seconds>.png, to the hundredth of a second', () => {
+    const video = path.join(dir, 'fox.mp4');
+    assert.equal(path.basename(framePathFor(video, 1.5)), 'fox.mp4.frame-1.5.png');
+    assert.equal(path.basename(framePathFor(video, 2)), 'fox.mp4.frame-2.png');
+    assert.equal(path.basename(framePathFor(video, 0)), 'fox.mp4.frame-0.png');
+    assert.equal(path.basename(framePathFor(video, 10.004)), 'fox.mp4.frame-10.png');
+    assert.equal(path.basename(framePathFor(video, 1 / 24)), 'fox.mp4.frame-0.04.png');
+    assert.notEqual(framePathFor(video, 1 / 24), framePathFor(video, 2 / 24), 'two frames a frame apart');
+    assert.equal(path.basename(framePathFor(video, Number.NaN)), 'fox.mp4.frame-0.png');
+    assert.equal(path.dirname(framePathFor(video, 3)), dir, 'beside the video');
+  });
+
+  it('saves the frame on screen under its own name, beside the last frame', async () => {
+    const video = path.join(dir, 'fox.mp4');
+    await saveLastFrame(video, PNG);
+    const saved = await saveFrame(framePathFor(video, 1.25), PNG);
+    assert.equal(saved, path.join(dir, 'fox.mp4.frame-1.25.png'));
+    await saveFrame(framePathFor(video, 1.25), PNG);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['fox.mp4.frame-1.25.png', 'fox.mp4.last.png']);
   });
 
   it('refuses anything that is not a PNG data URL, writing nothing', async () => {

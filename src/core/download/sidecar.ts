@@ -127,27 +127,11 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/**
- * The sidecar for one saved output of `record`; `workspaceRoot` is the folder frame paths are written relative
- * to. Pure: reads nothing, writes nothing.
- */
-export function buildSidecar(record: JobRecord, output: JobOutput, extensionVersion: string, workspaceRoot?: string): VideoSidecar {
-  const request = record.request;
-  const prompt = request.prompt !== undefined ? clean(request.prompt) : undefined;
-  const frames = (request.frames ?? []).map((f) =>
-    compact({ frameType: f.frameType, path: framePath(f.path, workspaceRoot), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
-  );
-  const firstFrame = frames.find((f) => f.frameType === 'first_frame')?.path;
-  const lastFrame = frames.find((f) => f.frameType === 'last_frame')?.path;
-  const providerOptions =
-    request.providerOptions && Object.keys(request.providerOptions).length > 0
-      ? (cleanValue(request.providerOptions) as Record<string, Record<string, unknown>>)
-      : undefined;
-  const model = clean(request.model);
-
-  const shared = {
-    prompt,
-    model,
+/** The request's settings a re-run takes over, cleaned. */
+function requestSettings(request: VideoRequest): RequestSettings {
+  return {
+    prompt: request.prompt !== undefined ? clean(request.prompt) : undefined,
+    model: clean(request.model),
     duration: finite(request.duration),
     resolution: request.resolution !== undefined ? clean(request.resolution) : undefined,
     aspectRatio: request.aspectRatio !== undefined ? clean(request.aspectRatio) : undefined,
@@ -155,6 +139,35 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     generateAudio: request.generateAudio,
     seed: finite(request.seed),
   };
+}
+
+/**
+ * The generate command's argument that asks for `request` again (the sidecar's `rerun`): its settings, and its
+ * frames by path relative to `workspaceRoot` (by file name when outside it). Pure.
+ */
+export function rerunArgsFor(request: VideoRequest, workspaceRoot?: string): RerunArgs {
+  const frame = (type: FrameImageInput['frameType']) => {
+    const found = request.frames?.find((f) => f.frameType === type);
+    return found ? framePath(found.path, workspaceRoot) : undefined;
+  };
+  return compact<RerunArgs>({ ...requestSettings(request), firstFrame: frame('first_frame'), lastFrame: frame('last_frame') });
+}
+
+/**
+ * The sidecar for one saved output of `record`; `workspaceRoot` is the folder frame paths are written relative
+ * to. Pure: reads nothing, writes nothing.
+ */
+export function buildSidecar(record: JobRecord, output: JobOutput, extensionVersion: string, workspaceRoot?: string): VideoSidecar {
+  const request = record.request;
+  const frames = (request.frames ?? []).map((f) =>
+    compact({ frameType: f.frameType, path: framePath(f.path, workspaceRoot), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
+  );
+  const providerOptions =
+    request.providerOptions && Object.keys(request.providerOptions).length > 0
+      ? (cleanValue(request.providerOptions) as Record<string, Record<string, unknown>>)
+      : undefined;
+  const shared = requestSettings(request);
+  const model = shared.model;
 
   return compact<VideoSidecar>({
     format: SIDECAR_FORMAT,
@@ -195,7 +208,7 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     createdAt: iso(record.createdAt) ?? new Date(0).toISOString(),
     submittedAt: iso(record.submittedAt),
     completedAt: iso(record.completedAt),
-    rerun: compact<RerunArgs>({ ...shared, firstFrame, lastFrame }),
+    rerun: rerunArgsFor(request, workspaceRoot),
     source:
       record.source !== undefined
         ? compact({

@@ -20,8 +20,15 @@ export interface SidecarFacts extends Pick<VideoRequest, 'prompt' | 'duration' |
   completedAt?: string;
   /** The generate command's argument for Run Again. */
   rerun?: Partial<RerunArgs>;
-  /** The prompt file (workspace-relative) and shot the video came from. */
-  source?: { promptFile: string; shot: number; shotName?: string };
+  /** The prompt file (workspace-relative, `/` separators) and shot the video came from. */
+  source?: SidecarSource;
+}
+
+export interface SidecarSource {
+  promptFile: string;
+  /** 0-based position of the shot in the file. */
+  shot: number;
+  shotName?: string;
 }
 
 /** The sidecar of `videoPath`, or undefined when there is none or it is not one of ours. */
@@ -67,11 +74,11 @@ export function sidecarFacts(value: unknown): SidecarFacts | undefined {
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as SidecarFacts;
 }
 
-function sourceOf(value: unknown): SidecarFacts['source'] {
+function sourceOf(value: unknown): SidecarSource | undefined {
   if (!isObject(value)) return undefined;
   const promptFile = str(value['promptFile']);
   const shot = num(value['shot']);
-  if (promptFile === undefined || shot === undefined) return undefined;
+  if (promptFile === undefined || shot === undefined || !Number.isInteger(shot) || shot < 0) return undefined;
   const shotName = str(value['shotName']);
   return shotName === undefined ? { promptFile, shot } : { promptFile, shot, shotName };
 }

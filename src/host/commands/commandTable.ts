@@ -6,6 +6,7 @@ import { isUnknownSubmit } from '../errorActions';
 import { JobSubmitError } from '../../core/jobs/submitJob';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
+import { animateImage, useAsLastFrame } from './animateImage';
 import { extendJob } from './extend';
 import { generate, generateFromSelection, generateWithModel } from './generate';
 import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
@@ -55,6 +56,8 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
   [Commands.galleryShow]: () => vscode.commands.executeCommand(`${Views.gallery}.focus`),
   [Commands.galleryRefresh]: ({ refreshGallery }) => refreshGallery(),
+  [Commands.animateImage]: ({ ctx, notifications }, uri) => animateImage(ctx, notifications, uri),
+  [Commands.useAsLastFrame]: ({ ctx, notifications }, uri) => useAsLastFrame(ctx, notifications, uri),
 };
 
 const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generate, Commands.jobsRecover, Commands.generateFromFile, Commands.jobsExtend]);

@@ -19,22 +19,37 @@ export interface PlayerView {
   labels: { loop: string; playPause: string; details: string; capturing: string; keys: string };
 }
 
-export const PLAYER_ACTIONS = ['runAgain', 'copyPrompt', 'reveal', 'openExternal', 'extend', 'continueFromLastFrame'] as const;
+export const PLAYER_ACTIONS = [
+  'runAgain',
+  'runAgainWithChanges',
+  'copyPrompt',
+  'reveal',
+  'openExternal',
+  'extend',
+  'continueFromLastFrame',
+  'useFrame',
+  'openPromptFile',
+] as const;
 export type PlayerAction = (typeof PLAYER_ACTIONS)[number];
+
+/** Which frame to capture: the video's last one, or the one on screen. */
+export const FRAME_CHOICES = ['last', 'current'] as const;
+export type FrameChoice = (typeof FRAME_CHOICES)[number];
 
 /** Host → webview. */
 export type HostMessage =
   /** What to show; sent whenever the webview says it is ready (also after it was hidden and shown again). */
   | { type: 'show'; view: PlayerView }
-  /** Seek to the last frame, draw it to a canvas and send it back as `lastFrame`. */
-  | { type: 'captureLastFrame' };
+  /** Draw a frame to a canvas (seeking to the end first for `last`) and send it back as `frame`. */
+  | { type: 'captureFrame'; which: FrameChoice };
 
 /** Webview → host. */
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'action'; action: PlayerAction }
-  | { type: 'lastFrame'; dataUrl: string }
-  | { type: 'lastFrameFailed'; detail: string };
+  /** The captured frame as a PNG data URL, and the video's time at that frame in seconds. */
+  | { type: 'frame'; which: FrameChoice; dataUrl: string; seconds: number }
+  | { type: 'frameFailed'; which: FrameChoice; detail: string };
 
 /** A message from the webview as the host may trust it, or undefined for anything else. */
 export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
@@ -45,11 +60,20 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
       return { type: 'ready' };
     case 'action':
       return typeof m['action'] === 'string' && (PLAYER_ACTIONS as readonly string[]).includes(m['action']) ? { type: 'action', action: m['action'] as PlayerAction } : undefined;
-    case 'lastFrame':
-      return typeof m['dataUrl'] === 'string' ? { type: 'lastFrame', dataUrl: m['dataUrl'] } : undefined;
-    case 'lastFrameFailed':
-      return { type: 'lastFrameFailed', detail: typeof m['detail'] === 'string' ? m['detail'].slice(0, 500) : '' };
+    case 'frame': {
+      const which = frameChoice(m['which']);
+      const seconds = typeof m['seconds'] === 'number' && Number.isFinite(m['seconds']) && m['seconds'] >= 0 ? m['seconds'] : undefined;
+      return which && typeof m['dataUrl'] === 'string' && seconds !== undefined ? { type: 'frame', which, dataUrl: m['dataUrl'], seconds } : undefined;
+    }
+    case 'frameFailed': {
+      const which = frameChoice(m['which']);
+      return which ? { type: 'frameFailed', which, detail: typeof m['detail'] === 'string' ? m['detail'].slice(0, 500) : '' } : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+function frameChoice(value: unknown): FrameChoice | undefined {
+  return typeof value === 'string' && (FRAME_CHOICES as readonly string[]).includes(value) ? (value as FrameChoice) : undefined;
 }

@@ -1,19 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/api/errors';
+import { rerunArgsFor } from '../../core/download/sidecar';
 import { canExtend } from '../../core/jobs/extendRequest';
 import type { JobRecord } from '../../core/jobs/jobRecord';
-import { saveLastFrame } from '../../core/media/lastFrame';
+import { framePathFor, lastFramePathFor, saveFrame } from '../../core/media/capturedFrame';
 import { readMp4Info, type Mp4Info } from '../../core/media/mp4Info';
 import { readSidecar } from '../../core/media/readSidecar';
-import { frameTypes } from '../../core/models/modelCapabilities';
 import { Commands, Editors } from '../../ids';
 import { showError } from '../errorPresenter';
 import type { GenerateArgs } from '../generateFlow';
 import { runGenerate } from '../generateFlow';
 import type { HostContext } from '../hostContext';
+import { generateFromImage } from '../imageFlow';
 import type { JobNotifications } from '../jobProgress';
-import { parseWebviewMessage, type HostMessage, type PlayerAction } from './playerMessages';
+import { findPromptFile, openPromptFileAtShot } from '../promptFiles/openShot';
+import type { PromptFileAnalyzer } from '../promptFiles/promptFileAnalysis';
+import { parseWebviewMessage, type FrameChoice, type HostMessage, type PlayerAction } from './playerMessages';
 import { playerHtml } from './playerHtml';
 import { playerView, type PlayerFacts } from './playerView';
 
@@ -28,10 +31,11 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(
     private readonly ctx: HostContext,
     private readonly notifications: JobNotifications,
+    private readonly promptFiles: PromptFileAnalyzer,
   ) {}
 
-  static register(ctx: HostContext, notifications: JobNotifications): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(Editors.player, new PlayerProvider(ctx, notifications), {
+  static register(ctx: HostContext, notifications: JobNotifications, promptFiles: PromptFileAnalyzer): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(Editors.player, new PlayerProvider(ctx, notifications, promptFiles), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },
     });
@@ -72,15 +76,20 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
               await show();
               break;
             case 'action':
-              if (message.action === 'continueFromLastFrame') post({ type: 'captureLastFrame' });
+              if (message.action === 'continueFromLastFrame') post({ type: 'captureFrame', which: 'last' });
+              else if (message.action === 'useFrame') post({ type: 'captureFrame', which: 'current' });
               else await this.act(message.action, document.uri);
               break;
-            case 'lastFrame':
-              await this.continueFrom(document.uri, message.dataUrl);
+            case 'frame':
+              await this.continueFrom(document.uri, message.which, message.dataUrl, message.seconds);
               break;
-            case 'lastFrameFailed':
-              this.ctx.logger.warn(`Capturing the last frame of ${document.uri.fsPath} failed: ${message.detail}`);
-              void vscode.window.showWarningMessage(vscode.l10n.t('The player could not capture the last frame ({0}). Play the video once, then try again.', message.detail));
+            case 'frameFailed':
+              this.ctx.logger.warn(`Capturing the ${message.which} frame of ${document.uri.fsPath} failed: ${message.detail}`);
+              void vscode.window.showWarningMessage(
+                message.which === 'last'
+                  ? vscode.l10n.t('The player could not capture the last frame ({0}). Play the video once, then try again.', message.detail)
+                  : vscode.l10n.t('The player could not capture the frame on screen ({0}). Play the video once, then try again.', message.detail),
+              );
               break;
           }
         } catch (error) {
@@ -107,6 +116,9 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
     if (sidecar) facts.sidecar = sidecar;
     if (record) facts.record = record;
     if (info) facts.info = info;
+    const source = sidecar?.source ?? record?.source;
+    const promptFile = source ? await findPromptFile(source.promptFile, uri) : undefined;
+    if (promptFile) facts.promptFile = promptFile.fsPath;
     return facts;
   }
 
@@ -124,7 +136,7 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
     return byFile ?? (jobId ? this.ctx.store.findByJobId(jobId) : undefined);
   }
 
-  private async act(action: Exclude<PlayerAction, 'continueFromLastFrame'>, uri: vscode.Uri): Promise<void> {
+  private async act(action: Exclude<PlayerAction, 'continueFromLastFrame' | 'useFrame'>, uri: vscode.Uri): Promise<void> {
     const facts = await this.facts(uri);
     switch (action) {
       case 'copyPrompt': {
@@ -150,27 +162,58 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
         // A string argument without a prompt: Extend asks for the prompt and confirms the cost.
         if (facts.record?.jobId) await quietly(vscode.commands.executeCommand(Commands.jobsExtend, facts.record.jobId));
         return;
+      case 'runAgainWithChanges':
+        await this.runAgainWithChanges(facts, uri);
+        return;
+      case 'openPromptFile': {
+        const source = facts.sidecar?.source ?? facts.record?.source;
+        if (source && facts.promptFile) await openPromptFileAtShot(this.promptFiles, vscode.Uri.file(facts.promptFile), source);
+        return;
+      }
     }
   }
 
-  /** Saves the captured frame beside the video and opens the Generate flow with it as the first frame. */
-  private async continueFrom(uri: vscode.Uri, dataUrl: string): Promise<void> {
-    const png = await saveLastFrame(uri.fsPath, dataUrl);
-    const facts = await this.facts(uri);
-    const modelId = facts.sidecar?.modelId ?? facts.record?.request.model;
-    const model = modelId ? await this.ctx.catalog.find(modelId).catch(() => undefined) : undefined;
+  /** The Generate flow prefilled with this video's settings: the prompt to change first, then the settings and the cost. */
+  private async runAgainWithChanges(facts: PlayerFacts, uri: vscode.Uri): Promise<void> {
+    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    const args: GenerateArgs | undefined = facts.sidecar?.rerun ? { ...facts.sidecar.rerun } : facts.record ? rerunArgsFor(facts.record.request, root) : undefined;
+    if (!args) return;
     const prompt = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Continue from Last Frame'),
-      prompt: vscode.l10n.t('Saved the last frame as {0}. Describe what happens next (or leave it empty to animate the frame alone).', path.basename(png)),
-      value: facts.sidecar?.prompt ?? facts.record?.request.prompt ?? '',
+      title: vscode.l10n.t('Run Again with Changes'),
+      prompt: vscode.l10n.t('Change the prompt, then review the settings and the cost. The new job is billed again.'),
+      value: args.prompt ?? '',
       ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() || args.firstFrame ? undefined : vscode.l10n.t('Write a prompt, or press Escape to cancel.')),
     });
     if (prompt === undefined) return;
-    const args: GenerateArgs = { firstFrame: png };
+    delete args.prompt;
     if (prompt.trim() !== '') args.prompt = prompt.trim();
-    // The same model when it takes a first frame; otherwise the flow asks for one that does.
-    if (model && frameTypes(model).includes('first_frame')) args.model = model.id;
     await this.generate(args, uri);
+  }
+
+  /**
+   * Saves the captured frame beside the video (`<video>.last.png`, or `<video>.frame-<seconds>.png` for the frame
+   * on screen) and opens the Generate flow with it as the first frame, on the video's model when it takes one.
+   */
+  private async continueFrom(uri: vscode.Uri, which: FrameChoice, dataUrl: string, seconds: number): Promise<void> {
+    const png = await saveFrame(which === 'last' ? lastFramePathFor(uri.fsPath) : framePathFor(uri.fsPath, seconds), dataUrl);
+    const facts = await this.facts(uri);
+    const name = path.basename(png);
+    const record = await generateFromImage(this.ctx, {
+      image: png,
+      frameType: 'first_frame',
+      model: facts.sidecar?.modelId ?? facts.record?.request.model,
+      sourceUri: uri,
+      ask: {
+        title: which === 'last' ? vscode.l10n.t('Continue from Last Frame') : vscode.l10n.t('Use Frame as First Frame'),
+        prompt:
+          which === 'last'
+            ? vscode.l10n.t('Saved the last frame as {0}. Describe what happens next (or leave it empty to animate the frame alone).', name)
+            : vscode.l10n.t('Saved the frame as {0}. Describe what happens from it (or leave it empty to animate the frame alone).', name),
+        value: facts.sidecar?.prompt ?? facts.record?.request.prompt ?? '',
+      },
+    });
+    if (record) this.notifications.track(record);
   }
 
   private async generate(args: GenerateArgs, uri: vscode.Uri): Promise<void> {

@@ -15,6 +15,8 @@ export interface PlayerFacts {
   info?: Mp4Info;
   /** Whether the job can be extended (completed, on record). */
   extendable: boolean;
+  /** The prompt file the video came from, when it still exists (its path on disk). */
+  promptFile?: string;
 }
 
 /** The player's page content, worded. */
@@ -35,13 +37,19 @@ export function playerView(facts: PlayerFacts, videoSrc: string): PlayerView {
   add('took', l.t('Time taken'), tookLine(s, r));
   add('jobId', l.t('Job id'), s?.jobId ?? r?.jobId);
   add('extends', l.t('Extends job'), s?.previousJobId ?? r?.request.previousJobId);
+  const source = s?.source ?? r?.source;
+  add('promptFile', l.t('Prompt file'), source?.promptFile);
+  if (source) add('shot', l.t('Shot'), source.shotName !== undefined ? `${source.shot + 1} · ${source.shotName}` : String(source.shot + 1));
   add('codecs', l.t('Streams'), codecLine(facts.info));
 
   const actions: PlayerView['actions'] = [];
   const action = (id: PlayerAction, label: string, title?: string) => actions.push(title ? { action: id, label, title } : { action: id, label });
   if (modelId) action('runAgain', l.t('Run Again'), l.t('Submit a new job with the same settings (billed again)'));
+  if (s?.rerun || r) action('runAgainWithChanges', l.t('Run Again with Changes'), l.t('Open Generate Video with these settings to change the prompt or settings first'));
   if (facts.extendable) action('extend', l.t('Extend'), l.t('Continue this video with a new job on the same model'));
   action('continueFromLastFrame', l.t('Continue from Last Frame'), l.t('Save the last frame as a PNG beside the video and generate from it'));
+  action('useFrame', l.t('Use Frame as First Frame…'), l.t('Save the frame on screen as a PNG beside the video and generate from it'));
+  if (facts.promptFile) action('openPromptFile', l.t('Open Prompt File'), l.t('Open the prompt file at this shot'));
   if (prompt) action('copyPrompt', l.t('Copy Prompt'));
   action('reveal', l.t('Reveal'), l.t('Show the video in the Explorer'));
   action('openExternal', l.t('Open in System Player'));
