@@ -67,7 +67,9 @@ describe('The Gallery view, end to end in the workbench', function () {
     await eventually('the video saved in videos/', () => videosIn(workspace).length === 1, 60_000);
     const video = videosIn(workspace)[0]!;
 
-    const frame = await galleryFrame(page);
+    // The first video's folder becomes one the webview may load from: its page loads again, with the card.
+    await showOpenRouterVideoViews(page);
+    const frame = await waitForFrameWith(page, 'main#groups button.card', 30_000);
     const card = frame.locator('button.card').first();
     await card.waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await card.locator('.title').innerText(), PROMPT);
@@ -124,7 +126,7 @@ describe('The Gallery view, end to end in the workbench', function () {
     await frame.locator('button.card').first().waitFor({ state: 'visible', timeout: 15_000 });
   });
 
-  it('a click on a poster opens the player, and so does Enter on a focused one', async function () {
+  it('a click on a poster opens the player, and so does Enter on one reached with the keys', async function () {
     const { page, workspace } = suite;
     const [older, newer] = videosIn(workspace).sort((x, y) => fs.statSync(x).mtimeMs - fs.statSync(y).mtimeMs);
     const frame = await galleryFrame(page);
@@ -134,7 +136,10 @@ describe('The Gallery view, end to end in the workbench', function () {
     assert.equal(await player.locator('dd[data-detail="prompt"]').innerText(), PROMPT);
 
     const gallery = await galleryFrame(page);
-    await gallery.locator('button.card').nth(1).focus();
+    // Tab reaches the posters; the arrow keys move between them.
+    await gallery.locator('button.card').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually('the second poster focused', () => gallery.locator('button.card').nth(1).evaluate((el) => el.ownerDocument.activeElement === el));
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab').filter({ hasText: path.basename(older!) }).waitFor({ state: 'visible', timeout: 30_000 });
   });

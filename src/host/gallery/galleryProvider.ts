@@ -127,7 +127,8 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const entries = await this.readEntries();
     this.entries = entries;
     this.shownJobs = new Set(entries.map((e) => e.clientId));
-    this.setRoots(this.rootsFor(entries.map((e) => e.file)));
+    // New roots load the page again; it says `ready` once loaded, and is shown then.
+    if (this.setRoots(this.rootsFor(entries.map((e) => e.file)))) return;
     // Asked for again below for every poster still missing; a capture in flight for a video still shown stays welcome.
     this.pending.clear();
     const posters = new Map<string, PosterView>();
@@ -214,12 +215,16 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     return [...roots.values()];
   }
 
-  /** Sets the webview's options when its roots change (the page then loads again and says `ready`). */
-  private setRoots(roots: vscode.Uri[]): void {
+  /**
+   * Sets the webview's options when its roots change; the page then loads again and says `ready`. Returns
+   * whether they changed.
+   */
+  private setRoots(roots: vscode.Uri[]): boolean {
     const key = roots.map((r) => r.toString()).sort().join('\n');
-    if (!this.view || key === this.roots) return;
+    if (!this.view || key === this.roots) return false;
     this.roots = key;
     this.view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: roots };
+    return true;
   }
 
   private post(message: GalleryHostMessage): void {
