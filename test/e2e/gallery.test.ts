@@ -118,10 +118,11 @@ describe('The Gallery view, end to end in the workbench', function () {
     assert.equal(await frame.locator('button.card').count(), 2);
     assert.deepEqual(await frame.locator('#model option').allInnerTexts(), ['All models', 'Google: Veo 3.1 Lite (2)']);
 
-    // Another view container in front: the webview goes, and comes back with its filter.
+    // Another view container in front: the webview goes, and comes back with its filter on Show Gallery.
     await runCommand(page, 'View: Show Explorer');
     await eventually('the hidden gallery to let its webview go', () => frame.isDetached(), 15_000);
-    frame = await galleryFrame(page);
+    await runCommand(page, 'OpenRouter Video: Show Gallery');
+    frame = await waitForFrameWith(page, 'main#groups', 30_000);
     await eventually('the filter to be restored', async () => (await frame.locator('#search').inputValue()) === 'LANTERN', 15_000);
     await frame.locator('button.card').first().waitFor({ state: 'visible', timeout: 15_000 });
   });
