@@ -276,6 +276,19 @@
     }
   }
 
+  // Arrow keys move between the posters in reading order; Home and End go to the first and the last.
+  groups.addEventListener('keydown', (event) => {
+    const current = /** @type {HTMLElement} */ (event.target);
+    if (!current.classList.contains('card')) return;
+    const cards = /** @type {HTMLElement[]} */ ([...groups.querySelectorAll('.card')]);
+    const index = cards.indexOf(current);
+    const next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: cards.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = cards[Math.max(0, Math.min(cards.length - 1, next))];
+    if (target) target.focus();
+  });
+
   search.addEventListener('input', sendFilter);
   modelSelect.addEventListener('change', sendFilter);
   generate.addEventListener('click', () => vscode.postMessage({ type: 'generate' }));

@@ -67,7 +67,9 @@ describe('The Gallery view, end to end in the workbench', function () {
     await eventually('the video saved in videos/', () => videosIn(workspace).length === 1, 60_000);
     const video = videosIn(workspace)[0]!;
 
-    const frame = await galleryFrame(page);
+    // The first video's folder becomes one the webview may load from: its page loads again, with the card.
+    await showOpenRouterVideoViews(page);
+    const frame = await waitForFrameWith(page, 'main#groups button.card', 30_000);
     const card = frame.locator('button.card').first();
     await card.waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await card.locator('.title').innerText(), PROMPT);
@@ -116,15 +118,16 @@ describe('The Gallery view, end to end in the workbench', function () {
     assert.equal(await frame.locator('button.card').count(), 2);
     assert.deepEqual(await frame.locator('#model option').allInnerTexts(), ['All models', 'Google: Veo 3.1 Lite (2)']);
 
-    // Another view container in front: the webview goes, and comes back with its filter.
+    // Another view container in front: the webview goes, and comes back with its filter on Show Gallery.
     await runCommand(page, 'View: Show Explorer');
     await eventually('the hidden gallery to let its webview go', () => frame.isDetached(), 15_000);
-    frame = await galleryFrame(page);
+    await runCommand(page, 'OpenRouter Video: Show Gallery');
+    frame = await waitForFrameWith(page, 'main#groups', 30_000);
     await eventually('the filter to be restored', async () => (await frame.locator('#search').inputValue()) === 'LANTERN', 15_000);
     await frame.locator('button.card').first().waitFor({ state: 'visible', timeout: 15_000 });
   });
 
-  it('a click on a poster opens the player, and so does Enter on a focused one', async function () {
+  it('a click on a poster opens the player, and so does Enter on one reached with the keys', async function () {
     const { page, workspace } = suite;
     const [older, newer] = videosIn(workspace).sort((x, y) => fs.statSync(x).mtimeMs - fs.statSync(y).mtimeMs);
     const frame = await galleryFrame(page);
@@ -134,7 +137,10 @@ describe('The Gallery view, end to end in the workbench', function () {
     assert.equal(await player.locator('dd[data-detail="prompt"]').innerText(), PROMPT);
 
     const gallery = await galleryFrame(page);
-    await gallery.locator('button.card').nth(1).focus();
+    // Tab reaches the posters; the arrow keys move between them.
+    await gallery.locator('button.card').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually('the second poster focused', () => gallery.locator('button.card').nth(1).evaluate((el) => el.ownerDocument.activeElement === el));
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab').filter({ hasText: path.basename(older!) }).waitFor({ state: 'visible', timeout: 30_000 });
   });

@@ -28,6 +28,8 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private readonly media: vscode.Uri;
   private readonly posters: PosterCache;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Listeners on the current view and its webview. */
+  private readonly viewSubscriptions: vscode.Disposable[] = [];
   private filter = { text: '', model: '' };
   /** The entries last shown, and the client ids they belong to. */
   private entries: GalleryEntry[] = [];
@@ -56,15 +58,17 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.view = view;
     this.roots = '';
     const webview = view.webview;
-    // The folders of every video on record now, so the first render does not change them (and reload the page).
-    this.setRoots(this.rootsFor(this.ctx.store.all().flatMap((r) => r.outputs.flatMap((o) => (o.file === undefined ? [] : [o.file])))));
+    // The folders of the videos on record now, so the first render does not change them (and load the page again).
+    this.setRoots(this.rootsFor(this.videosOnRecord()));
     webview.html = galleryHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gallery.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gallery.css')).toString(),
       language: vscode.env.language,
     });
-    const subscriptions = [
+    const subscriptions = this.viewSubscriptions;
+    subscriptions.splice(0).forEach((s) => s.dispose());
+    subscriptions.push(
       webview.onDidReceiveMessage(async (raw: unknown) => {
         const message = parseGalleryMessage(raw);
         if (!message) return;
@@ -74,11 +78,11 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
           void showError(error, this.ctx.logger, 'gallery');
         }
       }),
-    ];
-    view.onDidDispose(() => {
-      subscriptions.forEach((s) => s.dispose());
-      if (this.view === view) this.view = undefined;
-    });
+      view.onDidDispose(() => {
+        subscriptions.splice(0).forEach((s) => s.dispose());
+        if (this.view === view) this.view = undefined;
+      }),
+    );
   }
 
   /** Reads the store and the files again and shows the result (when the view is open). */
@@ -127,7 +131,8 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     const entries = await this.readEntries();
     this.entries = entries;
     this.shownJobs = new Set(entries.map((e) => e.clientId));
-    this.setRoots(this.rootsFor(entries.map((e) => e.file)));
+    // New roots load the page again; it says `ready` once loaded, and is shown then.
+    if (this.setRoots(this.rootsFor(this.videosOnRecord()))) return;
     // Asked for again below for every poster still missing; a capture in flight for a video still shown stays welcome.
     this.pending.clear();
     const posters = new Map<string, PosterView>();
@@ -135,9 +140,14 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.post({ type: 'show', view: galleryView(entries, this.filter, (e) => posters.get(e.id)!) });
   }
 
+  /** Every saved video's path the store has, on disk or not. */
+  private videosOnRecord(): string[] {
+    return [...new Set(this.ctx.store.all().flatMap((r) => r.outputs.flatMap((o) => (o.file === undefined ? [] : [path.resolve(o.file)]))))];
+  }
+
   /** The store's saved videos that are on disk, with their sizes, mtimes and sidecars. */
   private async readEntries(): Promise<GalleryEntry[]> {
-    const files = [...new Set(this.ctx.store.all().flatMap((r) => r.outputs.flatMap((o) => (o.file === undefined ? [] : [path.resolve(o.file)]))))];
+    const files = this.videosOnRecord();
     const present = new Set(files);
     for (const known of this.sidecars.keys()) if (!present.has(known)) this.sidecars.delete(known);
     const facts = new Map<string, SavedFileFacts>();
@@ -214,12 +224,16 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     return [...roots.values()];
   }
 
-  /** Sets the webview's options when its roots change (the page then loads again and says `ready`). */
-  private setRoots(roots: vscode.Uri[]): void {
+  /**
+   * Sets the webview's options when its roots change; the page then loads again and says `ready`. Returns
+   * whether they changed.
+   */
+  private setRoots(roots: vscode.Uri[]): boolean {
     const key = roots.map((r) => r.toString()).sort().join('\n');
-    if (!this.view || key === this.roots) return;
+    if (!this.view || key === this.roots) return false;
     this.roots = key;
     this.view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: roots };
+    return true;
   }
 
   private post(message: GalleryHostMessage): void {
@@ -227,6 +241,7 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   dispose(): void {
+    for (const d of this.viewSubscriptions.splice(0)) d.dispose();
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }
