@@ -142,6 +142,42 @@ describe('Prompt files (*.video.md)', () => {
     assert.equal(fake.submitCount(), 1);
   });
 
+  it('follows the image a prompt file names: created on disk clears its diagnostic, deleted brings it back, renamed into place clears it', async function () {
+    // The editor's file watcher reports a change made on disk after a moment (a deletion after several seconds).
+    this.timeout(120_000);
+    const name = `follow-${Date.now()}`;
+    const promptFile = path.join(workspaceFolder(), 'prompts', `${name}.video.md`);
+    const image = path.join(workspaceFolder(), 'images', `${name}.png`);
+    const elsewhere = path.join(workspaceFolder(), 'images', `${name}-draft.png`);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4830000000049454e44ae426082', 'hex');
+    await fs.promises.writeFile(promptFile, `---\nmodel: google/veo-3.1-lite\nduration: 4\nfirst_frame: images/${name}.png\n---\nA kite over a beach.\n`);
+    const missing = (document: vscode.TextDocument) =>
+      vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'OpenRouter Video' && d.code === 'imageMissing');
+    try {
+      const document = await open(path.relative(workspaceFolder(), promptFile));
+      const [first] = await waitFor('the missing image underlined', () => (missing(document).length === 1 ? missing(document) : undefined));
+      assert.equal(document.getText(first!.range), `images/${name}.png`);
+
+      await fs.promises.mkdir(path.dirname(image), { recursive: true });
+      await fs.promises.writeFile(image, png);
+      await waitFor('the diagnostic gone once the image exists', () => missing(document).length === 0, 30_000);
+      assert.deepEqual(await diagnostics(document, 0), [], 'and no other problem');
+
+      await fs.promises.rm(image);
+      await waitFor('the diagnostic back once the image is deleted', () => missing(document).length === 1, 30_000);
+
+      await fs.promises.writeFile(elsewhere, png);
+      await fs.promises.rename(elsewhere, image);
+      await waitFor('the diagnostic gone once an image is renamed into place', () => missing(document).length === 0, 30_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await fs.promises.rm(promptFile, { force: true });
+      await fs.promises.rm(image, { force: true });
+      await fs.promises.rm(elsewhere, { force: true });
+      await fs.promises.rmdir(path.dirname(image)).catch(() => undefined);
+    }
+  });
+
   it('creates a commented template and opens it', async () => {
     const uri = await vscode.commands.executeCommand<string>('openrouterVideo.newPromptFile');
     const created = vscode.Uri.parse(uri);
