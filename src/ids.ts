@@ -24,6 +24,7 @@ export const Commands = {
   generateFromFile: 'openrouterVideo.generateFromFile',
   newPromptFile: 'openrouterVideo.newPromptFile',
   jobsShow: 'openrouterVideo.jobs.show',
+  jobsOpenPromptFile: 'openrouterVideo.jobs.openPromptFile',
   showSpending: 'openrouterVideo.showSpending',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

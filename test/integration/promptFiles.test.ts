@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { cleanUpJobsAfterEach, errorText, getApi, sampleMp4, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
+import { jobContextValue, jobTooltip } from '../../src/host/views/jobPresenter';
+import { Commands } from '../../src/ids';
+import { cleanUpJobsAfterEach, errorText, extension, extensionLogText, getApi, sampleMp4, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
 
 const STORYBOARD = 'prompts/storyboard.video.md';
 const BROKEN = 'prompts/broken.video.md';
@@ -31,6 +33,16 @@ async function lenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]>
 async function completions(document: vscode.TextDocument, position: vscode.Position): Promise<string[]> {
   const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
   return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+}
+
+/** Whether the Jobs view's item menu shows `command` for an item whose context value is `contextValue`. */
+function menuShows(command: string, contextValue: string): boolean {
+  const menus = (extension().packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus['view/item/context'] ?? [];
+  return menus.some((m) => {
+    if (m.command !== command) return false;
+    const token = /viewItem =~ \/\\b(\w+)\\b\//.exec(m.when ?? '')?.[1];
+    return token !== undefined && contextValue.split(' ').includes(token);
+  });
 }
 
 describe('Prompt files (*.video.md)', () => {
@@ -175,6 +187,48 @@ describe('Prompt files (*.video.md)', () => {
       await fs.promises.rm(image, { force: true });
       await fs.promises.rm(elsewhere, { force: true });
       await fs.promises.rmdir(path.dirname(image)).catch(() => undefined);
+    }
+  });
+
+  // Run Again from the file is in test/e2e/promptFile.test.ts: its confirmation is a modal dialog, which the
+  // extension host under test refuses to show.
+  it('leads a job back to its prompt file: the Jobs view names the file and shot, Open Prompt File goes to the shot', async function () {
+    this.timeout(90_000);
+    const { fake } = suite;
+    const name = `leads-back-${Date.now()}`;
+    const relative = `prompts/${name}.video.md`;
+    const file = path.join(workspaceFolder(), 'prompts', `${name}.video.md`);
+    const text = (await fs.promises.readFile(path.join(workspaceFolder(), STORYBOARD), 'utf8')).replace(/\n+$/, '\n');
+    await fs.promises.writeFile(file, text);
+    try {
+      fake.queueScript({ statuses: ['completed'] });
+      const document = await open(relative);
+      const [jobId] = await vscode.commands.executeCommand<string[]>('openrouterVideo.generateFromFile', { uri: document.uri.toString(), shot: 1 });
+      const first = await waitForJob(jobId!);
+      assert.equal(first.state, 'saved', `ended ${first.state}: ${errorText(first)}`);
+      assert.deepEqual(first.source, { promptFile: relative, shot: 1, shotName: 'Lighthouse' });
+
+      // The Jobs view's item names the file and shot, and its menu offers Open Prompt File. The tooltip's
+      // Markdown is read without the escapes and non-breaking spaces `appendText` adds.
+      const tooltip = jobTooltip(first).value.replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' ');
+      assert.ok(tooltip.includes(`${relative} › Lighthouse`), tooltip);
+      assert.ok(menuShows(Commands.jobsOpenPromptFile, jobContextValue(first)), `Open Prompt File is offered (${jobContextValue(first)})`);
+
+      // Open Prompt File: the file, with the cursor on the shot's heading.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand(Commands.jobsOpenPromptFile, first.clientId);
+      const editor = await waitFor('the prompt file in the editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file && vscode.window.activeTextEditor);
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text, '## Lighthouse');
+
+      // With the file gone, Open Prompt File says so (a message; the command resolves) and opens nothing.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.promises.rm(file);
+      await vscode.commands.executeCommand(Commands.jobsOpenPromptFile, first.clientId);
+      await waitFor('the error in the log', () => extensionLogText().includes(`The prompt file ${relative} was moved or deleted.`));
+      assert.equal(vscode.window.activeTextEditor, undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.promises.rm(file, { force: true });
     }
   });
 

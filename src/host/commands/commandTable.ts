@@ -8,10 +8,11 @@ import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { extendJob } from './extend';
 import { generate, generateFromSelection, generateWithModel } from './generate';
-import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
+import { copyJobId, downloadJob, openJob, recordFor, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 import type { PromptFileAnalyzer } from '../promptFiles/promptFileAnalysis';
+import { openJobPromptFile } from '../promptFiles/jobSource';
 import { newPromptFile } from '../promptFiles/newPromptFile';
 import { generateFromFile } from '../promptFiles/runPromptFile';
 
@@ -40,7 +41,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsOpen]: ({ ctx }, arg) => openJob(ctx, arg),
   [Commands.jobsReveal]: ({ ctx }, arg) => revealJob(ctx, arg),
   [Commands.jobsDownload]: ({ ctx, notifications }, arg) => downloadJob(ctx, notifications, arg),
-  [Commands.jobsRerun]: ({ ctx, notifications }, arg) => rerunJob(ctx, notifications, arg),
+  [Commands.jobsRerun]: ({ ctx, notifications, promptFiles }, arg) => rerunJob(ctx, notifications, promptFiles, arg),
   [Commands.jobsCopyId]: ({ ctx }, arg) => copyJobId(ctx, arg),
   [Commands.jobsWatch]: ({ ctx, notifications }, arg) => watchJob(ctx, notifications, arg),
   [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
@@ -51,6 +52,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.generateFromFile]: ({ ctx, notifications, promptFiles }, args) => generateFromFile(ctx, promptFiles, (record) => notifications.track(record), args),
   [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
   [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
+  [Commands.jobsOpenPromptFile]: ({ ctx, promptFiles }, arg) => openJobPromptFile(promptFiles, recordFor(ctx, arg)),
   [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
 };
 
