@@ -63,7 +63,9 @@ const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generat
  * shown once. The handler's result is returned to callers (e.g. the job id from Generate Video). Commands
  * called with an argument by a keybinding, a task, a script or another extension (Generate Video with an
  * object, Recover Job or Extend with a string) reject with the worded error instead of showing it: the caller shows it
- * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice.
+ * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice. A submit whose outcome
+ * is unknown is the exception: it is shown here, with Recover Job by ID… and Submit Again… (a caller's message
+ * has no buttons, and the user must choose), and the command resolves to undefined, as no job id is known.
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const registrations = (Object.keys(commandTable) as CommandId[]).map((id) =>
@@ -77,7 +79,7 @@ async function run(deps: CommandDeps, id: CommandId, args: unknown[], toCaller: 
   try {
     return await commandTable[id](deps, ...args);
   } catch (error) {
-    if (toCaller && !isCancellation(error)) {
+    if (toCaller && !isCancellation(error) && !isUnknownSubmit(error)) {
       deps.ctx.logger.error(`${id} failed`, error);
       throw wordedForCaller(vscode.l10n, error);
     }
