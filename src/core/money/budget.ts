@@ -147,8 +147,9 @@ export class SpendBudget {
   /**
    * Checks the plan and, when it fits, runs `reserve` (which writes the job's record) and appends that record to
    * the ledger, all before the next submit of any window is checked, so two quick submits cannot both fit one
-   * remaining dollar. A ledger that cannot be locked or written leaves the check to this window alone (logged):
-   * the record is already written by then, and its submit goes on.
+   * remaining dollar. A ledger that cannot be locked leaves the check to this window alone; one that cannot take
+   * the appended line hides only this job from other windows' checks (both logged): the record exists by then,
+   * and its submit goes on.
    */
   admit<T extends Reserved>(plan: Chargeable, reserve: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
