@@ -105,6 +105,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
       return { dailyUsd: budgetDailyUsd, monthlyUsd: budgetMonthlyUsd };
     },
     localEntries: () => store.all().map(spendEntryOf),
+    logger,
   });
   const spendRecorder = own(new SpendRecorder({ ledger, store, clock: systemClock, logger }));
   void spendRecorder.start().catch((error: unknown) => logger.error('Reading the spend ledger failed', error));

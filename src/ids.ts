@@ -24,6 +24,7 @@ export const Commands = {
   generateFromFile: 'openrouterVideo.generateFromFile',
   newPromptFile: 'openrouterVideo.newPromptFile',
   jobsShow: 'openrouterVideo.jobs.show',
+  jobsOpenPromptFile: 'openrouterVideo.jobs.openPromptFile',
   showSpending: 'openrouterVideo.showSpending',
   galleryShow: 'openrouterVideo.gallery.show',
   galleryRefresh: 'openrouterVideo.gallery.refresh',

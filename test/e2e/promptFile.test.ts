@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stepSuite } from './generateFlow';
-import { eventually, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, videosIn } from './workbench';
+import { eventually, jobRows, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, showOpenRouterVideoViews, videosIn } from './workbench';
 import type { Page } from 'playwright-core';
 
 const FILE = 'prompts/e2e.video.md';
@@ -19,7 +19,8 @@ async function endOfLine(page: Page, line: number): Promise<void> {
 
 /**
  * A prompt file, as a person uses one: open it, type the model id with completion, see the squiggle on a
- * duration the model does not offer, fix it with the quick fix, click the lens, get the video.
+ * duration the model does not offer, fix it with the quick fix, click the lens, get the video; edit the file
+ * and run the job again from the Jobs view (as the file reads now, or as it was once the file is gone).
  */
 describe('A prompt file in the editor: completion, squiggle, quick fix, lens', function () {
   this.timeout(120_000);
@@ -96,5 +97,48 @@ describe('A prompt file in the editor: completion, squiggle, quick fix, lens', f
     assert.ok(fs.readFileSync(files[0]!).equals(sampleVideo()));
     const sidecar = await eventually('the sidecar', () => fs.existsSync(`${files[0]}.json`) && (JSON.parse(fs.readFileSync(`${files[0]}.json`, 'utf8')) as { source?: { promptFile: string; shot: number } }));
     assert.deepEqual(sidecar.source, { promptFile: FILE, shot: 0 });
+  });
+
+  it('runs the job again from the Jobs view as the file reads now, after its Run Again confirmation', async function () {
+    const { page, fake } = suite;
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await endOfLine(page, 7);
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('A paper boat sails out to sea under a full moon.');
+    await page.keyboard.press('Control+S');
+    await editor.locator('.view-line', { hasText: 'under a full moon' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+
+    await showOpenRouterVideoViews(page);
+    const row = jobRows(page).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    const menu = page.locator('.context-view .monaco-menu');
+    await row.click({ button: 'right' });
+    await menu.locator('.action-item', { hasText: 'Open Prompt File' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await menu.locator('.action-item', { hasText: 'Run Again' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /From prompts\/e2e\.video\.md as it reads now/);
+    await dialog.getByRole('button', { name: 'Run Again' }).click();
+    await eventually('the second submit', () => fake.submitCount() === 2);
+    const body = JSON.parse(fake.requestsTo('submit')[1]!.body) as Record<string, unknown>;
+    assert.equal(body.prompt, 'A paper boat sails out to sea under a full moon.');
+    assert.equal(body.duration, 4);
+  });
+
+  it('runs the first job again as it was once the file is deleted', async function () {
+    const { page, fake, workspace } = suite;
+    fs.rmSync(path.join(workspace, FILE));
+    const row = jobRows(page).filter({ has: page.locator('.label-name', { hasText: 'A paper boat drifts' }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Again' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.doesNotMatch(await dialog.innerText(), /as it reads now/);
+    await dialog.getByRole('button', { name: 'Run Again' }).click();
+    await eventually('the third submit', () => fake.submitCount() === 3);
+    const body = JSON.parse(fake.requestsTo('submit')[2]!.body) as Record<string, unknown>;
+    assert.equal(body.prompt, 'A paper boat drifts down a rain-soaked street at dusk.');
   });
 });

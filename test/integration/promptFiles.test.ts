@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { cleanUpJobsAfterEach, errorText, getApi, sampleMp4, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
+import { jobContextValue, jobTooltip } from '../../src/host/views/jobPresenter';
+import { Commands } from '../../src/ids';
+import { cleanUpJobsAfterEach, errorText, extension, extensionLogText, getApi, sampleMp4, useFake, waitFor, waitForJob, workspaceFolder } from './helpers';
 
 const STORYBOARD = 'prompts/storyboard.video.md';
 const BROKEN = 'prompts/broken.video.md';
@@ -31,6 +33,16 @@ async function lenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]>
 async function completions(document: vscode.TextDocument, position: vscode.Position): Promise<string[]> {
   const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
   return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+}
+
+/** Whether the Jobs view's item menu shows `command` for an item whose context value is `contextValue`. */
+function menuShows(command: string, contextValue: string): boolean {
+  const menus = (extension().packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus['view/item/context'] ?? [];
+  return menus.some((m) => {
+    if (m.command !== command) return false;
+    const token = /viewItem =~ \/\\b(\w+)\\b\//.exec(m.when ?? '')?.[1];
+    return token !== undefined && contextValue.split(' ').includes(token);
+  });
 }
 
 describe('Prompt files (*.video.md)', () => {
@@ -140,6 +152,84 @@ describe('Prompt files (*.video.md)', () => {
     const record = await waitForJob(jobIds[0]!);
     assert.deepEqual(record.source, { promptFile: STORYBOARD, shot: 1, shotName: 'Lighthouse' });
     assert.equal(fake.submitCount(), 1);
+  });
+
+  it('follows the image a prompt file names: created on disk clears its diagnostic, deleted brings it back, renamed into place clears it', async function () {
+    // The editor's file watcher reports a change made on disk after a moment (a deletion after several seconds).
+    this.timeout(120_000);
+    const name = `follow-${Date.now()}`;
+    const promptFile = path.join(workspaceFolder(), 'prompts', `${name}.video.md`);
+    const image = path.join(workspaceFolder(), 'images', `${name}.png`);
+    const elsewhere = path.join(workspaceFolder(), 'images', `${name}-draft.png`);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4830000000049454e44ae426082', 'hex');
+    await fs.promises.writeFile(promptFile, `---\nmodel: google/veo-3.1-lite\nduration: 4\nfirst_frame: images/${name}.png\n---\nA kite over a beach.\n`);
+    const missing = (document: vscode.TextDocument) =>
+      vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'OpenRouter Video' && d.code === 'imageMissing');
+    try {
+      const document = await open(path.relative(workspaceFolder(), promptFile));
+      const [first] = await waitFor('the missing image underlined', () => (missing(document).length === 1 ? missing(document) : undefined));
+      assert.equal(document.getText(first!.range), `images/${name}.png`);
+
+      await fs.promises.mkdir(path.dirname(image), { recursive: true });
+      await fs.promises.writeFile(image, png);
+      await waitFor('the diagnostic gone once the image exists', () => missing(document).length === 0, 30_000);
+      assert.deepEqual(await diagnostics(document, 0), [], 'and no other problem');
+
+      await fs.promises.rm(image);
+      await waitFor('the diagnostic back once the image is deleted', () => missing(document).length === 1, 30_000);
+
+      await fs.promises.writeFile(elsewhere, png);
+      await fs.promises.rename(elsewhere, image);
+      await waitFor('the diagnostic gone once an image is renamed into place', () => missing(document).length === 0, 30_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await fs.promises.rm(promptFile, { force: true });
+      await fs.promises.rm(image, { force: true });
+      await fs.promises.rm(elsewhere, { force: true });
+      await fs.promises.rmdir(path.dirname(image)).catch(() => undefined);
+    }
+  });
+
+  // Run Again from the file is in test/e2e/promptFile.test.ts: its confirmation is a modal dialog, which the
+  // extension host under test refuses to show.
+  it('leads a job back to its prompt file: the Jobs view names the file and shot, Open Prompt File goes to the shot', async function () {
+    this.timeout(90_000);
+    const { fake } = suite;
+    const name = `leads-back-${Date.now()}`;
+    const relative = `prompts/${name}.video.md`;
+    const file = path.join(workspaceFolder(), 'prompts', `${name}.video.md`);
+    const text = (await fs.promises.readFile(path.join(workspaceFolder(), STORYBOARD), 'utf8')).replace(/\n+$/, '\n');
+    await fs.promises.writeFile(file, text);
+    try {
+      fake.queueScript({ statuses: ['completed'] });
+      const document = await open(relative);
+      const [jobId] = await vscode.commands.executeCommand<string[]>('openrouterVideo.generateFromFile', { uri: document.uri.toString(), shot: 1 });
+      const first = await waitForJob(jobId!);
+      assert.equal(first.state, 'saved', `ended ${first.state}: ${errorText(first)}`);
+      assert.deepEqual(first.source, { promptFile: relative, shot: 1, shotName: 'Lighthouse' });
+
+      // The Jobs view's item names the file and shot, and its menu offers Open Prompt File. The tooltip's
+      // Markdown is read without the escapes and non-breaking spaces `appendText` adds.
+      const tooltip = jobTooltip(first).value.replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' ');
+      assert.ok(tooltip.includes(`${relative} › Lighthouse`), tooltip);
+      assert.ok(menuShows(Commands.jobsOpenPromptFile, jobContextValue(first)), `Open Prompt File is offered (${jobContextValue(first)})`);
+
+      // Open Prompt File: the file, with the cursor on the shot's heading.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand(Commands.jobsOpenPromptFile, first.clientId);
+      const editor = await waitFor('the prompt file in the editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file && vscode.window.activeTextEditor);
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text, '## Lighthouse');
+
+      // With the file gone, Open Prompt File says so (a message; the command resolves) and opens nothing.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.promises.rm(file);
+      await vscode.commands.executeCommand(Commands.jobsOpenPromptFile, first.clientId);
+      await waitFor('the error in the log', () => extensionLogText().includes(`The prompt file ${relative} was moved or deleted.`));
+      assert.equal(vscode.window.activeTextEditor, undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.promises.rm(file, { force: true });
+    }
   });
 
   it('creates a commented template and opens it', async () => {

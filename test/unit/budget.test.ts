@@ -161,6 +161,42 @@ describe('the budget check on every submit (JobService against the fake OpenRout
     assert.equal(left.todayUsd, 2 * COST, 'the running jobs count their estimates');
   });
 
+  it('two windows submitting at once within a budget that fits one: one POST, the other refused with the budget\'s reason', async () => {
+    // Two windows (two workspaces, so two job stores) share the spend ledger in global storage.
+    const dir = await tempDir();
+    const global = path.join(dir, 'global');
+    const limits: BudgetLimits = { dailyUsd: COST + 0.1, monthlyUsd: 0 };
+    const readImage = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { dataUrl: `data:image/png;base64,${Buffer.from('png').toString('base64')}`, mimeType: 'image/png', bytes: 3 };
+    };
+    const windows: CoreWindow[] = [];
+    for (const name of ['one', 'two']) {
+      const opened: { window?: CoreWindow } = {};
+      const budget = new SpendBudget({ ledger: new SpendLedger(global), clock: systemClock, limits: () => limits, localEntries: () => opened.window?.store.all().map(spendEntryOf) ?? [] });
+      const window = await openCoreWindow({
+        fake,
+        storePath: path.join(dir, name, 'state', 'jobs.json'),
+        poll: { firstDelayMs: 10_000, intervalMs: 10_000, maxIntervalMs: 10_000 },
+        service: { extensionVersion: 't', readImage, budget },
+      });
+      opened.window = window;
+      closers.push(window.close);
+      windows.push(window);
+    }
+    const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(dir, 'first.png'), mimeType: 'image/png' }] };
+    const plans = await Promise.all(windows.map(() => planSubmit(veo, request, { sizeOf: async () => 3 })));
+    const results = await Promise.allSettled(windows.map((w, i) => w.service.submit(plans[i]!, path.join(dir, 'videos'))));
+    assert.equal(fake.requestsTo('submit').length, 1, 'exactly one POST /videos');
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.ok(OpenRouterError.is(refused?.reason), String(refused?.reason));
+    assert.equal(refused.reason.reason, 'overBudget');
+    assert.equal(refused.reason.params['limit'], 'daily');
+    assert.equal(refused.reason.params['spentUsd'], COST, 'it counts the other window\'s admitted job');
+    assert.equal(windows.reduce((n, w) => n + w.store.all().length, 0), 1, 'one record across both windows');
+  });
+
   it('a monthly limit refuses too, and a limit of 0 is none', async () => {
     const monthly = await service({ dailyUsd: 0, monthlyUsd: 10 }, [spent('a', 9.5, Date.now())]);
     await assert.rejects(monthly.submit(), (e: unknown) => OpenRouterError.is(e) && e.params['limit'] === 'monthly');

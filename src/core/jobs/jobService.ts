@@ -11,7 +11,7 @@
 import { describeError, OpenRouterError } from '../api/errors';
 import type { VideoJob, VideoModel } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
-import type { SpendBudget } from '../money/budget';
+import type { Reserved, SpendBudget } from '../money/budget';
 import { type Clock, systemClock } from '../shared/clock';
 import { Disposable } from '../shared/disposable';
 import type { Event } from '../shared/emitter';
@@ -112,7 +112,7 @@ export class JobService extends Disposable {
     this.assertOpen();
     const { api, readImage } = this.options;
     const budget = this.options.budget;
-    const admit = budget ? <T>(p: SubmitPlan, reserve: () => Promise<T>) => budget.admit(p, reserve) : undefined;
+    const admit = budget ? <T extends Reserved>(p: SubmitPlan, reserve: () => Promise<T>) => budget.admit(p, reserve) : undefined;
     const { workspaceFolderFor } = this.options;
     const deps = { api, store: this.store, clock: this.clock, logger: this.logger, readImage, admit, workspaceFolderFor, onAccepted: this.accepted };
     return submitJob(deps, plan, targetFolder, signal, source);

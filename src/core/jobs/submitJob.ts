@@ -9,6 +9,7 @@ import type { VideoJob } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
 import { toWireRequest, type VideoRequest } from '../api/videoRequest';
 import { checkFolderOnDisk } from '../download/folderOnDisk';
+import type { Reserved } from '../money/budget';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { JobRecord, JobSource } from './jobRecord';
@@ -40,7 +41,7 @@ export interface SubmitDeps {
    * Lets the submit through the budget: checks the plan and runs `reserve` (which writes the record) under the
    * budget's turn, or throws (nothing written, nothing sent). See money/budget.ts.
    */
-  admit?: <T>(plan: SubmitPlan, reserve: () => Promise<T>) => Promise<T>;
+  admit?: <T extends Reserved>(plan: SubmitPlan, reserve: () => Promise<T>) => Promise<T>;
   /** The workspace folder a target folder lies in: its real path is checked before anything is written or paid. */
   workspaceFolderFor?: (folder: string) => string | undefined;
   /** OpenRouter took the job (the record is updated in memory): start watching it. */
@@ -57,7 +58,7 @@ export interface SubmitDeps {
  */
 export async function submitJob(deps: SubmitDeps, plan: SubmitPlan, targetFolder: string, signal?: AbortSignal, source?: JobSource): Promise<JobRecord> {
   throwIfAborted(signal);
-  const admit = deps.admit ?? (<T>(_plan: SubmitPlan, reserve: () => Promise<T>) => reserve());
+  const admit = deps.admit ?? (<T extends Reserved>(_plan: SubmitPlan, reserve: () => Promise<T>) => reserve());
   // Everything that can fail locally (the folder, the budget, the images) happens before the record exists.
   const workspace = deps.workspaceFolderFor?.(targetFolder);
   if (workspace !== undefined) await checkFolderOnDisk(workspace, targetFolder);

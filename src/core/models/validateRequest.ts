@@ -34,6 +34,9 @@ const EXTENSION_MIME_TYPES: Readonly<Record<string, string>> = {
   webp: 'image/webp',
 };
 
+/** The file extensions a local frame image may have (lower case). */
+export const IMAGE_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_MIME_TYPES);
+
 /** The last path segment of a path or URI, without query or fragment. */
 function baseName(path: string): string {
   const clean = path.split(/[?#]/)[0] ?? path;

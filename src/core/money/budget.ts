@@ -6,12 +6,18 @@
  * records, which may be newer than their last ledger line) plus what the submit counts (budgetCharge.ts) must
  * fit under each limit that is set (0 = none). Otherwise nothing is written or sent: the error carries what was
  * spent, what the submit counts and which limit it hit; the host words it and offers the setting.
+ *
+ * Admission holds this window's turn and the ledger's lock across windows: it reads the ledger afresh, decides,
+ * writes the job's record and appends it to the ledger as a pending charge before the lock is released, so a
+ * window admitting next counts it.
  */
-import { OpenRouterError } from '../api/errors';
+import { describeError, OpenRouterError } from '../api/errors';
+import type { JobRecord } from '../jobs/jobRecord';
 import type { Clock } from '../shared/clock';
+import { type Logger, nullLogger } from '../shared/logger';
 import type { BudgetCharge } from './budgetCharge';
 import { mergeEntry, type SpendLedger } from './ledger';
-import { dayKey, monthKey, spendOf, sumUsd, type SpendEntry } from './spendEntry';
+import { dayKey, monthKey, spendEntryOf, spendOf, sumUsd, type SpendEntry } from './spendEntry';
 
 /** The limits in USD; 0 (or less) means no limit. */
 export interface BudgetLimits {
@@ -59,11 +65,17 @@ export interface SpendBudgetOptions {
   limits: () => BudgetLimits;
   /** This window's own records as ledger entries (they may be ahead of the ledger's lines). */
   localEntries?: () => readonly SpendEntry[];
+  logger?: Logger;
 }
 
 /** Something a submit carries that the budget counts. */
 export interface Chargeable {
   readonly budget: BudgetCharge;
+}
+
+/** What an admitted submit reserved: its job's record, appended to the ledger as a pending charge. */
+export interface Reserved {
+  readonly record: JobRecord;
 }
 
 export class SpendBudget {
@@ -133,15 +145,34 @@ export class SpendBudget {
   }
 
   /**
-   * Checks the plan and, when it fits, runs `reserve` (which writes the job's record) before the next submit of
-   * this window is checked, so two quick submits cannot both fit one remaining dollar.
+   * Checks the plan and, when it fits, runs `reserve` (which writes the job's record) and appends that record to
+   * the ledger, all before the next submit of any window is checked, so two quick submits cannot both fit one
+   * remaining dollar. A ledger that cannot be locked leaves the check to this window alone; one that cannot take
+   * the appended line hides only this job from other windows' checks (both logged): the record exists by then,
+   * and its submit goes on.
    */
-  admit<T>(plan: Chargeable, reserve: () => Promise<T>): Promise<T> {
+  admit<T extends Reserved>(plan: Chargeable, reserve: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      await this.check(plan);
-      return reserve();
+      const lock = await this.options.ledger.lock().catch((error: unknown) => {
+        this.logger.warn(`Could not lock the spend ledger; the budget is checked in this window only: ${describeError(error)}`);
+        return undefined;
+      });
+      try {
+        await this.check(plan);
+        const reserved = await reserve();
+        await this.options.ledger.append(spendEntryOf(reserved.record)).catch((error: unknown) => {
+          this.logger.warn(`Could not add job ${reserved.record.clientId} to the spend ledger: ${describeError(error)}`);
+        });
+        return reserved;
+      } finally {
+        await lock?.release();
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private get logger(): Logger {
+    return this.options.logger ?? nullLogger;
   }
 }

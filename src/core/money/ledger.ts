@@ -5,13 +5,20 @@
  * change of what a job counts. Appends from several windows are safe without locks: each line is one
  * `appendFile` (O_APPEND, a single small write), and a reader folds the lines by job id, the newer record
  * winning (ties: the later line). A torn or foreign line is skipped.
+ *
+ * Admission to the budget is the one thing that needs more: `lock()` takes the ledger's lock file, held by one
+ * window at a time while it reads the ledger, decides and appends the job it admits (budget.ts).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { FileLock } from '../shared/lockFile';
 import { type Logger, nullLogger } from '../shared/logger';
 import { monthKey, spendEntrySchema, type SpendEntry } from './spendEntry';
 
 const FILE = /^spend-(\d{4}-\d{2})\.jsonl$/;
+/** Its owner touches the lock while it holds it, so only a window that died leaves it stale. */
+const LOCK_STALE_MS = 10_000;
+const LOCK_RETRY_MS = 20;
 
 export class SpendLedger {
   private folderReady: Promise<void> | undefined;
@@ -26,8 +33,19 @@ export class SpendLedger {
     return path.join(this.folder, `spend-${month}.jsonl`);
   }
 
+  /** The lock between windows (see above); the caller releases it. */
+  async lock(signal?: AbortSignal): Promise<FileLock> {
+    await this.ensureFolder();
+    return FileLock.acquire(path.join(this.folder, 'spend.lock'), { staleMs: LOCK_STALE_MS, retryMs: LOCK_RETRY_MS, signal });
+  }
+
   /** Appends one line for the entry, to the file of its submit month. */
   async append(entry: SpendEntry): Promise<void> {
+    await this.ensureFolder();
+    await fs.appendFile(this.fileOf(monthKey(entry.at)), `${JSON.stringify(entry)}\n`, 'utf8');
+  }
+
+  private async ensureFolder(): Promise<void> {
     this.folderReady ??= fs.mkdir(this.folder, { recursive: true }).then(() => undefined);
     try {
       await this.folderReady;
@@ -35,7 +53,6 @@ export class SpendLedger {
       this.folderReady = undefined;
       throw error;
     }
-    await fs.appendFile(this.fileOf(monthKey(entry.at)), `${JSON.stringify(entry)}\n`, 'utf8');
   }
 
   /** A month's entries (`YYYY-MM`), folded by job id. Empty when the month has no file. */

@@ -9,10 +9,11 @@ import type { JobNotifications } from '../jobProgress';
 import { animateImage, useAsLastFrame } from './animateImage';
 import { extendJob } from './extend';
 import { generate, generateFromSelection, generateWithModel } from './generate';
-import { copyJobId, downloadJob, openJob, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
+import { copyJobId, downloadJob, openJob, recordFor, recoverJob, removeJob, rerunJob, revealJob, showJob, stopWatchingJob, watchJob } from './jobs';
 import { clearApiKey, setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 import type { PromptFileAnalyzer } from '../promptFiles/promptFileAnalysis';
+import { openJobPromptFile } from '../promptFiles/jobSource';
 import { newPromptFile } from '../promptFiles/newPromptFile';
 import { generateFromFile } from '../promptFiles/runPromptFile';
 
@@ -42,7 +43,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.jobsOpen]: ({ ctx }, arg) => openJob(ctx, arg),
   [Commands.jobsReveal]: ({ ctx }, arg) => revealJob(ctx, arg),
   [Commands.jobsDownload]: ({ ctx, notifications }, arg) => downloadJob(ctx, notifications, arg),
-  [Commands.jobsRerun]: ({ ctx, notifications }, arg) => rerunJob(ctx, notifications, arg),
+  [Commands.jobsRerun]: ({ ctx, notifications, promptFiles }, arg) => rerunJob(ctx, notifications, promptFiles, arg),
   [Commands.jobsCopyId]: ({ ctx }, arg) => copyJobId(ctx, arg),
   [Commands.jobsWatch]: ({ ctx, notifications }, arg) => watchJob(ctx, notifications, arg),
   [Commands.jobsStopWatching]: ({ ctx }, arg) => stopWatchingJob(ctx, arg),
@@ -53,6 +54,7 @@ export const commandTable: Record<CommandId, Handler> = {
   [Commands.generateFromFile]: ({ ctx, notifications, promptFiles }, args) => generateFromFile(ctx, promptFiles, (record) => notifications.track(record), args),
   [Commands.newPromptFile]: async ({ ctx }) => (await newPromptFile(ctx)).toString(),
   [Commands.jobsShow]: ({ ctx }, arg) => showJob(ctx, arg),
+  [Commands.jobsOpenPromptFile]: ({ ctx, promptFiles }, arg) => openJobPromptFile(promptFiles, recordFor(ctx, arg)),
   [Commands.showSpending]: async ({ showSpending }) => (await showSpending()).toString(),
   [Commands.galleryShow]: () => vscode.commands.executeCommand(`${Views.gallery}.focus`),
   [Commands.galleryRefresh]: ({ refreshGallery }) => refreshGallery(),
@@ -67,7 +69,9 @@ const AUTOMATABLE: ReadonlySet<CommandId> = new Set<CommandId>([Commands.generat
  * shown once. The handler's result is returned to callers (e.g. the job id from Generate Video). Commands
  * called with an argument by a keybinding, a task, a script or another extension (Generate Video with an
  * object, Recover Job or Extend with a string) reject with the worded error instead of showing it: the caller shows it
- * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice.
+ * (VS Code shows a keybinding's or task's failure itself), so it is never shown twice. A submit whose outcome
+ * is unknown is the exception: it is shown here, with Recover Job by ID… and Submit Again… (a caller's message
+ * has no buttons, and the user must choose), and the command resolves to undefined, as no job id is known.
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const registrations = (Object.keys(commandTable) as CommandId[]).map((id) =>
@@ -81,7 +85,7 @@ async function run(deps: CommandDeps, id: CommandId, args: unknown[], toCaller: 
   try {
     return await commandTable[id](deps, ...args);
   } catch (error) {
-    if (toCaller && !isCancellation(error)) {
+    if (toCaller && !isCancellation(error) && !isUnknownSubmit(error)) {
       deps.ctx.logger.error(`${id} failed`, error);
       throw wordedForCaller(vscode.l10n, error);
     }

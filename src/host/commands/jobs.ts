@@ -7,7 +7,9 @@ import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
 import { resolveOutputFolder } from '../outputFolder';
-import { jobTitle } from '../views/jobPresenter';
+import { planFromPromptFile } from '../promptFiles/jobSource';
+import type { PromptFileAnalyzer } from '../promptFiles/promptFileAnalysis';
+import { jobTitle, wordJobSource } from '../views/jobPresenter';
 import { confirmSubmit } from '../confirmSubmit';
 import { readSettings } from '../settings';
 import { needsCostConfirmation } from '../spendingRules';
@@ -75,23 +77,29 @@ export async function watchJob(ctx: HostContext, notifications: JobNotifications
 }
 
 /**
- * Run Again: plans the job's request afresh and shows what it costs now (prices change). It always asks, as a
- * single click in a list or a notification bills again; above the user's confirmAboveUsd the message says so.
+ * Run Again: plans the job afresh and shows what it costs now (prices change). A job made from a prompt file is
+ * planned from the file as it reads now (its shot and variant) while the file exists, else from the job's own
+ * request. It always asks, as a single click in a list or a notification bills again; above the user's
+ * confirmAboveUsd the message says so.
  */
-export async function rerunJob(ctx: HostContext, notifications: JobNotifications, arg: unknown): Promise<string | undefined> {
+export async function rerunJob(ctx: HostContext, notifications: JobNotifications, analyzer: PromptFileAnalyzer, arg: unknown): Promise<string | undefined> {
   const record = recordFor(ctx, arg);
-  const plan = await ctx.jobs.planRerun(record.clientId);
+  const fromFile = await planFromPromptFile(ctx, analyzer, record);
+  const plan = fromFile?.plan ?? (await ctx.jobs.planRerun(record.clientId));
   const { confirmAboveUsd } = readSettings();
   const aboveLimit = needsCostConfirmation({ estimate: plan.estimate, confirmAboveUsd, fromWorkspace: [] });
   const confirmed = await confirmSubmit(ctx, plan, {
     question: vscode.l10n.t('Run "{0}" again?', jobTitle(record)),
     button: vscode.l10n.t('Run Again'),
     always: true,
+    notes: fromFile ? [vscode.l10n.t('From {0} as it reads now.', wordJobSource(fromFile.source))] : [],
     costNotes: aboveLimit ? [vscode.l10n.t('That is above your confirmation limit of {0} (openrouterVideo.confirmAboveUsd), or cannot be known in advance.', formatUsd(confirmAboveUsd))] : [],
-    closing: vscode.l10n.t('This submits a new job with the same settings and is billed again.'),
+    closing: fromFile ? vscode.l10n.t('This submits a new job and is billed again.') : vscode.l10n.t('This submits a new job with the same settings and is billed again.'),
   });
   if (!confirmed) return undefined;
-  const next = await ctx.jobs.submit(plan, record.targetFolder, undefined, record.source);
+  const next = fromFile
+    ? await ctx.jobs.submit(fromFile.plan, fromFile.targetFolder, undefined, fromFile.source)
+    : await ctx.jobs.submit(plan, record.targetFolder, undefined, record.source);
   if (next.jobId) notifications.track(next);
   return next.jobId;
 }

@@ -31,14 +31,24 @@ export function toRange(range: SourceRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
+/** The key an image path is known by (a file URI's path, so drive letters and separators compare equal). */
+function imageKey(file: string): string {
+  return vscode.Uri.file(file).toString();
+}
+
 /**
  * One parse and one check per document version, shared by diagnostics, completion, hover, lenses and runs.
- * A catalogue change forgets the checks (the parses stay).
+ * A catalogue change forgets the checks (the parses stay); so does a change to an image a check looked up.
  */
 export class PromptFileAnalyzer implements vscode.Disposable {
   private readonly parses = new Map<string, { version: number; parsed: ParsedPromptFile }>();
   private readonly checks = new Map<string, { version: number; analysis: Promise<PromptFileAnalysis> }>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The images each document's check looked up, by document. */
+  private readonly images = new Map<string, ReadonlySet<string>>();
+  private readonly checksForgotten = new vscode.EventEmitter<readonly vscode.Uri[]>();
+  /** Checks of these documents were forgotten because an image they name changed on disk: check them again. */
+  readonly onDidForgetChecks = this.checksForgotten.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.checksForgotten];
   /**
    * The parser and its YAML library, loaded on the first prompt file rather than at activation; with the cache
    * of YAML blocks by text, across documents and versions (a keystroke re-reads only the block it changed).
@@ -95,12 +105,27 @@ export class PromptFileAnalyzer implements vscode.Disposable {
   forget(uri: vscode.Uri): void {
     this.parses.delete(uri.toString());
     this.checks.delete(uri.toString());
+    this.images.delete(uri.toString());
+  }
+
+  /** An image was created, changed or deleted: forgets the checks that looked it up, and says which they were. */
+  imageChanged(image: vscode.Uri): void {
+    const key = imageKey(image.fsPath);
+    const documents: vscode.Uri[] = [];
+    for (const [document, images] of this.images) {
+      if (!images.has(key)) continue;
+      this.checks.delete(document);
+      this.images.delete(document);
+      documents.push(vscode.Uri.parse(document));
+    }
+    if (documents.length > 0) this.checksForgotten.fire(documents);
   }
 
   dispose(): void {
     for (const d of this.subscriptions.splice(0)) d.dispose();
     this.parses.clear();
     this.checks.clear();
+    this.images.clear();
   }
 
   private async run(document: vscode.TextDocument): Promise<PromptFileAnalysis> {
@@ -117,8 +142,10 @@ export class PromptFileAnalyzer implements vscode.Disposable {
     }
     const workspaceFolder = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
     const imageSizes = new Map<string, number | null>();
+    const imagePaths = localImagePaths(parsed, workspaceFolder);
+    this.images.set(document.uri.toString(), new Set(imagePaths.map(imageKey)));
     await Promise.all(
-      localImagePaths(parsed, workspaceFolder).map(async (file) => {
+      imagePaths.map(async (file) => {
         try {
           const stat = await vscode.workspace.fs.stat(vscode.Uri.file(file));
           imageSizes.set(file, stat.type & vscode.FileType.File ? stat.size : null);

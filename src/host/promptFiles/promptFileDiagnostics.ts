@@ -12,8 +12,8 @@ export function diagnosticCode(problem: { kind: string; code?: string; problem?:
 }
 
 /**
- * Problems of open prompt files as diagnostics, updated as the user types (debounced) and when the catalogue
- * changes. Each check runs once per document version (the analyzer caches it).
+ * Problems of open prompt files as diagnostics, updated as the user types (debounced), when the catalogue
+ * changes and when an image a file names is created or deleted. Each check runs once per document version (the analyzer caches it).
  */
 export class PromptFileDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('openrouterVideo.promptFiles');
@@ -30,6 +30,7 @@ export class PromptFileDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       onCatalogueChange(() => this.refreshAll()),
+      analyzer.onDidForgetChecks((uris) => this.refresh(uris)),
     );
     this.refreshAll();
   }
@@ -37,6 +38,14 @@ export class PromptFileDiagnostics implements vscode.Disposable {
   /** Checks every open prompt file again. */
   refreshAll(): void {
     for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  }
+
+  /** Checks these open documents again. */
+  private refresh(uris: readonly vscode.Uri[]): void {
+    const keys = new Set(uris.map((u) => u.toString()));
+    for (const document of vscode.workspace.textDocuments) {
+      if (keys.has(document.uri.toString())) this.schedule(document, 0);
+    }
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { canExtend } from '../../core/jobs/extendRequest';
-import { isActive, type JobRecord, type JobState } from '../../core/jobs/jobRecord';
+import { isActive, type JobRecord, type JobSource, type JobState } from '../../core/jobs/jobRecord';
 import { MAX_OUTPUTS } from '../../core/jobs/jobOutputs';
 import { stateIs } from '../../core/jobs/jobStates';
 import { formatUsd } from '../../core/pricing/estimateCost';
@@ -100,6 +100,12 @@ export function jobDescription(record: JobRecord, now: number): string {
   return parts.join(' · ');
 }
 
+/** The prompt file and shot a job was made from: `prompts/story.video.md › Lighthouse`. */
+export function wordJobSource(source: JobSource): string {
+  const text = source.shotName !== undefined ? `${source.promptFile} › ${source.shotName}` : source.promptFile;
+  return source.variant !== undefined ? vscode.l10n.t('{0} (variant {1})', text, source.variant + 1) : text;
+}
+
 /** Space-separated tokens matched by `viewItem =~ /\btoken\b/` in package.json menus. */
 export function jobContextValue(record: JobRecord): string {
   const tokens = ['job', record.state];
@@ -112,6 +118,7 @@ export function jobContextValue(record: JobRecord): string {
   if (canExtend(record)) tokens.push('extendable');
   if (record.state !== 'submitting' && record.state !== 'downloading') tokens.push('removable');
   if (record.state === 'saved' && !record.opened) tokens.push('unopened');
+  if (record.source) tokens.push('fromPromptFile');
   return tokens.join(' ');
 }
 
@@ -123,6 +130,7 @@ export function jobTooltip(record: JobRecord): vscode.MarkdownString {
   md.appendText((r.prompt ?? '').trim() || vscode.l10n.t('(no prompt)'));
   md.appendMarkdown('\n\n');
   const rows: [string, string | undefined][] = [
+    [vscode.l10n.t('Prompt file'), record.source ? wordJobSource(record.source) : undefined],
     [vscode.l10n.t('Model'), record.modelName ? `${record.modelName} (${r.model})` : r.model],
     [vscode.l10n.t('Duration'), r.duration !== undefined ? `${r.duration} s` : undefined],
     [vscode.l10n.t('Resolution'), r.resolution],
