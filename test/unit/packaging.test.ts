@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '../../..');
@@ -7,13 +8,22 @@ const root = path.join(__dirname, '../../..');
 describe('packaging (.vscodeignore allow-list)', function () {
   this.timeout(120_000);
 
+  let listed: string[] | undefined;
+  /** The files the .vsix would hold, as `vsce ls` names them (asked once: it takes seconds). */
+  function packaged(): string[] {
+    if (!listed) {
+      const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+      const out = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      listed = out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    }
+    return listed;
+  }
+
   it('ships only the one bundle, the manifest, its strings, media and the docs', () => {
-    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const out = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const files = out
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
+    const files = packaged();
     const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^media\/.+\.(png|svg|md)$/, /^media\/player\/player\.(js|css)$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], `files outside the allow-list would ship: ${unexpected.join(', ')}`);
@@ -21,5 +31,14 @@ describe('packaging (.vscodeignore allow-list)', function () {
       assert.ok(files.includes(required), `${required} ships`);
     }
     assert.ok(!files.some((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')));
+  });
+
+  it('ships exactly the screenshots the README shows (npm run screenshots may write more)', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const shown = [...readme.matchAll(/\]\((media\/screenshots\/[^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(shown.length > 0, 'the README shows screenshots');
+    for (const image of shown) assert.ok(fs.existsSync(path.join(root, image)), `${image} exists`);
+    const shipped = packaged().filter((f) => f.startsWith('media/screenshots/'));
+    assert.deepEqual([...new Set(shipped)].sort(), [...new Set(shown)].sort());
   });
 });
