@@ -225,21 +225,24 @@ export async function takeReadmeScreenshots(options: ScreenshotOptions): Promise
     if (!options.hasGallery) {
       report.skipped.push({ file: 'gallery.png', reason: 'the installed extension contributes no openrouterVideo.gallery view (package.json)' });
     } else if (wanted('gallery.png')) {
-      await runCommand(page, 'OpenRouter Video: Focus on Gallery View');
-      const pane = page.locator('[id="workbench.view.extension.openrouterVideo"] .pane').filter({ has: page.locator('.pane-header', { hasText: 'Gallery' }) });
-      await pane.waitFor({ state: 'visible', timeout: 30_000 });
-      // Give the gallery the sidebar: the other panes collapsed, the sidebar wide.
+      await showOpenRouterVideoViews(page);
+      const container = page.locator('[id="workbench.view.extension.openrouterVideo"]');
+      const header = (name: string) => container.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`, 'i') }).first();
+      await header('Gallery').waitFor({ state: 'visible', timeout: 30_000 });
+      // The gallery gets the sidebar's height: Jobs and Models collapsed, the gallery expanded.
       for (const name of ['Jobs', 'Models']) {
-        const header = page.locator('[id="workbench.view.extension.openrouterVideo"] .pane-header.expanded', { hasText: name });
-        if (await header.count()) await header.first().click();
+        if ((await header(name).getAttribute('aria-expanded')) === 'true') await header(name).click();
       }
-      await eventually('the gallery to draw its posters', async () => {
-        for (const frame of page!.frames()) {
-          const posters = await frame.locator('img, canvas').count().catch(() => 0);
-          if (posters >= 3) return true;
-        }
-        return false;
-      }, 60_000, 500);
+      if ((await header('Gallery').getAttribute('aria-expanded')) !== 'true') await header('Gallery').click();
+      const frame = await waitForFrameWith(page, 'main#groups button.card', 60_000);
+      await eventually('a poster on every card', () =>
+        frame.evaluate(`(() => {
+          const cards = [...document.querySelectorAll('button.card')];
+          return cards.length >= 3 && cards.every((card) => [...card.querySelectorAll('img.poster')].some((img) => img.complete && img.naturalWidth > 0) || card.querySelector('canvas.poster'));
+        })()`),
+        60_000,
+        500,
+      );
       await shoot(page, 'gallery.png');
     }
 
