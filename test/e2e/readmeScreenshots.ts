@@ -128,8 +128,8 @@ async function quickOpen(page: Page, file: string, text: string): Promise<void> 
 
 /**
  * The session: Generate Video from the palette (prompt, model list, progress), the result in the player,
- * a storyboard prompt file with its lenses and a squiggle, fixed and generated, the Jobs view, the gallery
- * when the extension has one, and Generate Video from Selection in the editor's context menu.
+ * a storyboard prompt file with its lenses and a squiggle, fixed and generated, the Jobs view, Generate Video
+ * from Selection in the editor's context menu, and the gallery when the extension has one.
  */
 export async function takeReadmeScreenshots(options: ScreenshotOptions): Promise<ScreenshotReport> {
   const report: ScreenshotReport = { written: [], skipped: [] };
@@ -221,7 +221,18 @@ export async function takeReadmeScreenshots(options: ScreenshotOptions): Promise
     await clearNotifications(page);
     await shoot(page, 'jobs-view.png');
 
-    // The gallery, when this build of the extension has one.
+
+    // Generate Video from Selection in the editor's context menu.
+    if (wanted('selection-context-menu.png')) {
+      try {
+        await selectionMenu(page);
+        await shoot(page, 'selection-context-menu.png', true);
+        await page.keyboard.press('Escape'); // the context menu is open
+      } catch (err) {
+        report.skipped.push({ file: 'selection-context-menu.png', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      }
+    }
+    // The gallery, when this build of the extension has one (last: it widens the sidebar).
     if (!options.hasGallery) {
       report.skipped.push({ file: 'gallery.png', reason: 'the installed extension contributes no openrouterVideo.gallery view (package.json)' });
     } else if (wanted('gallery.png')) {
@@ -243,18 +254,17 @@ export async function takeReadmeScreenshots(options: ScreenshotOptions): Promise
         60_000,
         500,
       );
-      await shoot(page, 'gallery.png');
-    }
-
-    // Generate Video from Selection in the editor's context menu.
-    if (wanted('selection-context-menu.png')) {
-      try {
-        await selectionMenu(page);
-        await shoot(page, 'selection-context-menu.png', true);
-        await page.keyboard.press('Escape'); // the context menu is open
-      } catch (err) {
-        report.skipped.push({ file: 'selection-context-menu.png', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      // A card with the focus rather than the pane header clicked last, and a sidebar wide enough for takes side by side.
+      await frame.locator('button.card').first().focus();
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      if (sidebar) {
+        const y = sidebar.y + sidebar.height / 2;
+        await page.mouse.move(sidebar.x + sidebar.width, y);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + 640, y, { steps: 8 });
+        await page.mouse.up();
       }
+      await shoot(page, 'gallery.png');
     }
   } catch (err) {
     if (page) {
