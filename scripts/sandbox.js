@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run sandbox`: try the extension by hand, offline and free. Starts the fake OpenRouter (jobs
-// complete about 10 s after submit) and code-server with this repository loaded as a development
+// complete about 10 s after submit, with a clip from test/fake-openrouter/clips/ matching the request's
+// aspect ratio, duration and audio) and code-server with this repository loaded as a development
 // extension, user settings pointing at the fake and OPENROUTER_API_KEY set to the fake's key, in a
 // temporary copy of test/fixtures/workspace. Prints the URL to open; Ctrl+C stops everything.
 //
@@ -44,7 +45,7 @@ async function main() {
   if (!ownWorkspace) fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
   const { startFakeOpenRouter } = require(FAKE_MODULE);
-  const fake = await startFakeOpenRouter({ defaultScript: { completeAfterMs } });
+  const fake = await startFakeOpenRouter({ defaultScript: { completeAfterMs }, sandboxClips: true });
   let server;
   let stopping = false;
   const stop = async (why, exitCode = 0) => {

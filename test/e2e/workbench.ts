@@ -59,17 +59,16 @@ export function e2eEnvironment(): E2eEnvironment {
 }
 
 /**
- * `OPENROUTER_VIDEO_SCREENSHOTS=1`: (re)write the README screenshots in media/screenshots/. Off by
- * default, so ordinary runs never touch committed files.
+ * `OPENROUTER_VIDEO_SCREENSHOTS=1`: the tests save the moments the README pictures, as previews, into
+ * `<results>/readme/`. The README's own images come from `npm run screenshots` (readmeScreenshots.ts),
+ * which shows the extension as installed; a test window says "[Extension Development Host]".
  */
 export const UPDATE_SCREENSHOTS = process.env.OPENROUTER_VIDEO_SCREENSHOTS === '1';
-export const README_SCREENSHOTS = path.join(REPO_ROOT, 'media', 'screenshots');
 
-/** Writes `media/screenshots/<file>` when UPDATE_SCREENSHOTS is on; otherwise does nothing. */
+/** Writes `<results>/readme/<file>` when UPDATE_SCREENSHOTS is on; otherwise does nothing. */
 export async function readmeScreenshot(page: Page, file: string): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
-  await screenshot(page, path.join(README_SCREENSHOTS, file));
-  console.log(`      wrote media/screenshots/${file}`);
+  console.log(`      wrote ${await screenshot(page, path.join('readme', file))}`);
 }
 
 /** Debian's Chromium, headless; never a browser Playwright would download. */

@@ -2,6 +2,7 @@
  * Standalone fake OpenRouter:
  *   node out/test/fake-openrouter/cli.js [--port N] [--key K]... [--complete-after-polls N | --complete-after-ms N]
  *        [--polling-url absolute|relative|foreign] [--content-origin api|storage] [--latency-ms N] [--models FILE]
+ *        [--sandbox-clips]
  * Prints `Fake OpenRouter listening at <baseUrl>` and `API key: <key>` on stdout, then serves until SIGINT/SIGTERM.
  */
 import * as fs from 'node:fs';
@@ -16,6 +17,8 @@ const USAGE = `Usage: node out/test/fake-openrouter/cli.js [options]
   --content-origin ORIGIN    api (default) | storage (unsigned_urls on the no-auth storage server)
   --latency-ms N             delay before every response
   --models FILE              JSON file with {"data":[...]} or [...] to serve instead of the 30-model capture
+  --sandbox-clips            serve the clip in clips/ matching each request (aspect ratio, duration, audio)
+                             instead of fixtures/sample.mp4
   --help                     this text`;
 
 function fail(message: string): never {
@@ -84,6 +87,9 @@ function parseArgs(argv: string[]): FakeOptions {
         options.models = data;
         break;
       }
+      case '--sandbox-clips':
+        options.sandboxClips = true;
+        break;
       default:
         fail(`Unknown option ${arg}`);
     }
