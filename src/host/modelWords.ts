@@ -78,6 +78,13 @@ export function wordCostBasis(l10n: L10n, basis: CostBasis): string {
         ? l10n.t('{basis} + 1 image × {price}', { basis: text, price })
         : l10n.t('{basis} + {count} images × {price}', { basis: text, count: basis.images.count, price });
   }
+  if (basis.references !== undefined) {
+    const price = formatUsd(basis.references.eachUsd);
+    text =
+      basis.references.count === 1
+        ? l10n.t('{basis} + 1 reference image × {price} (approximate: OpenRouter does not say the unit of this price)', { basis: text, price })
+        : l10n.t('{basis} + {count} reference images × {price} (approximate: OpenRouter does not say the unit of this price)', { basis: text, count: basis.references.count, price });
+  }
   if (basis.minimumUsd !== undefined) {
     text = l10n.t('{basis}, raised to the {minimum} minimum charge', { basis: text, minimum: formatUsd(basis.minimumUsd) });
   }

@@ -5,7 +5,7 @@
  * the details (a model's summary and price) and turns candidates into completion items.
  */
 import type { VideoModel } from '../api/schemas';
-import { audioControl, frameTypes, providerOf, sortedDurations, sortedResolutions } from '../models/modelCapabilities';
+import { audioControl, frameTypes, providerOf, sortedDurations, sortedResolutions, takesInputReferences } from '../models/modelCapabilities';
 import type { ParsedPromptFile, PromptSettingsBlock, SourcePosition, SourceRange } from './parsePromptFile';
 import { PROMPT_FILE_KEYS, type PromptFileKey } from './shotRequests';
 
@@ -102,7 +102,7 @@ export function completePromptFile(request: CompletionRequest): CompletionResult
     case 'first_frame':
     case 'last_frame':
     case 'input_references': {
-      if (model && key !== 'input_references' && !frameTypes(model).includes(key)) return none;
+      if (model && (key === 'input_references' ? !takesInputReferences(model) : !frameTypes(model).includes(key))) return none;
       const paths = request.imagePaths ?? [];
       return { candidates: paths.map((p) => ({ kind: 'image', key, label: p, insertText: p })), replace };
     }
