@@ -102,6 +102,15 @@ export function providerOf(model: VideoModel): ModelProvider {
   return { slug, displayName: displayName || slug };
 }
 
+/** Providers whose slug in `provider.options` is not the id prefix. */
+const PASSTHROUGH_SLUGS: Readonly<Record<string, string>> = { google: 'google-vertex' };
+
+/** The provider slug a model's passthrough parameters go under (`provider.options.<slug>.parameters`). */
+export function passthroughSlug(model: VideoModel): string {
+  const slug = providerOf(model).slug;
+  return PASSTHROUGH_SLUGS[slug] ?? slug;
+}
+
 /** The model's own name without the provider, e.g. `Veo 3.1` for `Google: Veo 3.1`. */
 export function shortName(model: VideoModel): string {
   const colon = model.name.indexOf(':');
