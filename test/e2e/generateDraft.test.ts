@@ -121,14 +121,44 @@ describe('Generate Video keeps the draft, and changes it in the summary', functi
     assert.deepEqual(body.input_references, [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG.toString('base64')}` } }]);
   });
 
-  it('after the submit the draft is gone and the prompt is offered as a recent prompt', async function () {
+  it('after the submit the draft is gone, and the prompt is offered as a recent prompt that picking uses', async function () {
     const { page } = suite;
     await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: NEW_PROMPT }).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Continue the draft' }).count(), 0);
     assert.match(await page.locator('.quick-input-widget').innerText(), /Recent prompts/);
-    // The state was read above: Escape closes the step (nothing typed, so no draft is kept).
-    await page.keyboard.press('Escape');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    // The newest recent prompt is the first row; Enter uses it as the prompt.
+    await focusedQuickPickRow(page).filter({ has: page.locator('.label-name', { hasText: NEW_PROMPT }) }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Pick a video model');
+    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
+    await summaryFor(page, 'Google: Veo 3.1 Lite');
+    assert.match(await row(page, 'Prompt').innerText(), new RegExp(NEW_PROMPT));
+  });
+
+  it('the Provider options row takes a JSON value, refuses bad JSON in words, and sends it under the provider', async function () {
+    const { page, fake } = suite;
+    await pickRow(page, 'Provider', 'Provider options');
+    await waitForQuickInput(page, 'Provider options for Google: Veo 3.1 Lite');
+    await pickQuickPickItem(page, 'negativePrompt', 'negativePrompt');
+    await waitForQuickInput(page, /^negativePrompt$/);
+    await quickInputBox(page).fill('blurry');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: /not valid JSON.*double quotes/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await quickInputBox(page).fill('"blurry, low quality"');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: /not valid JSON/ }).waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await summaryFor(page, 'Google: Veo 3.1 Lite');
+    assert.match(await row(page, 'Provider options').innerText(), /negativePrompt="blurry, low quality"/);
+
+    await pickQuickPickItem(page, '', 'Generate');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await eventually('the second submit', () => fake.submitCount() === 2);
+    const body = JSON.parse(fake.requestsTo('submit')[1]!.body) as { model: string; prompt: string; provider?: unknown };
+    assert.equal(body.model, 'google/veo-3.1-lite');
+    assert.equal(body.prompt, NEW_PROMPT);
+    assert.deepEqual(body.provider, { options: { 'google-vertex': { parameters: { negativePrompt: 'blurry, low quality' } } } });
   });
 });
