@@ -45,6 +45,7 @@ describe('Generate Video keeps the draft, and changes it in the summary', functi
     prepare: (workspace) => {
       fs.mkdirSync(path.join(workspace, 'images'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'images', 'style.png'), PNG);
+      fs.mkdirSync(path.join(workspace, 'prompts'), { recursive: true });
     },
   });
 
@@ -160,5 +161,28 @@ describe('Generate Video keeps the draft, and changes it in the summary', functi
     assert.equal(body.model, 'google/veo-3.1-lite');
     assert.equal(body.prompt, NEW_PROMPT);
     assert.deepEqual(body.provider, { options: { 'google-vertex': { parameters: { negativePrompt: 'blurry, low quality' } } } });
+  });
+
+  it('Open as Prompt File saves the draft as prompts/<first words>.video.md, opens it and submits nothing', async function () {
+    const { page, workspace, fake } = suite;
+    const submits = fake.submitCount();
+    await enterPrompt(page, 'Lanterns over a harbour, prompt file draft');
+    await waitForQuickInput(page, 'Pick a video model');
+    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await pickQuickPickItem(page, 'Veo 3.1 Lite', 'Veo 3.1 Lite');
+    await summaryFor(page, 'Google: Veo 3.1 Lite');
+    await pickQuickPickItem(page, 'Open as Prompt', 'Open as Prompt File');
+    // The save dialog proposes prompts/<slug>.video.md in the workspace; Enter saves there.
+    await waitForQuickInput(page, 'Save the draft as a prompt file');
+    let proposed = '';
+    await eventually('the proposed name', async () => (proposed = await quickInputBox(page).inputValue()).endsWith('prompts/lanterns-over-a-harbour-prompt-file.video.md'), 10_000).catch((error: unknown) => {
+      throw new Error(`The save dialog proposes "${proposed}"`, { cause: error });
+    });
+    await page.keyboard.press('Enter');
+    const file = path.join(workspace, 'prompts', 'lanterns-over-a-harbour-prompt-file.video.md');
+    const text = await eventually('the prompt file', () => fs.existsSync(file) && fs.readFileSync(file, 'utf8'));
+    assert.match(text, /^---\nmodel: google\/veo-3\.1-lite\nduration: 4\nresolution: 720p\naspect_ratio: "16:9"\ngenerate_audio: true\n---\nLanterns over a harbour, prompt file draft\n$/);
+    await page.locator('.tab', { hasText: 'lanterns-over-a-harbour-prompt-file.video.md' }).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(fake.submitCount(), submits, 'nothing was submitted');
   });
 });

@@ -16,7 +16,8 @@ export async function openAsPromptFile(request: VideoRequest, folder: vscode.Wor
   const name = `${promptFileSlug(request.prompt ?? '')}${SUFFIX}`;
   const chosen = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(root.uri, 'prompts', name),
-    filters: { [vscode.l10n.t('Video prompt files')]: ['video.md'] },
+    // A filter of `md`, not `video.md`: a dialog compares only the last extension and would add `.video.md` again.
+    filters: { [vscode.l10n.t('Video prompt files')]: ['md'] },
     saveLabel: vscode.l10n.t('Save Prompt File'),
     title: vscode.l10n.t('Save the draft as a prompt file'),
   });
