@@ -136,5 +136,9 @@ export function wordRequestSettings(l10n: L10n, r: VideoRequest): string {
   if (r.generateAudio !== undefined) parts.push(r.generateAudio ? l10n.t('audio') : l10n.t('no audio'));
   const frames = r.frames?.length ?? 0;
   if (frames > 0) parts.push(l10n.t('{0} frame image(s)', frames));
+  const references = r.inputReferences?.length ?? 0;
+  if (references > 0) parts.push(l10n.t('{0} reference image(s)', references));
+  const options = Object.values(r.providerOptions ?? {}).reduce((n, parameters) => n + Object.keys(parameters).length, 0);
+  if (options > 0) parts.push(l10n.t('{0} provider option(s)', options));
   return parts.join(' · ');
 }

@@ -20,7 +20,7 @@ import { takesInputReferences } from '../../src/core/models/modelCapabilities';
 import { estimateBodyBytes, validateRequest } from '../../src/core/models/validateRequest';
 import { estimateCost } from '../../src/core/pricing/estimateCost';
 import { systemClock } from '../../src/core/shared/clock';
-import { wordCostBasis } from '../../src/host/modelWords';
+import { wordCostBasis, wordRequestSettings } from '../../src/host/modelWords';
 import { wordProblem } from '../../src/host/problemWords';
 import { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
 import { MODELS, model } from './helpers/capturedModels';
@@ -96,6 +96,11 @@ describe('input references and provider options', () => {
     assert.equal(hailuo.usd, 0.86); // 6 s × $0.13 + 2 × $0.04
     assert.equal(hailuo.approximate, true);
     assert.match(wordCostBasis(l10n, hailuo.basis), /\+ 2 reference images × \$0\.04 \(approximate/);
+  });
+
+  it('the settings line of the summary and the confirmation counts reference images and provider options', () => {
+    const line = wordRequestSettings(l10n, request(HAILUO, { inputReferences: [{ path: 'a.png' }, { path: 'b.png' }], providerOptions: { minimax: { aigc_watermark: false } } }));
+    assert.equal(line, '6 s · 2 reference image(s) · 1 provider option(s)');
   });
 
   describe('sent to the fake OpenRouter', () => {
