@@ -78,15 +78,15 @@ export async function runGenerate(ctx: HostContext, rawArgs: unknown, options: {
   const cts = new vscode.CancellationTokenSource();
   let model: VideoModel | undefined;
   try {
-    if (modelId) {
-      model = await ctx.catalog.find(modelId);
-      if (!model) {
-        throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', modelId));
-      }
-    } else {
+    if (modelId) model = await ctx.catalog.find(modelId);
+    if (modelId && !model && modelId === args?.model) {
+      throw hostError('notFound', vscode.l10n.t('OpenRouter has no video model "{0}". Pick one from the Models view (ids look like google/veo-3.1-lite).', modelId));
+    }
+    if (!model) {
+      // No model named, or the draft's model has left the catalogue: the person picks one.
       model = await pickModel(ctx, !args?.firstFrame && !draftRequest?.frames?.some((f) => f.frameType === 'first_frame'), folder, cts.token);
       if (!model) {
-        await keepDraft();
+        await keepDraft(undefined, draftRequest && { ...draftRequest, ...(prompt ? { prompt } : {}) });
         return undefined;
       }
     }
