@@ -20,7 +20,8 @@ interface PromptItem extends vscode.QuickPickItem {
 export async function pickPrompt(options: { draft?: GenerateDraft; history: readonly string[]; initial?: string }, escaped: (typed: string) => void): Promise<PromptChoice | undefined> {
   const quickPick = vscode.window.createQuickPick<PromptItem>();
   quickPick.title = vscode.l10n.t('Generate Video');
-  quickPick.placeholder = vscode.l10n.t('Describe the video: subject, action, setting, camera, style.');
+  // An example says more than an instruction: subject, action, setting, camera, style.
+  quickPick.placeholder = vscode.l10n.t('A golden retriever running on a beach at sunset, slow motion, cinematic');
   quickPick.ignoreFocusOut = true;
   quickPick.matchOnDetail = true;
   const fileButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('new-file'), tooltip: vscode.l10n.t('Open as Prompt File') };
