@@ -185,4 +185,19 @@ describe('Generate Video keeps the draft, and changes it in the summary', functi
     await page.locator('.tab', { hasText: 'lanterns-over-a-harbour-prompt-file.video.md' }).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(fake.submitCount(), submits, 'nothing was submitted');
   });
+
+  it('a long prompt offers Open as Prompt File in the prompt step; Escape keeps it as the draft', async function () {
+    const { page } = suite;
+    const long = `A slow dolly-in on a glass greenhouse at sunrise, ${'mist drifting over the beds, '.repeat(14)}long prompt test`;
+    assert.ok(long.length > 400);
+    await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
+    await quickInputBox(page).fill(long);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open as Prompt File' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
+    await page.locator('.quick-input-widget .monaco-list-row').first().filter({ hasText: 'Continue the draft: A slow dolly-in on a glass greenhouse' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
 });
