@@ -80,4 +80,8 @@ export const Secrets = {
 
 export const StateKeys = {
   lastModel: 'openrouterVideo.lastModel',
+  /** The Generate Video flow's draft (workspace state). */
+  generateDraft: 'openrouterVideo.generateDraft',
+  /** The prompts submitted from Generate Video, newest first (global state). */
+  promptHistory: 'openrouterVideo.promptHistory',
 } as const;

@@ -78,6 +78,13 @@ export function wordCostBasis(l10n: L10n, basis: CostBasis): string {
         ? l10n.t('{basis} + 1 image × {price}', { basis: text, price })
         : l10n.t('{basis} + {count} images × {price}', { basis: text, count: basis.images.count, price });
   }
+  if (basis.references !== undefined) {
+    const price = formatUsd(basis.references.eachUsd);
+    text =
+      basis.references.count === 1
+        ? l10n.t('{basis} + 1 reference image × {price} (approximate: OpenRouter does not say the unit of this price)', { basis: text, price })
+        : l10n.t('{basis} + {count} reference images × {price} (approximate: OpenRouter does not say the unit of this price)', { basis: text, count: basis.references.count, price });
+  }
   if (basis.minimumUsd !== undefined) {
     text = l10n.t('{basis}, raised to the {minimum} minimum charge', { basis: text, minimum: formatUsd(basis.minimumUsd) });
   }
@@ -129,5 +136,9 @@ export function wordRequestSettings(l10n: L10n, r: VideoRequest): string {
   if (r.generateAudio !== undefined) parts.push(r.generateAudio ? l10n.t('audio') : l10n.t('no audio'));
   const frames = r.frames?.length ?? 0;
   if (frames > 0) parts.push(l10n.t('{0} frame image(s)', frames));
+  const references = r.inputReferences?.length ?? 0;
+  if (references > 0) parts.push(l10n.t('{0} reference image(s)', references));
+  const options = Object.values(r.providerOptions ?? {}).reduce((n, parameters) => n + Object.keys(parameters).length, 0);
+  if (options > 0) parts.push(l10n.t('{0} provider option(s)', options));
   return parts.join(' · ');
 }

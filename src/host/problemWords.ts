@@ -110,6 +110,22 @@ const PROBLEMS: { readonly [C in ProblemCode]: ProblemWords } = {
     }
     return l10n.t('The {label} image "{file}" is not a PNG, JPEG or WebP image (its type cannot be told from the name). Convert it to PNG, JPEG or WebP.', { label, file });
   },
+  referencesNotTaken: (l10n, f) =>
+    f.get('count') === 1
+      ? l10n.t('{name} does not take reference images. Remove the reference image, or pick a model that takes them.', { name: f.get('name') })
+      : l10n.t('{name} does not take reference images. Remove the reference images, or pick a model that takes them.', { name: f.get('name') }),
+  referencesWithFrames: (l10n) =>
+    l10n.t('OpenRouter uses only the frame images when a request has both frame images and reference images. Remove the frame images or the reference images.'),
+  referenceNotImage: (l10n, f) => {
+    const file = f.get('file');
+    if (f.get('mimeType') !== '') {
+      return l10n.t('The reference image "{file}" is not a PNG, JPEG or WebP image (its type is {mimeType}). Convert it to PNG, JPEG or WebP.', { file, mimeType: f.get('mimeType') });
+    }
+    if (f.get('extension') !== '') {
+      return l10n.t('The reference image "{file}" is not a PNG, JPEG or WebP image (it is a .{extension} file). Convert it to PNG, JPEG or WebP.', { file, extension: f.get('extension') });
+    }
+    return l10n.t('The reference image "{file}" is not a PNG, JPEG or WebP image (its type cannot be told from the name). Convert it to PNG, JPEG or WebP.', { file });
+  },
   seedNotTaken: (l10n, f) => l10n.t('{name} does not support a seed. Remove the seed.', { name: f.get('name') }),
   seedNotWhole: (l10n, f) => l10n.t('The seed must be a whole number (it is {value}). Use a whole number or remove the seed.', { value: f.get('value') }),
   audioNotTaken: (l10n, f) => l10n.t('{name} has no audio control. Remove the audio setting.', { name: f.get('name') }),

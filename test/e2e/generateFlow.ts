@@ -8,6 +8,7 @@ import type { FakeOpenRouter, JobScript } from '../fake-openrouter/fakeOpenRoute
 import {
   LIGHT_THEME,
   closeWorkbench,
+  focusedQuickPickRow,
   freshWorkspace,
   launchBrowser,
   openWorkbench,
@@ -94,12 +95,17 @@ export function stepSuite(options: StepSuiteOptions): StepSuite {
 }
 
 /**
- * F1 → "OpenRouter Video: Generate Video" → types `prompt` and presses Enter. With `screenshot`,
- * writes that README screenshot of the filled-in prompt box first (see readmeScreenshot).
+ * F1 → "OpenRouter Video: Generate Video" → types `prompt` and presses Enter once the prompt step's
+ * focused row is the text typed (the step also lists the kept draft and recent prompts, so Enter never
+ * takes a row shown before the typing reached it). With `screenshot`, writes that README screenshot of
+ * the filled-in prompt step first (see readmeScreenshot).
  */
 export async function enterPrompt(page: Page, prompt: string, screenshot?: string): Promise<void> {
   await runCommand(page, 'OpenRouter Video: Generate Video', 30_000, 'Generate Video');
   await quickInputBox(page).fill(prompt);
+  await focusedQuickPickRow(page)
+    .filter({ has: page.locator('.label-name', { hasText: prompt.slice(0, 60) }) })
+    .waitFor({ state: 'visible', timeout: 30_000 });
   if (screenshot) await readmeScreenshot(page, screenshot);
   await page.keyboard.press('Enter');
 }

@@ -127,8 +127,28 @@ describe('checkPromptFile', () => {
     assert.equal(textAt(text, problems[3]?.range as SourceRange), '{ minimax: { watermark: false } }');
   });
 
-  it('refuses input_references (not sent), a bad output folder and a variants count out of range', () => {
-    assert.deepEqual(codes(check(file('model: google/veo-3.1\ninput_references: [a.png]'))), ['file:referencesNotSent']);
+  it('sends input_references to a model that takes them: workspace files and https URLs, in order, sized', () => {
+    const png = path.join(WORKSPACE, 'images', 'style.png');
+    const result = check(file('model: minimax/hailuo-3\nduration: 6\ninput_references: [images/style.png, https://example.com/look.jpg]'), { imageSizes: new Map([[png, 1234]]) });
+    assert.deepEqual(codes(result), []);
+    assert.deepEqual(result.shots[0]?.request?.inputReferences, [{ path: png, byteLength: 1234, mimeType: 'image/png' }, { path: 'https://example.com/look.jpg' }]);
+    assert.deepEqual(localImagePaths(parsePromptFile(file('model: minimax/hailuo-3\ninput_references: [images/style.png, https://example.com/x.png]')), WORKSPACE), [png]);
+    // One path on its own reads as a list of one.
+    assert.deepEqual(check(file('model: minimax/hailuo-3\ninput_references: images/style.png')).shots[0]?.request?.inputReferences, [{ path: png, mimeType: 'image/png' }]);
+  });
+
+  it('refuses input_references a model does not take, one missing or outside the workspace, and one beside frame images', () => {
+    const text = file('model: google/veo-3.1\ninput_references: [a.png]');
+    const notTaken = only(check(text));
+    assert.ok(notTaken.kind === 'request');
+    assert.equal(notTaken.problem.code, 'referencesNotTaken');
+    assert.equal(textAt(text, notTaken.range), '[a.png]');
+    assert.deepEqual(codes(check(file('model: minimax/hailuo-3\ninput_references: [gone.png]'), { imageSizes: new Map([[path.join(WORKSPACE, 'gone.png'), null]]) })), ['file:imageMissing']);
+    assert.deepEqual(codes(check(file('model: minimax/hailuo-3\ninput_references: [../x.png]'))), ['file:imageOutside']);
+    assert.deepEqual(codes(check(file('model: minimax/hailuo-3\nfirst_frame: a.png\ninput_references: [b.png]'))), ['request:referencesWithFrames']);
+  });
+
+  it('refuses a bad output folder and a variants count out of range', () => {
     const output = only(check(file('model: google/veo-3.1\noutput: ../elsewhere')));
     assert.ok(output.kind === 'file');
     assert.equal(output.code, 'outputInvalid');

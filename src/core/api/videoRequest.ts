@@ -12,6 +12,18 @@ export interface FrameImageInput {
   byteLength?: number;
 }
 
+/**
+ * A reference image (`input_references`): style, subject or look for the model to follow, not a frame of the
+ * clip. Like a frame, kept by path and inlined as a data URL only when submitting (https URLs are sent as they are).
+ */
+export interface InputReferenceInput {
+  /** Workspace path or URI string, for display and for re-runs. Never a data URL. */
+  path: string;
+  mimeType?: string;
+  /** Size in bytes of the raw image, when known (for the 50 MiB request check). */
+  byteLength?: number;
+}
+
 export interface VideoRequest {
   model: string;
   prompt?: string;
@@ -22,6 +34,8 @@ export interface VideoRequest {
   generateAudio?: boolean;
   seed?: number;
   frames?: FrameImageInput[];
+  /** Reference images (`input_references`), in the order given. */
+  inputReferences?: InputReferenceInput[];
   /** Provider passthrough: `provider.options.<slug>.parameters.<key>`. */
   providerOptions?: Record<string, Record<string, unknown>>;
   callbackUrl?: string;
@@ -42,11 +56,17 @@ export interface WireVideoRequest {
   callback_url?: string;
   previous_job_id?: string;
   frame_images?: { type: 'image_url'; image_url: { url: string }; frame_type: FrameType }[];
+  input_references?: { type: 'image_url'; image_url: { url: string } }[];
   provider?: { options: Record<string, { parameters: Record<string, unknown> }> };
 }
 
+/** Every image the request sends, frames first, then reference images: what is sized, checked and inlined. */
+export function requestImages(request: Pick<VideoRequest, 'frames' | 'inputReferences'>): (FrameImageInput | InputReferenceInput)[] {
+  return [...(request.frames ?? []), ...(request.inputReferences ?? [])];
+}
+
 /**
- * Builds the wire body. `imageUrls` maps each frame's `path` to the URL to send (a data: URL or https URL).
+ * Builds the wire body. `imageUrls` maps each image's `path` (frames and references) to the URL to send (a data: URL or https URL).
  * `omitAudioFlag` drops `generate_audio` (models reporting `generate_audio: false` reject an explicit false).
  */
 export function toWireRequest(
@@ -73,6 +93,9 @@ export function toWireRequest(
       image_url: { url: imageUrls.get(f.path) ?? f.path },
       frame_type: f.frameType,
     }));
+  }
+  if (request.inputReferences && request.inputReferences.length > 0) {
+    body.input_references = request.inputReferences.map((r) => ({ type: 'image_url' as const, image_url: { url: imageUrls.get(r.path) ?? r.path } }));
   }
   if (request.providerOptions && Object.keys(request.providerOptions).length > 0) {
     const options: Record<string, { parameters: Record<string, unknown> }> = {};

@@ -5,14 +5,14 @@
  * Never holds secrets: no key, no Authorization header, no data: URLs (frames are referenced by path), no
  * query string or user info of the callback URL, no provider option whose name looks like a credential, and
  * every string passes through `redact`. No absolute paths of the user's machine either: the output is named by
- * file name only, and a frame image by its path relative to the workspace folder (by file name when it lies
+ * file name only, and a frame or reference image by its path relative to the workspace folder (by file name when it lies
  * outside it), with "/" separators, as the generate command's argument takes it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
 import { OpenRouterError } from '../api/errors';
-import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
+import type { FrameImageInput, InputReferenceInput, VideoRequest } from '../api/videoRequest';
 import { redact } from '../shared/redact';
 import { diskError } from './fileNames';
 
@@ -28,12 +28,15 @@ export interface RerunArgs extends RequestSettings {
   /** Path of the first-frame image (workspace path or URI string). */
   firstFrame?: string;
   lastFrame?: string;
+  /** Paths of the reference images (workspace-relative, or URLs), in order. */
+  inputReferences?: string[];
 }
 
 /** The request as a sidecar records it: frames by path only (never image data), the callback URL as origin and path. */
 export type SidecarRequest = RequestSettings &
   Pick<VideoRequest, 'providerOptions' | 'callbackUrl' | 'previousJobId'> & {
     frames?: Pick<FrameImageInput, 'frameType' | 'path' | 'mimeType'>[];
+    inputReferences?: Pick<InputReferenceInput, 'path' | 'mimeType'>[];
   };
 
 export interface VideoSidecar {
@@ -143,14 +146,20 @@ function requestSettings(request: VideoRequest): RequestSettings {
 
 /**
  * The generate command's argument that asks for `request` again (the sidecar's `rerun`): its settings, and its
- * frames by path relative to `workspaceRoot` (by file name when outside it). Pure.
+ * frame and reference images by path relative to `workspaceRoot` (by file name when outside it). Pure.
  */
 export function rerunArgsFor(request: VideoRequest, workspaceRoot?: string): RerunArgs {
   const frame = (type: FrameImageInput['frameType']) => {
     const found = request.frames?.find((f) => f.frameType === type);
     return found ? framePath(found.path, workspaceRoot) : undefined;
   };
-  return compact<RerunArgs>({ ...requestSettings(request), firstFrame: frame('first_frame'), lastFrame: frame('last_frame') });
+  const references = (request.inputReferences ?? []).map((r) => framePath(r.path, workspaceRoot));
+  return compact<RerunArgs>({
+    ...requestSettings(request),
+    firstFrame: frame('first_frame'),
+    lastFrame: frame('last_frame'),
+    inputReferences: references.length > 0 ? references : undefined,
+  });
 }
 
 /**
@@ -161,6 +170,9 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
   const request = record.request;
   const frames = (request.frames ?? []).map((f) =>
     compact({ frameType: f.frameType, path: framePath(f.path, workspaceRoot), mimeType: f.mimeType !== undefined ? clean(f.mimeType) : undefined }),
+  );
+  const references = (request.inputReferences ?? []).map((r) =>
+    compact({ path: framePath(r.path, workspaceRoot), mimeType: r.mimeType !== undefined ? clean(r.mimeType) : undefined }),
   );
   const providerOptions =
     request.providerOptions && Object.keys(request.providerOptions).length > 0
@@ -182,6 +194,7 @@ export function buildSidecar(record: JobRecord, output: JobOutput, extensionVers
     request: compact({
       ...shared,
       frames: frames.length > 0 ? frames : undefined,
+      inputReferences: references.length > 0 ? references : undefined,
       providerOptions,
       callbackUrl: request.callbackUrl !== undefined ? bareUrl(request.callbackUrl) : undefined,
       previousJobId: request.previousJobId !== undefined ? clean(request.previousJobId) : undefined,

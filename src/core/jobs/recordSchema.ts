@@ -18,6 +18,12 @@ const frameSchema = z.object({
   byteLength: optNumber,
 });
 
+const referenceSchema = z.object({
+  path: z.string(),
+  mimeType: optString,
+  byteLength: optNumber,
+});
+
 const requestSchema = z.object({
   model: z.string(),
   prompt: optString,
@@ -28,6 +34,7 @@ const requestSchema = z.object({
   generateAudio: z.optional(z.boolean()),
   seed: optNumber,
   frames: z.optional(z.array(frameSchema)),
+  inputReferences: z.optional(z.array(referenceSchema)),
   providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   callbackUrl: optString,
   previousJobId: optString,

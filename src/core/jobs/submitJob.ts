@@ -7,7 +7,7 @@
 import { describeError, OpenRouterError, throwIfAborted, type ErrorInfo, type OpenRouterErrorInit } from '../api/errors';
 import type { VideoJob } from '../api/schemas';
 import type { VideoApi } from '../api/videoApi';
-import { toWireRequest, type VideoRequest } from '../api/videoRequest';
+import { requestImages, toWireRequest, type VideoRequest } from '../api/videoRequest';
 import { checkFolderOnDisk } from '../download/folderOnDisk';
 import type { Reserved } from '../money/budget';
 import type { Clock } from '../shared/clock';
@@ -168,7 +168,7 @@ async function settleFailedSubmit(deps: SubmitDeps, clientId: string, error: unk
 /** Each local image as a data URL, by path. Fails (before anything is written) when one cannot be read. */
 async function readImages(readImage: ReadImageFn, request: VideoRequest, signal: AbortSignal | undefined): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
-  for (const frame of request.frames ?? []) {
+  for (const frame of requestImages(request)) {
     if (!isLocalImage(frame) || urls.has(frame.path)) {
       continue;
     }
@@ -183,11 +183,10 @@ async function readImages(readImage: ReadImageFn, request: VideoRequest, signal:
   return urls;
 }
 
-/** The request as recorded: frame paths only (a data URL never reaches the store). */
+/** The request as recorded: image paths only (a data URL never reaches the store). */
 function stripFrameData(request: VideoRequest): VideoRequest {
-  if (!request.frames) return { ...request };
-  return {
-    ...request,
-    frames: request.frames.map((f) => (f.path.startsWith('data:') ? { ...f, path: '(inline image)' } : { ...f })),
-  };
+  const stripped = { ...request };
+  if (request.frames) stripped.frames = request.frames.map((f) => (f.path.startsWith('data:') ? { ...f, path: '(inline image)' } : { ...f }));
+  if (request.inputReferences) stripped.inputReferences = request.inputReferences.map((r) => (r.path.startsWith('data:') ? { ...r, path: '(inline image)' } : { ...r }));
+  return stripped;
 }

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { describeError, OpenRouterError } from '../api/errors';
 import type { VideoModel } from '../api/schemas';
-import type { FrameImageInput, VideoRequest } from '../api/videoRequest';
+import { requestImages, type FrameImageInput, type InputReferenceInput, type VideoRequest } from '../api/videoRequest';
 import { RequestValidationError } from '../models/problems';
 import { validateRequest } from '../models/validateRequest';
 import { budgetCharge, type BudgetCharge } from '../money/budgetCharge';
@@ -16,7 +16,7 @@ declare const planned: unique symbol;
 
 export interface SubmitPlan {
   readonly model: VideoModel;
-  /** The request as checked: every local image has its size (`byteLength`). */
+  /** The request as checked: every local image (frames and references) has its size (`byteLength`). */
   readonly request: VideoRequest;
   readonly estimate: CostEstimate;
   /** What the submit counts against the budget until its cost is known (see budgetCharge.ts). */
@@ -56,28 +56,35 @@ export async function planSubmit(model: VideoModel, request: VideoRequest, optio
   } as SubmitPlan;
 }
 
-/** Whether a frame names a local file (read and inlined at submit), not a URL sent as it is. */
+/** Whether an image names a local file (read and inlined at submit), not a URL sent as it is. */
 export function isLocalImage(frame: Pick<FrameImageInput, 'path'>): boolean {
   return !/^(https?:\/\/|data:)/i.test(frame.path);
 }
 
 async function withImageSizes(request: VideoRequest, sizeOf: SizeOfFn): Promise<VideoRequest> {
-  if (!request.frames?.some((f) => f.byteLength === undefined && isLocalImage(f))) {
+  if (!requestImages(request).some((f) => f.byteLength === undefined && isLocalImage(f))) {
     return request;
   }
-  const frames: FrameImageInput[] = [];
-  for (const frame of request.frames) {
-    if (frame.byteLength !== undefined || !isLocalImage(frame)) {
-      frames.push(frame);
+  const sized = { ...request };
+  if (request.frames) sized.frames = await sizeEach(request.frames, sizeOf, 'frames');
+  if (request.inputReferences) sized.inputReferences = await sizeEach(request.inputReferences, sizeOf, 'inputReferences');
+  return sized;
+}
+
+async function sizeEach<T extends FrameImageInput | InputReferenceInput>(images: readonly T[], sizeOf: SizeOfFn, field: 'frames' | 'inputReferences'): Promise<T[]> {
+  const out: T[] = [];
+  for (const image of images) {
+    if (image.byteLength !== undefined || !isLocalImage(image)) {
+      out.push(image);
       continue;
     }
     try {
-      frames.push({ ...frame, byteLength: await sizeOf(frame.path) });
+      out.push({ ...image, byteLength: await sizeOf(image.path) });
     } catch (error) {
-      throw new OpenRouterError('io', 'imageUnreadable', { path: frame.path, detail: describeError(error) }, { field: 'frames', cause: error });
+      throw new OpenRouterError('io', 'imageUnreadable', { path: image.path, detail: describeError(error) }, { field, cause: error });
     }
   }
-  return { ...request, frames };
+  return out;
 }
 
 async function fileSize(path: string): Promise<number> {

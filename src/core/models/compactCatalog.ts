@@ -10,7 +10,7 @@
 import type { VideoModel } from '../api/schemas';
 import type { VideoRequest } from '../api/videoRequest';
 import { estimateCost, formatUsd, lowestPerSecondUsd, pricingKind } from '../pricing/estimateCost';
-import { audioControl, defaultsFor, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo } from './modelCapabilities';
+import { audioControl, defaultsFor, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo, supportsTextToVideo, takesInputReferences } from './modelCapabilities';
 
 export interface CatalogFilter {
   /** Case-insensitive text in the id, name or description. */
@@ -201,8 +201,7 @@ export function compactModel(model: VideoModel): string {
   const d = defaults(model);
   if (d) lines.push(`  defaults: ${d}`);
   lines.push(`  price: ${compactPrice(model)}`);
-  const skus = Object.keys(model.pricing_skus ?? {});
-  if (skus.some((k) => k.startsWith('reference_') || k === 'reference_images')) lines.push('  reference inputs: priced by OpenRouter, not sent by this extension');
+  if (takesInputReferences(model)) lines.push('  reference images: yes');
   const passthrough = model.allowed_passthrough_parameters ?? [];
   if (passthrough.length > 0) lines.push(`  passthrough keys: ${passthrough.join(', ')}`);
   return lines.join('\n');

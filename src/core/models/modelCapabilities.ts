@@ -11,6 +11,9 @@
  * - Audio control: `generate_audio: true` → 'toggle'. `false` → 'none', except HeyGen models, which report
  *   false yet always render audio (and reject an explicit false) → 'always'. `null` → 'none'.
  *   Either way a model without 'toggle' gets no `generate_audio` from the extension.
+ * - Reference images (`input_references`): the catalogue has no field for them. A model takes them when its
+ *   prices name reference input (`reference_…` SKUs: HeyGen Video 1, MiniMax Hailuo 3) or video input
+ *   (`…_with_video_input`: Seedance 2.x, the family the API spec names as honouring references).
  */
 import type { VideoModel } from '../api/schemas';
 import type { FrameType, VideoRequest } from '../api/videoRequest';
@@ -47,6 +50,11 @@ export function supportsImageToVideo(model: VideoModel): boolean {
 export function frameTypes(model: VideoModel): FrameType[] {
   const listed = model.supported_frame_images ?? [];
   return FRAME_TYPES.filter((t) => listed.includes(t));
+}
+
+/** Whether the model takes reference images (`input_references`); see the module note. */
+export function takesInputReferences(model: VideoModel): boolean {
+  return Object.keys(model.pricing_skus ?? {}).some((key) => key.startsWith('reference_') || key.endsWith('_with_video_input'));
 }
 
 /** Whether the model transforms an existing video (edit or upscale) rather than generating one. */
@@ -92,6 +100,15 @@ export function providerOf(model: VideoModel): ModelProvider {
   const colon = model.name.indexOf(':');
   const displayName = colon > 0 ? model.name.slice(0, colon).trim() : '';
   return { slug, displayName: displayName || slug };
+}
+
+/** Providers whose slug in `provider.options` is not the id prefix. */
+const PASSTHROUGH_SLUGS: Readonly<Record<string, string>> = { google: 'google-vertex' };
+
+/** The provider slug a model's passthrough parameters go under (`provider.options.<slug>.parameters`). */
+export function passthroughSlug(model: VideoModel): string {
+  const slug = providerOf(model).slug;
+  return PASSTHROUGH_SLUGS[slug] ?? slug;
 }
 
 /** The model's own name without the provider, e.g. `Veo 3.1` for `Google: Veo 3.1`. */

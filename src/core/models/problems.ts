@@ -12,6 +12,7 @@ export type ProblemField =
   | 'aspectRatio'
   | 'size'
   | 'frames'
+  | 'inputReferences'
   | 'seed'
   | 'generateAudio'
   | 'providerOptions'
@@ -42,6 +43,10 @@ export const PROBLEM_CODES = [
   'frameTypeNotTaken', // the model takes frames, not of this type: name, frameType, accepted
   'frameTypeRepeated', // several images of one frame type: frameType, count
   'frameNotImage', // not a PNG, JPEG or WebP: frameType, file, and mimeType or extension when known
+  // inputReferences
+  'referencesNotTaken', // the model takes no reference images: name, count
+  'referencesWithFrames', // reference images together with frame images (OpenRouter then uses only the frames): count
+  'referenceNotImage', // not a PNG, JPEG or WebP: file, and mimeType or extension when known
   // seed
   'seedNotTaken', // name
   'seedNotWhole', // value

@@ -4,9 +4,9 @@
  * with the facts its sentence needs (the host words them).
  */
 import type { VideoModel } from '../api/schemas';
-import { toWireRequest, type FrameImageInput, type VideoRequest } from '../api/videoRequest';
+import { requestImages, toWireRequest, type FrameImageInput, type VideoRequest } from '../api/videoRequest';
 import type { Problem, ProblemCode, ProblemField, ProblemParams } from './problems';
-import { audioControl, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo } from './modelCapabilities';
+import { audioControl, frameTypes, isEditOrUpscaleModel, sortedDurations, sortedResolutions, supportsImageToVideo, takesInputReferences } from './modelCapabilities';
 
 export interface ValidationResult {
   ok: boolean;
@@ -59,16 +59,16 @@ export function imageMimeType(frame: Pick<FrameImageInput, 'path' | 'mimeType'>)
 }
 
 /**
- * Estimated body size in bytes with every frame inlined as a base64 data URL: the JSON of the wire body with
- * empty image URLs, plus for each frame `data:<mime>;base64,` and ceil(byteLength / 3) * 4 characters.
- * Frames without a known `byteLength` count only their prefix.
+ * Estimated body size in bytes with every image (frames and references) inlined as a base64 data URL: the JSON
+ * of the wire body with empty image URLs, plus for each image `data:<mime>;base64,` and ceil(byteLength / 3) * 4
+ * characters. Images without a known `byteLength` count only their prefix.
  */
 export function estimateBodyBytes(request: VideoRequest, omitAudioFlag = false): number {
-  const frames = request.frames ?? [];
-  const emptyUrls = new Map(frames.map((f) => [f.path, ''] as const));
+  const all = requestImages(request);
+  const emptyUrls = new Map(all.map((f) => [f.path, ''] as const));
   const skeleton = Buffer.byteLength(JSON.stringify(toWireRequest(request, emptyUrls, { omitAudioFlag })), 'utf8');
   let images = 0;
-  for (const frame of frames) {
+  for (const frame of all) {
     images += `data:${imageMimeType(frame) ?? 'application/octet-stream'};base64,`.length;
     if (frame.byteLength !== undefined && frame.byteLength > 0) images += Math.ceil(frame.byteLength / 3) * 4;
   }
@@ -138,6 +138,27 @@ export function validateRequest(model: VideoModel, request: VideoRequest, option
           file: baseName(frame.path),
           mimeType: frame.mimeType?.trim() || undefined,
           extension: extensionOf(frame.path),
+        });
+      }
+    }
+  }
+
+  // Reference images
+  const references = request.inputReferences ?? [];
+  if (references.length > 0) {
+    if (!takesInputReferences(model)) {
+      add('inputReferences', 'referencesNotTaken', { name, count: references.length });
+    } else if (frames.length > 0) {
+      // OpenRouter gives frame images precedence and treats the request as image-to-video (fact sheet §2).
+      add('inputReferences', 'referencesWithFrames', { count: references.length });
+    }
+    for (const reference of references) {
+      const mime = imageMimeType(reference);
+      if (mime === undefined || !IMAGE_MIME_TYPES.has(mime)) {
+        add('inputReferences', 'referenceNotImage', {
+          file: baseName(reference.path),
+          mimeType: reference.mimeType?.trim() || undefined,
+          extension: extensionOf(reference.path),
         });
       }
     }

@@ -13,10 +13,13 @@
  *   6. `duration_seconds`, `cents_per_second_output`, `cents_per_video_output_second`
  * The audio-specific keys outrank the mode keys because the mode keys (Kling v3) carry the no-audio
  * base price while `duration_seconds_with_audio` carries the audio surcharge.
- * Then `cents_per_image_input` is added per frame image, and `minimum_cents_per_generation` is a floor.
+ * With reference images, `reference_duration_seconds_<res>` / `reference_duration_seconds` (HeyGen) come before all
+ * of these.
+ * Then `cents_per_image_input` is added per image sent (frames and references), `reference_images` (MiniMax; its
+ * unit is undocumented, read as USD per reference image, so the estimate is marked approximate) per reference
+ * image, and `minimum_cents_per_generation` is a floor.
  *
- * Ignored: `reference_duration_seconds_*` (reference inputs; not sent), `cents_per_second_video_continuation_*`
- * (continuing a video; not done), `reference_images` (MiniMax; unit undocumented, and no references are sent).
+ * Ignored: `cents_per_second_video_continuation_*` (continuing a video; not done).
  * Token-priced models (`video_tokens*`) get an approximate estimate by the rule in `tokenPricing.ts`
  * (`approximate: true`; the real figure is the completed job's `usage.cost`).
  * Unavailable: `cents_per_megapixel_second_*` (upscaler; depends on the source video).
@@ -40,6 +43,8 @@ export interface CostBasis {
   audio?: boolean;
   /** Frame images charged apart: how many, and the price of each. */
   images?: { count: number; eachUsd: number };
+  /** Reference images charged apart (at a price whose unit is undocumented): how many, and the price of each. */
+  references?: { count: number; eachUsd: number };
   /** The model's minimum charge, when the sum was below it and raised to it. */
   minimumUsd?: number;
   /** For a token-priced model: the approximate token count, its price, and the frame size it was counted for. */
@@ -203,10 +208,12 @@ function isImageToVideo(request: VideoRequest): boolean {
 }
 
 /** Picks the per-second rate for a resolution class (or none), audio setting and mode, by the precedence above. */
-function pickRate(skus: Skus, res: string | undefined, audio: boolean, i2v: boolean): Rate | undefined {
+function pickRate(skus: Skus, res: string | undefined, audio: boolean, i2v: boolean, references: boolean): Rate | undefined {
   const tag = audio ? 'with_audio' : 'without_audio';
   const mode = i2v ? 'image_to_video' : 'text_to_video';
   const tiers: string[][] = [
+    references && res ? [`reference_duration_seconds_${res}`] : [],
+    references ? ['reference_duration_seconds'] : [],
     res ? [`duration_seconds_${tag}_${res}`] : [],
     [`duration_seconds_${tag}`],
     res ? [`${mode}_duration_seconds_${res}`] : [],
@@ -306,7 +313,8 @@ export function estimateCost(model: VideoModel, request: VideoRequest): CostEsti
   const res = pricingResolution(request);
   const audio = audioOn(model, request);
   const i2v = isImageToVideo(request);
-  const rate = pickRate(skus, res, audio, i2v);
+  const references = request.inputReferences?.length ?? 0;
+  const rate = pickRate(skus, res, audio, i2v, references > 0);
   const label = request.size ?? request.resolution;
   if (rate === undefined) {
     return label === undefined ? unavailable('resolutionNeeded', { model: model.name }) : unavailable('noPriceAtResolution', { model: model.name, resolution: label });
@@ -319,17 +327,23 @@ export function estimateCost(model: VideoModel, request: VideoRequest): CostEsti
   if (model.generate_audio === true || rate.key.includes('_audio')) basis.audio = audio;
 
   const imageUnits = unitsOf(skus, 'cents_per_image_input');
-  const images = request.frames?.length ?? 0;
+  const images = (request.frames?.length ?? 0) + references;
   if (imageUnits !== undefined && images > 0) {
     units += imageUnits * images;
     basis.images = { count: images, eachUsd: imageUnits / UNITS_PER_USD };
+  }
+  const referenceUnits = unitsOf(skus, 'reference_images');
+  const approximate = referenceUnits !== undefined && references > 0;
+  if (approximate) {
+    units += referenceUnits * references;
+    basis.references = { count: references, eachUsd: referenceUnits / UNITS_PER_USD };
   }
   if (minimumUnits !== undefined && units < minimumUnits) {
     units = minimumUnits;
     basis.minimumUsd = roundUsd(minimumUnits);
   }
 
-  return { kind: 'estimate', usd: roundUsd(units), basis };
+  return approximate ? { kind: 'estimate', usd: roundUsd(units), basis, approximate: true } : { kind: 'estimate', usd: roundUsd(units), basis };
 }
 
 /** A token-priced request's approximate cost (see `tokenPricing.ts`). */

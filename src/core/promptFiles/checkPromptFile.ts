@@ -39,10 +39,11 @@ const FIELD_KEYS: Readonly<Record<ProblemField, readonly string[]>> = {
   aspectRatio: ['aspect_ratio'],
   size: ['size'],
   frames: ['first_frame', 'last_frame'],
+  inputReferences: ['input_references'],
   seed: ['seed'],
   generateAudio: ['generate_audio'],
   providerOptions: ['provider'],
-  body: ['first_frame', 'last_frame'],
+  body: ['first_frame', 'last_frame', 'input_references'],
   callbackUrl: ['callback_url'],
 };
 

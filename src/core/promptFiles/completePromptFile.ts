@@ -5,7 +5,7 @@
  * the details (a model's summary and price) and turns candidates into completion items.
  */
 import type { VideoModel } from '../api/schemas';
-import { audioControl, frameTypes, providerOf, sortedDurations, sortedResolutions } from '../models/modelCapabilities';
+import { audioControl, frameTypes, passthroughSlug, sortedDurations, sortedResolutions, takesInputReferences } from '../models/modelCapabilities';
 import type { ParsedPromptFile, PromptSettingsBlock, SourcePosition, SourceRange } from './parsePromptFile';
 import { PROMPT_FILE_KEYS, type PromptFileKey } from './shotRequests';
 
@@ -35,9 +35,6 @@ export interface CompletionResult {
   replace: SourceRange;
 }
 
-/** Providers whose slug in `provider.options` is not the id prefix. */
-const PASSTHROUGH_SLUGS: Readonly<Record<string, string>> = { google: 'google-vertex' };
-
 /** The settings block the position is in, and the front matter's model for a shot's block. */
 function blockAt(file: ParsedPromptFile, position: SourcePosition): PromptSettingsBlock | undefined {
   const blocks = [file.frontMatter, ...file.shots.map((s) => s.overrides)];
@@ -50,11 +47,7 @@ function modelOf(file: ParsedPromptFile, block: PromptSettingsBlock, models: rea
   return typeof id === 'string' ? models.find((m) => m.id === id.trim()) : undefined;
 }
 
-/** The passthrough slug to write under `provider` for a model. */
-export function passthroughSlug(model: VideoModel): string {
-  const slug = providerOf(model).slug;
-  return PASSTHROUGH_SLUGS[slug] ?? slug;
-}
+export { passthroughSlug };
 
 /** Candidates at a position; none outside the front matter and the override blocks. */
 export function completePromptFile(request: CompletionRequest): CompletionResult {
@@ -102,7 +95,7 @@ export function completePromptFile(request: CompletionRequest): CompletionResult
     case 'first_frame':
     case 'last_frame':
     case 'input_references': {
-      if (model && key !== 'input_references' && !frameTypes(model).includes(key)) return none;
+      if (model && (key === 'input_references' ? !takesInputReferences(model) : !frameTypes(model).includes(key))) return none;
       const paths = request.imagePaths ?? [];
       return { candidates: paths.map((p) => ({ kind: 'image', key, label: p, insertText: p })), replace };
     }

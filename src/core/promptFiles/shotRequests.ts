@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { VideoModel } from '../api/schemas';
-import type { FrameImageInput, FrameType, VideoRequest } from '../api/videoRequest';
+import type { FrameImageInput, FrameType, InputReferenceInput, VideoRequest } from '../api/videoRequest';
 import { validateOutputDirectory } from '../download/fileNames';
 import type { ProblemParams } from '../models/problems';
 import { imageMimeType } from '../models/validateRequest';
@@ -63,7 +63,6 @@ export const PROMPT_FILE_CODES = [
   'imageMissing', // path: no such file in the workspace
   'imageOutside', // path: an absolute path or one leading out of the workspace folder
   'imageNoFolder', // path: a relative image path with no workspace folder open
-  'referencesNotSent', // input_references: not sent by this version
   'outputInvalid', // reason (an outputFolder… reason code), value, segment
   'variantsRange', // value, max
 ] as const;
@@ -120,10 +119,13 @@ export function localImagePaths(file: ParsedPromptFile, workspaceFolder: string 
   const blocks = [file.frontMatter, ...file.shots.map((s) => s.overrides)];
   for (const block of blocks) {
     for (const entry of block?.entries ?? []) {
-      if (entry.key !== 'first_frame' && entry.key !== 'last_frame') continue;
-      if (typeof entry.value !== 'string') continue;
-      const ref = resolveImageReference(entry.value, workspaceFolder);
-      if (ref.kind === 'file') found.add(ref.path);
+      if (entry.key !== 'first_frame' && entry.key !== 'last_frame' && entry.key !== 'input_references') continue;
+      const values = typeof entry.value === 'string' ? [entry.value] : Array.isArray(entry.value) ? entry.value : [];
+      for (const value of values) {
+        if (typeof value !== 'string') continue;
+        const ref = resolveImageReference(value, workspaceFolder);
+        if (ref.kind === 'file') found.add(ref.path);
+      }
     }
   }
   return [...found];
@@ -199,8 +201,14 @@ export function shotRequest(file: ParsedPromptFile, shot: PromptShot, context: S
     else problems.push({ code: 'outputInvalid', range: rangeOf(entries, 'output', shot), params: { reason: checked.reason, ...checked.params } });
   }
 
-  if (values.has('input_references')) {
-    problems.push({ code: 'referencesNotSent', range: rangeOf(entries, 'input_references', shot) });
+  const references: InputReferenceInput[] = [];
+  const referenceValue = values.get('input_references') as string | string[] | undefined;
+  if (referenceValue !== undefined) {
+    const range = rangeOf(entries, 'input_references', shot);
+    for (const ref of typeof referenceValue === 'string' ? [referenceValue] : referenceValue) {
+      const image = imageInput(ref.trim(), range, context, problems);
+      if (image) references.push(image);
+    }
   }
 
   const frames: FrameImageInput[] = [];
@@ -237,6 +245,7 @@ export function shotRequest(file: ParsedPromptFile, shot: PromptShot, context: S
   const seed = values.get('seed') as number | undefined;
   if (seed !== undefined) request.seed = seed;
   if (frames.length > 0) request.frames = frames;
+  if (references.length > 0) request.inputReferences = references;
   const provider = values.get('provider') as Record<string, Record<string, unknown>> | undefined;
   // A copy: parsed values may be shared with later reads of the file (see YamlBlockCache).
   if (provider !== undefined) request.providerOptions = structuredClone(provider);
@@ -247,10 +256,16 @@ export function shotRequest(file: ParsedPromptFile, shot: PromptShot, context: S
 }
 
 function frameInput(frameType: FrameType, ref: string, range: SourceRange, context: ShotContext, problems: FileProblem[]): FrameImageInput | undefined {
+  const image = imageInput(ref, range, context, problems);
+  return image ? { frameType, ...image } : undefined;
+}
+
+/** A frame or reference image named in the file: an https URL as it is, a workspace file with its size and type. */
+function imageInput(ref: string, range: SourceRange, context: ShotContext, problems: FileProblem[]): InputReferenceInput | undefined {
   const resolved = resolveImageReference(ref, context.workspaceFolder);
   switch (resolved.kind) {
     case 'url':
-      return { frameType, path: resolved.url };
+      return { path: resolved.url };
     case 'outside':
       problems.push({ code: 'imageOutside', range, params: { path: ref } });
       return undefined;
@@ -263,11 +278,11 @@ function frameInput(frameType: FrameType, ref: string, range: SourceRange, conte
         problems.push({ code: 'imageMissing', range, params: { path: ref } });
         return undefined;
       }
-      const frame: FrameImageInput = { frameType, path: resolved.path };
-      if (size !== undefined) frame.byteLength = size;
-      const mime = imageMimeType(frame);
-      if (mime) frame.mimeType = mime;
-      return frame;
+      const image: InputReferenceInput = { path: resolved.path };
+      if (size !== undefined) image.byteLength = size;
+      const mime = imageMimeType(image);
+      if (mime) image.mimeType = mime;
+      return image;
     }
   }
 }

@@ -54,7 +54,6 @@ const FILE: Readonly<Record<PromptFileCode, (l10n: L10n, get: Get, params: Probl
   imageOutside: (l10n, get) =>
     l10n.t('The image "{path}" is outside the workspace folder. Use a path inside it, or an https:// URL.', { path: get('path') }),
   imageNoFolder: (l10n, get) => l10n.t('The image "{path}" is a relative path, but no folder is open. Open the folder that holds it.', { path: get('path') }),
-  referencesNotSent: (l10n) => l10n.t('input_references are not sent by this version. Remove them, or use first_frame and last_frame.'),
   outputInvalid: (l10n, get, params) => {
     const reason = get('reason') as Reason;
     const facts: Record<string, string | number | boolean> = {};

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { VideoRequest } from '../../core/api/videoRequest';
+import { promptFileFromRequest, promptFileSlug } from '../../core/promptFiles/promptFileFromRequest';
+import { hostError } from '../errorMessages';
+
+const SUFFIX = '.video.md';
+
+/**
+ * Open as Prompt File: the draft becomes a `.video.md` file (its model and settings as front matter, the prompt
+ * as the body), saved where the person says (by default `prompts/<slug>.video.md` in the workspace) and opened.
+ * Undefined when the save dialog was cancelled.
+ */
+export async function openAsPromptFile(request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<vscode.Uri | undefined> {
+  const root = folder ?? vscode.workspace.workspaceFolders?.[0];
+  if (!root) throw hostError('io', vscode.l10n.t('Open a folder first: prompt files are saved in the workspace.'));
+  const name = `${promptFileSlug(request.prompt ?? '')}${SUFFIX}`;
+  const chosen = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(root.uri, 'prompts', name),
+    // A filter of `md`, not `video.md`: a dialog compares only the last extension and would add `.video.md` again.
+    filters: { [vscode.l10n.t('Video prompt files')]: ['md'] },
+    saveLabel: vscode.l10n.t('Save Prompt File'),
+    title: vscode.l10n.t('Save the draft as a prompt file'),
+  });
+  if (!chosen) return undefined;
+  // The editor's prompt-file features work on `*.video.md` only.
+  const uri = chosen.path.endsWith(SUFFIX) ? chosen : chosen.with({ path: `${chosen.path.replace(/\.md$/i, '')}${SUFFIX}` });
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri) ?? root;
+  const text = promptFileFromRequest(request, workspaceFolder.uri.scheme === 'file' ? workspaceFolder.uri.fsPath : undefined);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  return uri;
+}
