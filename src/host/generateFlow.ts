@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../core/api/schemas';
 import type { FrameImageInput, FrameType, VideoRequest } from '../core/api/videoRequest';
 import type { RerunArgs } from '../core/download/sidecar';

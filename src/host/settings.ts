@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DEFAULT_BASE_URL } from '../core/api/videoApi';
 import { isSecureOrLoopback } from '../core/shared/loopback';
 import { Settings } from '../ids';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeError } from '../../core/api/errors';
 import { canExtend } from '../../core/jobs/extendRequest';
 import type { JobRecord } from '../../core/jobs/jobRecord';
