@@ -29,6 +29,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'zod', message: "Use 'zod/mini': the full zod API more than doubles the bundle every window loads at start." }],
       }],
+      // esbuild turns each ES value import of an external module into its own copy of it (`__toESM`), and VS Code's
+      // API object is large: every window would build one copy per host module when the bundle loads.
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
+      'no-restricted-syntax': ['error', {
+        selector: "ImportDeclaration[source.value='vscode'][importKind='value']",
+        message: "Write `import vscode = require('vscode')` (or `import type`): an ES import makes the bundle copy VS Code's API object in every module when it loads.",
+      }],
     },
   },
   {

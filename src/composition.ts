@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RateLimitGate } from './core/api/retry';
 import { downloadOutput } from './core/download/downloader';
 import { FileStorage } from './core/jobs/fileStorage';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { createVideoApi } from '../core/api/client';
 import type { RateLimitGate } from '../core/api/retry';
 import type { KeyInfo, VideoJob, VideoModel } from '../core/api/schemas';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoRequest } from '../core/api/videoRequest';
 import type { SubmitPlan } from '../core/jobs/submitPlan';
 import { formatUsd, type CostEstimate } from '../core/pricing/estimateCost';

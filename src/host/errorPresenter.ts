@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../core/api/errors';
 import { errorActions, type ErrorAction } from './errorActions';
 import { errorMessage } from './errorMessages';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../core/shared/logger';
 import { redact } from '../core/shared/redact';
 

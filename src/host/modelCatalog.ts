@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../core/api/schemas';
 import type { VideoApi } from '../core/api/videoApi';
 import type { Logger } from '../core/shared/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoRequest } from '../core/api/videoRequest';
 import type { JobRecord } from '../core/jobs/jobRecord';
 import type { JobService } from '../core/jobs/jobService';

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { hostError } from './errorMessages';
 import { imageMimeType } from '../core/models/validateRequest';
 

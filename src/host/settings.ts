@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DEFAULT_BASE_URL } from '../core/api/videoApi';
 import { isSecureOrLoopback } from '../core/shared/loopback';
 import { Settings } from '../ids';
@@ -39,37 +39,59 @@ function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(Settings.section);
 }
 
+type Config = vscode.WorkspaceConfiguration;
+
+/** A setting that decides where the key goes or what is spent: the user's value or the default, never a workspace's. */
+function userOnly<T>(c: Config, key: string, fallback: T): T {
+  const found = c.inspect<T>(key);
+  return found?.globalValue ?? found?.defaultValue ?? fallback;
+}
+
+/** How each setting is read and made sane. `inspect` (userOnly) costs far more than `get`, so each reads only its own. */
+const READERS: { [K in keyof ExtensionSettings]: (c: Config) => ExtensionSettings[K] } = {
+  apiBaseUrl: (c) => userOnly(c, Settings.apiBaseUrl, DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL,
+  defaultModel: (c) => (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
+  outputDirectory: (c) => (c.get<string>(Settings.outputDirectory, 'videos') ?? 'videos').trim() || 'videos',
+  pollIntervalSeconds: (c) => {
+    const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
+    return Number.isFinite(poll) ? Math.min(300, Math.max(2, poll)) : 30;
+  },
+  confirmAboveUsd: (c) => {
+    const confirm = Number(userOnly(c, Settings.confirmAboveUsd, 1));
+    return Number.isFinite(confirm) && confirm >= 0 ? confirm : 1;
+  },
+  budgetDailyUsd: (c) => {
+    const daily = Number(userOnly(c, Settings.budgetDailyUsd, 20));
+    return Number.isFinite(daily) && daily >= 0 ? daily : 20;
+  },
+  budgetMonthlyUsd: (c) => {
+    const monthly = Number(userOnly(c, Settings.budgetMonthlyUsd, 0));
+    return Number.isFinite(monthly) && monthly >= 0 ? monthly : 0;
+  },
+  writeSidecar: (c) => c.get<boolean>(Settings.writeSidecar, true) !== false,
+  keepFinishedJobs: (c) => {
+    const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
+    return Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500;
+  },
+  agentToolsEnabled: (c) => userOnly<boolean>(c, Settings.agentToolsEnabled, true) !== false,
+  maxVideoSizeMiB: (c) => {
+    const maxVideo = Number(userOnly(c, Settings.maxVideoSizeMiB, 2048));
+    return Number.isFinite(maxVideo) && maxVideo >= 1 ? Math.floor(maxVideo) : 2048;
+  },
+};
+
 /**
- * Reads the settings. The API base URL is read only from user (global) settings and the default:
+ * Reads the settings: each property is read when it is used, so a caller pays only for the settings it asks
+ * for. The API base URL and the spending guards are read only from user (global) settings and the defaults:
  * a workspace's .vscode/settings.json can never redirect the key, even if VS Code's scope rules change.
  */
 export function readSettings(): ExtensionSettings {
   const c = config();
-  /** A setting that decides where the key goes or what is spent: the user's value or the default, never a workspace's. */
-  const userOnly = <T>(key: string, fallback: T): T => {
-    const found = c.inspect<T>(key);
-    return found?.globalValue ?? found?.defaultValue ?? fallback;
-  };
-  const apiBaseUrl = userOnly(Settings.apiBaseUrl, DEFAULT_BASE_URL).trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
-  const poll = Number(c.get<number>(Settings.pollIntervalSeconds, 30));
-  const confirm = Number(userOnly(Settings.confirmAboveUsd, 1));
-  const keep = Number(c.get<number>(Settings.keepFinishedJobs, 500));
-  const daily = Number(userOnly(Settings.budgetDailyUsd, 20));
-  const monthly = Number(userOnly(Settings.budgetMonthlyUsd, 0));
-  const maxVideo = Number(userOnly(Settings.maxVideoSizeMiB, 2048));
-  return {
-    apiBaseUrl,
-    defaultModel: (c.get<string>(Settings.defaultModel, '') ?? '').trim(),
-    outputDirectory: (c.get<string>(Settings.outputDirectory, 'videos') ?? 'videos').trim() || 'videos',
-    pollIntervalSeconds: Number.isFinite(poll) ? Math.min(300, Math.max(2, poll)) : 30,
-    confirmAboveUsd: Number.isFinite(confirm) && confirm >= 0 ? confirm : 1,
-    budgetDailyUsd: Number.isFinite(daily) && daily >= 0 ? daily : 20,
-    budgetMonthlyUsd: Number.isFinite(monthly) && monthly >= 0 ? monthly : 0,
-    writeSidecar: c.get<boolean>(Settings.writeSidecar, true) !== false,
-    keepFinishedJobs: Number.isFinite(keep) ? Math.max(10, Math.floor(keep)) : 500,
-    agentToolsEnabled: userOnly<boolean>(Settings.agentToolsEnabled, true) !== false,
-    maxVideoSizeMiB: Number.isFinite(maxVideo) && maxVideo >= 1 ? Math.floor(maxVideo) : 2048,
-  };
+  const settings = {} as ExtensionSettings;
+  for (const key of Object.keys(READERS) as (keyof ExtensionSettings)[]) {
+    Object.defineProperty(settings, key, { get: () => READERS[key](c), enumerable: true });
+  }
+  return settings;
 }
 
 /**

@@ -6,7 +6,7 @@
  * (another window may have spent meanwhile) and when a budget setting changes. The key's limit
  * (`GET /key` → `limit_remaining`) is asked at most once a minute, and only while the Jobs view is visible.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeError } from '../core/api/errors';
 import type { SpendBudget } from '../core/money/budget';
 import type { SpendRecorder } from '../core/money/spendRecorder';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { stateIs } from '../core/jobs/jobStates';
 import { Views } from '../ids';
 import type { JobStoreReader } from './hostContext';

@@ -4,7 +4,7 @@
  * without a word. The warning says what happened and what to do, and offers to open the kept file.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobStoreLoadReport } from '../core/jobs/jobStore';
 import type { Logger } from '../core/shared/logger';
 

@@ -114,7 +114,7 @@ export class OpenRouterClient implements VideoApi {
     const payload = JSON.stringify(body);
     // Never retried once the request may have reached the server: a second submit is a second bill.
     const json = await this.call('newJob', url, options.signal, submitPolicy, (signal) => this.exchange('newJob', 'POST', url, headers, payload, signal));
-    return toVideoJob(parseWire(videoJobSchema, json, 'newJob'));
+    return toVideoJob(parseWire(videoJobSchema(), json, 'newJob'));
   }
 
   async getJob(jobId: string, options: CallOptions & { pollingUrl?: string } = {}): Promise<VideoJob> {
@@ -123,7 +123,7 @@ export class OpenRouterClient implements VideoApi {
     const url = this.access.jobUrl(jobId, options.pollingUrl);
     const headers = this.access.headers(url, await this.access.requireKey(), JSON_ACCEPT);
     const json = await this.call('job', url, options.signal, readPolicy, (signal) => this.exchange('job', 'GET', url, headers, undefined, signal));
-    return toVideoJob(parseWire(videoJobSchema, json, 'job'));
+    return toVideoJob(parseWire(videoJobSchema(), json, 'job'));
   }
 
   contentUrl(jobId: string, index: number, unsignedUrls?: readonly string[]): string {
@@ -174,7 +174,7 @@ export class OpenRouterClient implements VideoApi {
     const url = this.access.url('/key');
     const headers = this.access.headers(url, await this.access.requireKey(), JSON_ACCEPT);
     const json = await this.call('keyInfo', url, options.signal, readPolicy, (signal) => this.exchange('keyInfo', 'GET', url, headers, undefined, signal));
-    return parseWire(keyInfoSchema, json, 'keyInfo').data;
+    return parseWire(keyInfoSchema(), json, 'keyInfo').data;
   }
 
   /** Aborts every call and body in flight; later calls fail with `clientClosed`. */
@@ -190,7 +190,7 @@ export class OpenRouterClient implements VideoApi {
     // The models route needs no key; it gets one when there is one (harmless, and the spec asks for it).
     const headers = this.access.headers(url, await this.access.optionalKey(url), JSON_ACCEPT);
     const json = await this.call('models', url, undefined, readPolicy, (signal) => this.exchange('models', 'GET', url, headers, undefined, signal));
-    const models = parseWire(videoModelsResponseSchema, json, 'models').data;
+    const models = parseWire(videoModelsResponseSchema(), json, 'models').data;
     this.models = { at: this.clock.now(), value: models };
     return models;
   }

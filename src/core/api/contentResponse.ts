@@ -151,7 +151,7 @@ export function envelopeMessage(text: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  const parsed = errorEnvelopeSchema.safeParse(json);
+  const parsed = errorEnvelopeSchema().safeParse(json);
   const message = parsed.success ? parsed.data.error.message : undefined;
   return message && message.trim() !== '' ? message : undefined;
 }

@@ -5,46 +5,51 @@
 import * as z from 'zod/mini';
 import { normaliseStatus, type WireStatus } from './status';
 import { OpenRouterError } from './errors';
+import { once } from '../shared/once';
 
-const nullableStrings = z.optional(z.nullable(z.array(z.string())));
-
-export const videoModelSchema = z.object({
-  id: z.string(),
-  canonical_slug: z.optional(z.nullable(z.string())),
-  hugging_face_id: z.optional(z.nullable(z.string())),
-  name: z.string(),
-  created: z.optional(z.nullable(z.number())),
-  description: z.optional(z.nullable(z.string())),
-  supported_resolutions: nullableStrings,
-  supported_aspect_ratios: nullableStrings,
-  supported_sizes: nullableStrings,
-  supported_durations: z.optional(z.nullable(z.array(z.number()))),
-  supported_frame_images: nullableStrings,
-  upscale_factor: z.optional(z.nullable(z.object({ min: z.optional(z.nullable(z.number())), max: z.optional(z.nullable(z.number())) }))),
-  creativity: z.optional(z.nullable(z.array(z.number()))),
-  generate_audio: z.optional(z.nullable(z.boolean())),
-  seed: z.optional(z.nullable(z.boolean())),
-  pricing_skus: z.optional(z.nullable(z.record(z.string(), z.union([z.string(), z.number()])))),
-  allowed_passthrough_parameters: z.optional(z.nullable(z.array(z.string()))),
+// Each schema is built on first use (see once.ts).
+export const videoModelSchema = once(() => {
+  const nullableStrings = z.optional(z.nullable(z.array(z.string())));
+  return z.object({
+    id: z.string(),
+    canonical_slug: z.optional(z.nullable(z.string())),
+    hugging_face_id: z.optional(z.nullable(z.string())),
+    name: z.string(),
+    created: z.optional(z.nullable(z.number())),
+    description: z.optional(z.nullable(z.string())),
+    supported_resolutions: nullableStrings,
+    supported_aspect_ratios: nullableStrings,
+    supported_sizes: nullableStrings,
+    supported_durations: z.optional(z.nullable(z.array(z.number()))),
+    supported_frame_images: nullableStrings,
+    upscale_factor: z.optional(z.nullable(z.object({ min: z.optional(z.nullable(z.number())), max: z.optional(z.nullable(z.number())) }))),
+    creativity: z.optional(z.nullable(z.array(z.number()))),
+    generate_audio: z.optional(z.nullable(z.boolean())),
+    seed: z.optional(z.nullable(z.boolean())),
+    pricing_skus: z.optional(z.nullable(z.record(z.string(), z.union([z.string(), z.number()])))),
+    allowed_passthrough_parameters: z.optional(z.nullable(z.array(z.string()))),
+  });
 });
-export type VideoModel = z.infer<typeof videoModelSchema>;
+export type VideoModel = z.infer<ReturnType<typeof videoModelSchema>>;
 
-export const videoModelsResponseSchema = z.object({ data: z.array(videoModelSchema) });
+export const videoModelsResponseSchema = once(() => z.object({ data: z.array(videoModelSchema()) }));
 
 // Statuses live in a module of their own (no zod), so the activation bundle can use them without building
 // the wire schemas at load time.
 export { normaliseStatus, type WireStatus } from './status';
 
-export const videoJobSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  polling_url: z.optional(z.nullable(z.string())),
-  status: z.string(),
-  generation_id: z.optional(z.nullable(z.string())),
-  error: z.optional(z.nullable(z.string())),
-  unsigned_urls: z.optional(z.nullable(z.array(z.string()))),
-  usage: z.optional(z.nullable(z.object({ cost: z.optional(z.nullable(z.number())), is_byok: z.optional(z.nullable(z.boolean())) }))),
-});
-export type VideoJobWire = z.infer<typeof videoJobSchema>;
+export const videoJobSchema = once(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    polling_url: z.optional(z.nullable(z.string())),
+    status: z.string(),
+    generation_id: z.optional(z.nullable(z.string())),
+    error: z.optional(z.nullable(z.string())),
+    unsigned_urls: z.optional(z.nullable(z.array(z.string()))),
+    usage: z.optional(z.nullable(z.object({ cost: z.optional(z.nullable(z.number())), is_byok: z.optional(z.nullable(z.boolean())) }))),
+  }),
+);
+export type VideoJobWire = z.infer<ReturnType<typeof videoJobSchema>>;
 
 export interface VideoJob {
   id: string;
@@ -74,27 +79,31 @@ export function toVideoJob(wire: VideoJobWire): VideoJob {
   };
 }
 
-export const errorEnvelopeSchema = z.object({
-  error: z.object({
-    code: z.optional(z.union([z.number(), z.string()])),
-    message: z.optional(z.string()),
-    metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+export const errorEnvelopeSchema = once(() =>
+  z.object({
+    error: z.object({
+      code: z.optional(z.union([z.number(), z.string()])),
+      message: z.optional(z.string()),
+      metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    }),
+    user_id: z.optional(z.nullable(z.string())),
   }),
-  user_id: z.optional(z.nullable(z.string())),
-});
+);
 
-export const keyInfoSchema = z.object({
-  data: z.object({
-    label: z.optional(z.nullable(z.string())),
-    limit: z.optional(z.nullable(z.number())),
-    limit_reset: z.optional(z.nullable(z.string())),
-    limit_remaining: z.optional(z.nullable(z.number())),
-    usage: z.optional(z.nullable(z.number())),
-    is_free_tier: z.optional(z.nullable(z.boolean())),
-    expires_at: z.optional(z.nullable(z.string())),
+export const keyInfoSchema = once(() =>
+  z.object({
+    data: z.object({
+      label: z.optional(z.nullable(z.string())),
+      limit: z.optional(z.nullable(z.number())),
+      limit_reset: z.optional(z.nullable(z.string())),
+      limit_remaining: z.optional(z.nullable(z.number())),
+      usage: z.optional(z.nullable(z.number())),
+      is_free_tier: z.optional(z.nullable(z.boolean())),
+      expires_at: z.optional(z.nullable(z.string())),
+    }),
   }),
-});
-export type KeyInfo = z.infer<typeof keyInfoSchema>['data'];
+);
+export type KeyInfo = z.infer<ReturnType<typeof keyInfoSchema>>['data'];
 
 /** The client's calls, as an error's `params.what` names them (the host words each). */
 export type ApiCall = 'models' | 'newJob' | 'job' | 'video' | 'keyInfo';

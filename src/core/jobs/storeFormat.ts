@@ -92,7 +92,7 @@ export function parseStore(text: string): ParsedStore {
   const records: JobRecord[] = [];
   let firstProblem: string | undefined;
   jobs.forEach((raw: unknown, i) => {
-    const result = jobRecordSchema.safeParse(migrateRecord(raw));
+    const result = jobRecordSchema().safeParse(migrateRecord(raw));
     if (result.success) {
       records.push(withoutUndefined(result.data));
     } else if (firstProblem === undefined) {

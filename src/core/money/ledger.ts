@@ -92,7 +92,7 @@ export function foldLines(text: string, onBadLine: (line: string) => void = () =
       onBadLine(line);
       continue;
     }
-    const result = spendEntrySchema.safeParse(parsed);
+    const result = spendEntrySchema().safeParse(parsed);
     if (!result.success) {
       onBadLine(line);
       continue;

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import type { JobRecord } from '../jobs/jobRecord';
+import { once } from '../shared/once';
 
 export interface SpendEntry {
   /** The job's local client id (the ledger folds its lines by it). */
@@ -28,18 +29,20 @@ export interface SpendEntry {
   costUsd?: number;
 }
 
-const money = z.optional(z.number().check(z.nonnegative()));
-
-export const spendEntrySchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  at: z.number(),
-  updated: z.number(),
-  model: z.string(),
-  state: z.string(),
-  estimateUsd: money,
-  approximate: z.optional(z.boolean()),
-  ceilingUsd: money,
-  costUsd: money,
+/** Built on first use (see once.ts). */
+export const spendEntrySchema = once(() => {
+  const money = z.optional(z.number().check(z.nonnegative()));
+  return z.object({
+    id: z.string().check(z.minLength(1)),
+    at: z.number(),
+    updated: z.number(),
+    model: z.string(),
+    state: z.string(),
+    estimateUsd: money,
+    approximate: z.optional(z.boolean()),
+    ceilingUsd: money,
+    costUsd: money,
+  });
 });
 
 /** States in which a job without a reported cost was not billed. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import type { FrameImageInput, FrameType } from '../../core/api/videoRequest';
 import { fileInsideFolder, folderStaysInside, type InsideProblem } from '../../core/download/workspacePath';

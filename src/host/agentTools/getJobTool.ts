@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { stateIs } from '../../core/jobs/jobStates';
 import { hostError, wordErrorInfo } from '../errorMessages';
 import { stateLabel } from '../views/jobPresenter';

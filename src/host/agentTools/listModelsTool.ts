@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { compactCatalog, type CatalogFilter } from '../../core/models/compactCatalog';
 import { hostError } from '../errorMessages';
 import { toolError, type AgentToolDeps } from './toolDeps';

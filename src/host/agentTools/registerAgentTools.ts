@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Tools } from '../../ids';
 import { hostError } from '../errorMessages';
 import { readSettings } from '../settings';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { JobService } from '../../core/jobs/jobService';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FrameType } from '../../core/api/videoRequest';
 import { imageMimeType } from '../../core/models/validateRequest';
 import { hostError } from '../errorMessages';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Commands, Views, type CommandId } from '../../ids';
 import { wordedForCaller } from '../errorMessages';
 import { isCancellation, showError, type ErrorActions } from '../errorPresenter';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import { canExtend, extendRequest } from '../../core/jobs/extendRequest';
 import type { JobRecord } from '../../core/jobs/jobRecord';

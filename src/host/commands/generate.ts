@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { hostError } from '../errorMessages';
 import { runGenerate } from '../generateFlow';
 import type { HostContext } from '../hostContext';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import { hostError } from '../errorMessages';
 import type { HostContext } from '../hostContext';

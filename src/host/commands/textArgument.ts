@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * The command's string argument (a script or keybinding gave it), else what the user types into an input box

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeError } from '../../core/api/errors';
 import type { JobStoreChange } from '../../core/jobs/jobStoreTypes';
 import { galleryEntries, type GalleryEntry, type SavedFileFacts } from '../../core/gallery/galleryEntry';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { GalleryEntry } from '../../core/gallery/galleryEntry';
 import { filterEntries, modelsOf, type GalleryFilter } from '../../core/gallery/galleryFilter';
 import { promptLine } from '../../core/gallery/promptLine';

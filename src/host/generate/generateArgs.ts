@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FrameImageInput, FrameType, InputReferenceInput } from '../../core/api/videoRequest';
 import type { RerunArgs } from '../../core/download/sidecar';
 import { imageMimeType } from '../../core/models/validateRequest';

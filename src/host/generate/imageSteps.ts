@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FrameType, VideoRequest } from '../../core/api/videoRequest';
 import { resolveFrame, resolveImage } from './generateArgs';
 

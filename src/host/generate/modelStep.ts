@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import { providerOf, shortName, supportsImageToVideo, supportsTextToVideo } from '../../core/models/modelCapabilities';
 import { Settings, StateKeys } from '../../ids';

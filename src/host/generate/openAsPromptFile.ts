@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoRequest } from '../../core/api/videoRequest';
 import { promptFileFromRequest, promptFileSlug } from '../../core/promptFiles/promptFileFromRequest';
 import { hostError } from '../errorMessages';

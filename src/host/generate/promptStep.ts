@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { promptExcerpt, type GenerateDraft } from '../../core/drafts/generateDraft';
 
 /** Typed prompts longer than this offer Open as Prompt File beside Enter. */

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import type { VideoRequest } from '../../core/api/videoRequest';
 import { passthroughSlug } from '../../core/models/modelCapabilities';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import type { FrameImageInput, InputReferenceInput, VideoRequest } from '../../core/api/videoRequest';
 import { makeDraft } from '../../core/drafts/generateDraft';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeError } from '../../core/api/errors';
 import { rerunArgsFor } from '../../core/download/sidecar';
 import { canExtend } from '../../core/jobs/extendRequest';

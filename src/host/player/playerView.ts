@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { Mp4Info } from '../../core/media/mp4Info';
 import type { SidecarFacts } from '../../core/media/readSidecar';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobRecord, JobSource } from '../../core/jobs/jobRecord';
 import { hostError } from '../errorMessages';
 import type { HostContext } from '../hostContext';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { defaultsFor, type ModelDefaults } from '../../core/models/modelCapabilities';
 import { StateKeys } from '../../ids';
 import { hostError } from '../errorMessages';

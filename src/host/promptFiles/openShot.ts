@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobSource } from '../../core/jobs/jobRecord';
 import { toRange, type PromptFileAnalyzer } from './promptFileAnalysis';
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import { checkPromptFile, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
 import type { ParsedPromptFile, SourceRange, YamlBlockCache } from '../../core/promptFiles/parsePromptFile';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { HostLogger } from '../log';
 import { isPromptFile, toRange, type PromptFileAnalyzer } from './promptFileAnalysis';
 import { wordPromptFileProblem } from './promptFileWords';

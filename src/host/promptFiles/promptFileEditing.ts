@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import { completePromptFile, type CompletionCandidate } from '../../core/promptFiles/completePromptFile';
 import { formatUsd, lowestPerSecondUsd } from '../../core/pricing/estimateCost';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { IMAGE_EXTENSIONS } from '../../core/models/validateRequest';
 import { isPromptFile, type PromptFileAnalyzer } from './promptFileAnalysis';
 

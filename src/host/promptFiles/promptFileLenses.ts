@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { shotIsReady, totalEstimate, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
 import { formatUsd } from '../../core/pricing/estimateCost';
 import { Commands } from '../../ids';

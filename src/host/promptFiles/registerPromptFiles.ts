@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { HostContext } from '../hostContext';
 import { PROMPT_FILE_SELECTOR, PromptFileAnalyzer } from './promptFileAnalysis';
 import { PromptFileDiagnostics } from './promptFileDiagnostics';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { canExtend } from '../../core/jobs/extendRequest';
 import { isActive, type JobRecord, type JobSource, type JobState } from '../../core/jobs/jobRecord';
 import { MAX_OUTPUTS } from '../../core/jobs/jobOutputs';

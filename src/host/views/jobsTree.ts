@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { ContextKeys, Views } from '../../ids';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import { audioControl, frameTypes, providerOf, shortName, sortedDurations, sortedResolutions, supportsTextToVideo } from '../../core/models/modelCapabilities';
 import { Commands, Views } from '../../ids';
