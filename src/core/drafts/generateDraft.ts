@@ -5,6 +5,8 @@
  */
 import * as z from 'zod/mini';
 import type { VideoRequest } from '../api/videoRequest';
+import { videoRequestSchema } from '../jobs/recordSchema';
+import { once } from '../shared/once';
 
 export interface GenerateDraft {
   prompt?: string;
@@ -14,24 +16,8 @@ export interface GenerateDraft {
   request?: VideoRequest;
 }
 
-const optString = z.optional(z.string());
-const optNumber = z.optional(z.number());
-
-const requestSchema = z.object({
-  model: z.string(),
-  prompt: optString,
-  duration: optNumber,
-  resolution: optString,
-  aspectRatio: optString,
-  size: optString,
-  generateAudio: z.optional(z.boolean()),
-  seed: optNumber,
-  frames: z.optional(z.array(z.object({ frameType: z.enum(['first_frame', 'last_frame']), path: z.string(), mimeType: optString, byteLength: optNumber }))),
-  inputReferences: z.optional(z.array(z.object({ path: z.string(), mimeType: optString, byteLength: optNumber }))),
-  providerOptions: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-});
-
-const draftSchema = z.object({ prompt: optString, modelId: optString, request: z.optional(requestSchema) });
+/** Built on first use (see once.ts); the request is read as the job store reads one. */
+const draftSchema = once(() => z.object({ prompt: z.optional(z.string()), modelId: z.optional(z.string()), request: z.optional(videoRequestSchema()) }));
 
 /** The draft to keep for what the flow has so far; undefined when there is nothing worth keeping. */
 export function makeDraft(prompt: string | undefined, modelId?: string, request?: VideoRequest): GenerateDraft | undefined {
@@ -54,7 +40,7 @@ export function makeDraft(prompt: string | undefined, modelId?: string, request?
 
 /** A stored draft, or undefined when the value is not one (or keeps nothing). */
 export function readDraft(value: unknown): GenerateDraft | undefined {
-  const parsed = draftSchema.safeParse(value);
+  const parsed = draftSchema().safeParse(value);
   if (!parsed.success) return undefined;
   const { prompt, modelId, request } = parsed.data;
   return makeDraft(prompt, modelId ?? request?.model, request as VideoRequest | undefined);

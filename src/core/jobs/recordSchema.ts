@@ -9,8 +9,8 @@ import type { JobRecord } from './jobRecord';
 import { JOB_STATES } from './jobStates';
 import { once } from '../shared/once';
 
-/** Built on first use (see once.ts): a window with no jobs on record never builds it. */
-export const jobRecordSchema = once(() => {
+/** A stored `VideoRequest` (also a kept Generate draft's); built on first use (see once.ts). */
+export const videoRequestSchema = once(() => {
   const optString = z.optional(z.string());
   const optNumber = z.optional(z.number());
 
@@ -42,6 +42,15 @@ export const jobRecordSchema = once(() => {
     callbackUrl: optString,
     previousJobId: optString,
   });
+  return requestSchema;
+});
+
+/** Built on first use (see once.ts): a window with no jobs on record never builds it. */
+export const jobRecordSchema = once(() => {
+  const optString = z.optional(z.string());
+  const optNumber = z.optional(z.number());
+
+  const requestSchema = videoRequestSchema();
 
   const errorInfoSchema = z.object({
     kind: z.catch(z.enum(ERROR_KINDS), 'server'),
