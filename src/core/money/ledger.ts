@@ -7,7 +7,7 @@
  * winning (ties: the later line). A torn or foreign line is skipped.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { type Logger, nullLogger } from '../shared/logger';
 import { monthKey, spendEntrySchema, type SpendEntry } from './spendEntry';
 
