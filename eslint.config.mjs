@@ -1,6 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const VSCODE_IMPORT = {
+  selector: "ImportDeclaration[source.value='vscode'][importKind='value']",
+  message: "Write `import vscode = require('vscode')` (or `import type`): an ES import makes the bundle copy VS Code's API object in every module when it loads.",
+};
+const NODE_NAMESPACE_IMPORT = {
+  selector: "ImportDeclaration[source.value=/^node:/][importKind='value'] > ImportNamespaceSpecifier",
+  message: "Write `import x = require('node:…')` or named imports: a namespace import makes the bundle copy the module when it loads.",
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '*.vsix'] },
   js.configs.recommended,
@@ -13,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // esbuild turns a namespace import of an external module into a copy of it made when the bundle loads
+    // (`__toESM`, one getter per property), one copy per importing module; `import x = require()` is a plain require.
+    files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -21,6 +36,7 @@ export default tseslint.config(
           { name: 'zod', message: "Use 'zod/mini': the full zod API more than doubles the bundle every window loads at start." },
         ],
       }],
+      'no-restricted-syntax': ['error', NODE_NAMESPACE_IMPORT],
     },
   },
   {
@@ -29,13 +45,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'zod', message: "Use 'zod/mini': the full zod API more than doubles the bundle every window loads at start." }],
       }],
-      // esbuild turns each ES value import of an external module into its own copy of it (`__toESM`), and VS Code's
-      // API object is large: every window would build one copy per host module when the bundle loads.
-      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
-      'no-restricted-syntax': ['error', {
-        selector: "ImportDeclaration[source.value='vscode'][importKind='value']",
-        message: "Write `import vscode = require('vscode')` (or `import type`): an ES import makes the bundle copy VS Code's API object in every module when it loads.",
-      }],
+      'no-restricted-syntax': ['error', VSCODE_IMPORT, NODE_NAMESPACE_IMPORT],
     },
   },
   {

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { RateLimitGate } from './core/api/retry';
 import { downloadOutput } from './core/download/downloader';

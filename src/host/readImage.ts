@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import fs = require('node:fs/promises');
 import vscode = require('vscode');
 import { hostError } from './errorMessages';
 import { imageMimeType } from '../core/models/validateRequest';

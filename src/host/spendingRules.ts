@@ -5,8 +5,8 @@
  * - a model or output folder taken from a workspace's settings never skips it either;
  * - an image named in an argument must really be inside an open workspace folder (symlinks resolved).
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import fs = require('node:fs/promises');
+import path = require('node:path');
 import type { CostEstimate } from '../core/pricing/estimateCost';
 
 /** A setting that shapes a job and that a workspace's `.vscode/settings.json` can set. */

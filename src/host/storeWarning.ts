@@ -3,7 +3,7 @@
  * fit) aside, so the Jobs view would otherwise just start empty and jobs in flight would stop being watched
  * without a word. The warning says what happened and what to do, and offers to open the kept file.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import type { JobStoreLoadReport } from '../core/jobs/jobStore';
 import type { Logger } from '../core/shared/logger';

@@ -8,7 +8,7 @@
  * API origin and records every such Retry-After in it; the poller arms its timer no earlier than `readyAt`. One
  * gate per key, made in the composition root.
  */
-import * as timers from 'node:timers/promises';
+import timers = require('node:timers/promises');
 import { delay, systemClock, type Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { cancelledError, errorFromStatus, isRetryableRead, OpenRouterError } from './errors';

@@ -19,7 +19,7 @@
  * (the job store's among them) until it ends. The job service marks outputs `unsynced` until it has, and checks
  * them on the next start.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenRouterError, type ErrorParams, type Reason } from '../api/errors';
 import type { ContentResponse, VideoApi } from '../api/videoApi';

@@ -8,8 +8,8 @@
  *   so a job with three outputs gives `<base>.mp4`, `<base>-out2.mp4`, `<base>-out3.mp4`.
  * - `reserveUniquePath` then picks the first free name of `<name>.mp4`, `<name>-2.mp4`, `<name>-3.mp4`, …
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { OpenRouterError, type ErrorParams, type Reason } from '../api/errors';
 
 export const DEFAULT_OUTPUT_DIRECTORY = 'videos';

@@ -4,8 +4,8 @@
  * committed in a repository). Before anything is written, the real path of the folder (or, while it does not
  * exist yet, of its nearest existing parent) must lie inside the real path of the workspace folder.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { OpenRouterError } from '../api/errors';
 import { diskError } from './fileNames';
 

@@ -2,8 +2,8 @@
  * The `<target>.part` file a download writes into, and its end: renamed to a free final name and synced in the
  * background, or removed. Every call is asynchronous (libuv's thread pool), never on the caller's thread.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { OpenRouterError } from '../api/errors';
 import type { Logger } from '../shared/logger';
 import { renameWithRetry } from '../shared/renameWithRetry';

@@ -2,7 +2,7 @@
  * The start-up check of an output saved before its fsync had finished: a system crash in that window can leave
  * the file shorter on disk. The job service calls these for outputs still marked `unsynced`.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { nullLogger, type Logger } from '../shared/logger';
 import { renameWithRetry } from '../shared/renameWithRetry';
 import { partPathFor } from './fileNames';

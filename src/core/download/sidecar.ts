@@ -8,8 +8,8 @@
  * file name only, and a frame or reference image by its path relative to the workspace folder (by file name when it lies
  * outside it), with "/" separators, as the generate command's argument takes it.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { JobOutput, JobRecord } from '../jobs/jobRecord';
 import { OpenRouterError } from '../api/errors';
 import type { FrameImageInput, InputReferenceInput, VideoRequest } from '../api/videoRequest';

@@ -4,7 +4,7 @@
  * points elsewhere is refused like `../`. Relative paths are taken from the workspace folder.
  */
 import { realpath, stat } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 
 export type InsideProblem =
   | 'notAPath' // a URL or an empty string

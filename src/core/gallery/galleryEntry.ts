@@ -3,7 +3,7 @@
  * model, cost, date, where it came from). The record comes first; the sidecar fills what the record lacks.
  * Pure: the host reads the files (size, mtime, sidecar) and passes them in.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { JobRecord, JobSource } from '../jobs/jobRecord';
 import type { SidecarFacts } from '../media/readSidecar';
 

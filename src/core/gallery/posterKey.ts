@@ -3,7 +3,7 @@
  * replaced (downloaded again, edited) gets a new poster, and a path never appears in the cache folder.
  */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
+import path = require('node:path');
 
 const KEY = /^[0-9a-f]{32}$/;
 

@@ -4,7 +4,7 @@
  * the job store waits, then finds the job saved), each output's name reserved and recorded before its first
  * byte, each saved output recorded at once (a crash never downloads it a second time), then the sidecars.
  */
-import * as nodeFs from 'node:fs';
+import nodeFs = require('node:fs');
 import { cancelledError, describeError, OpenRouterError, throwIfAborted, type ErrorInfo } from '../api/errors';
 import { normaliseStatus } from '../api/status';
 import type { VideoApi } from '../api/videoApi';

@@ -5,8 +5,8 @@
  * file: `update` reads, merges and writes under a lock file (`jobs.json.lock`) that every window takes, and
  * `watch` says when the file changed.
  */
-import * as nodeFs from 'node:fs';
-import * as path from 'node:path';
+import nodeFs = require('node:fs');
+import path = require('node:path');
 import { toDisposable, type IDisposable } from '../shared/disposable';
 import { FileLock } from '../shared/lockFile';
 import { renameWithRetry } from '../shared/renameWithRetry';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 import { OpenRouterError } from '../api/errors';
 import { diskError } from '../download/fileNames';
 

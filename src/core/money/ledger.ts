@@ -10,7 +10,7 @@
  * window at a time while it reads the ledger, decides and appends the job it admits (budget.ts).
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { FileLock } from '../shared/lockFile';
 import { type Logger, nullLogger } from '../shared/logger';
 import { monthKey, spendEntrySchema, type SpendEntry } from './spendEntry';

@@ -3,7 +3,7 @@
  * workspace-relative path, provider options) and the prompt as the body. What `shotRequest` reads back from it
  * is the same request.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { VideoRequest } from '../api/videoRequest';
 
 /** A value in YAML: plain when it cannot be misread, else a JSON string or flow collection (valid YAML). */

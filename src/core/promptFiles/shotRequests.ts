@@ -4,7 +4,7 @@
  * diagnostics (`checkPromptFile`) and a run of the file's shots read shots through here, so what is
  * underlined is exactly what would stop a submit.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { VideoModel } from '../api/schemas';
 import type { FrameImageInput, FrameType, InputReferenceInput, VideoRequest } from '../api/videoRequest';
 import { validateOutputDirectory } from '../download/fileNames';

@@ -5,8 +5,8 @@
  * Only the owner's `release()` removes it.
  */
 import { randomUUID } from 'node:crypto';
-import * as nodeFs from 'node:fs';
-import * as os from 'node:os';
+import nodeFs = require('node:fs');
+import os = require('node:os');
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const fs = nodeFs.promises;

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Errors Windows gives for a moment while another process (an antivirus, an indexer) has the file open. */

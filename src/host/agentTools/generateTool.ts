@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
 import type { FrameImageInput, FrameType } from '../../core/api/videoRequest';

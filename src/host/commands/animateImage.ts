@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import type { FrameType } from '../../core/api/videoRequest';
 import { imageMimeType } from '../../core/models/validateRequest';

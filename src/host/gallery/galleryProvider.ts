@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { describeError } from '../../core/api/errors';
 import type { JobStoreChange } from '../../core/jobs/jobStoreTypes';

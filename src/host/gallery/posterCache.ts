@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 import { isPosterKey, posterFileName } from '../../core/gallery/posterKey';
 
 /** A poster larger than this is refused (a 320-pixel-wide JPEG is some tens of kB). */

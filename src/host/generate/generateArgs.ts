@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import fs = require('node:fs/promises');
+import path = require('node:path');
 import vscode = require('vscode');
 import type { FrameImageInput, FrameType, InputReferenceInput } from '../../core/api/videoRequest';
 import type { RerunArgs } from '../../core/download/sidecar';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { describeError } from '../../core/api/errors';
 import { rerunArgsFor } from '../../core/download/sidecar';

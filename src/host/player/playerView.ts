@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import type { JobRecord } from '../../core/jobs/jobRecord';
 import type { Mp4Info } from '../../core/media/mp4Info';

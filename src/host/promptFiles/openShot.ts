@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import type { JobSource } from '../../core/jobs/jobRecord';
 import { toRange, type PromptFileAnalyzer } from './promptFileAnalysis';

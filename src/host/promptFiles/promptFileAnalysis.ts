@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import type { VideoModel } from '../../core/api/schemas';
 import { checkPromptFile, type PromptFileCheck } from '../../core/promptFiles/checkPromptFile';
