@@ -2,12 +2,12 @@ import vscode = require('vscode');
 import type { VideoModel } from '../core/api/schemas';
 import type { FrameType } from '../core/api/videoRequest';
 import type { JobRecord } from '../core/jobs/jobRecord';
-import { frameTypes, providerOf, shortName } from '../core/models/modelCapabilities';
+import { frameTypes } from '../core/models/modelCapabilities';
 import { StateKeys } from '../ids';
 import { hostError } from './errorMessages';
+import { modelItems } from './generate/modelStep';
 import { runGenerate, type GenerateArgs } from './generateFlow';
 import type { HostContext } from './hostContext';
-import { summariseModel } from './modelWords';
 
 /** A video to start from an image: Animate Image, Use as Last Frame, Continue from Last Frame, Use Frame. */
 export interface ImageStart {
@@ -50,10 +50,6 @@ export async function generateFromImage(ctx: HostContext, start: ImageStart): Pr
   return runGenerate(ctx, args, { review: true, sourceUri: start.sourceUri });
 }
 
-interface ModelItem extends vscode.QuickPickItem {
-  model?: VideoModel;
-}
-
 /**
  * The models that take `frameType`, grouped by provider, the last one used first. `instead` is the model that
  * does not take it (the video's own), named in the title so the user knows why they are asked.
@@ -77,19 +73,8 @@ async function pickFrameModel(ctx: HostContext, frameType: FrameType, instead: V
       : insteadName
         ? vscode.l10n.t('Pick a model that takes a last frame ({0} does not)', insteadName)
         : vscode.l10n.t('Pick a model that takes a last frame');
-  const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
-  const items: ModelItem[] = [];
   const last = models.find((m) => m.id === ctx.extension.globalState.get<string>(StateKeys.lastModel));
-  if (last) items.push({ label: vscode.l10n.t('Last used'), kind: vscode.QuickPickItemKind.Separator }, toItem(last));
-  const byProvider = new Map<string, VideoModel[]>();
-  for (const m of models) {
-    const name = providerOf(m).displayName;
-    byProvider.set(name, [...(byProvider.get(name) ?? []), m]);
-  }
-  for (const [name, list] of [...byProvider.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-    items.push({ label: name, kind: vscode.QuickPickItemKind.Separator });
-    for (const m of list.sort((a, b) => shortName(a).localeCompare(shortName(b)))) items.push(toItem(m));
-  }
+  const items = modelItems(models, last ? { model: last, label: vscode.l10n.t('Last used') } : undefined);
   const chosen = await vscode.window.showQuickPick(items, {
     title,
     placeHolder: vscode.l10n.t('Type to filter by name, provider or id'),

@@ -7,8 +7,28 @@ import type { HostContext } from '../hostContext';
 import { summariseModel } from '../modelWords';
 import { readSettings, setInWorkspace } from '../settings';
 
-interface ModelItem extends vscode.QuickPickItem {
+export interface ModelItem extends vscode.QuickPickItem {
   model?: VideoModel;
+}
+
+/**
+ * Quick pick items for `models`: `first` under its own separator when given, then every model
+ * grouped by provider, providers and models in name order.
+ */
+export function modelItems(models: readonly VideoModel[], first?: { model: VideoModel; label: string }): ModelItem[] {
+  const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
+  const items: ModelItem[] = [];
+  if (first) items.push({ label: first.label, kind: vscode.QuickPickItemKind.Separator }, toItem(first.model));
+  const byProvider = new Map<string, VideoModel[]>();
+  for (const m of models) {
+    const name = providerOf(m).displayName;
+    byProvider.set(name, [...(byProvider.get(name) ?? []), m]);
+  }
+  for (const [name, list] of [...byProvider.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    items.push({ label: name, kind: vscode.QuickPickItemKind.Separator });
+    for (const m of list.sort((a, b) => shortName(a).localeCompare(shortName(b)))) items.push(toItem(m));
+  }
+  return items;
 }
 
 /** The default model a workspace's settings name for `folder`, if they name one. */
@@ -52,31 +72,17 @@ export async function pickModel(
     const fromWorkspace = workspaceDefaultModel(folder);
     const fromSetting = fromWorkspace ?? (readSettings().defaultModel || undefined);
     const preferred = current ?? fromSetting ?? ctx.extension.globalState.get<string>(StateKeys.lastModel) ?? '';
-    const toItem = (m: VideoModel): ModelItem => ({ label: shortName(m), description: m.id, detail: summariseModel(vscode.l10n, m), model: m });
-    const items: ModelItem[] = [];
     const first = usable.find((m) => m.id === preferred);
-    if (first) {
-      // Says where the first model comes from: a workspace's settings are the repository's choice, not the user's.
-      const label =
-        current !== undefined
-          ? vscode.l10n.t('Current model')
-          : fromWorkspace !== undefined
-            ? vscode.l10n.t("From this workspace's settings")
-            : fromSetting !== undefined
-              ? vscode.l10n.t('Default model')
-              : vscode.l10n.t('Last used');
-      items.push({ label, kind: vscode.QuickPickItemKind.Separator }, toItem(first));
-    }
-    const byProvider = new Map<string, VideoModel[]>();
-    for (const m of usable) {
-      const name = providerOf(m).displayName;
-      byProvider.set(name, [...(byProvider.get(name) ?? []), m]);
-    }
-    for (const [name, list] of [...byProvider.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-      items.push({ label: name, kind: vscode.QuickPickItemKind.Separator });
-      for (const m of list.sort((a, b) => shortName(a).localeCompare(shortName(b)))) items.push(toItem(m));
-    }
-    quickPick.items = items;
+    // Says where the first model comes from: a workspace's settings are the repository's choice, not the user's.
+    const label =
+      current !== undefined
+        ? vscode.l10n.t('Current model')
+        : fromWorkspace !== undefined
+          ? vscode.l10n.t("From this workspace's settings")
+          : fromSetting !== undefined
+            ? vscode.l10n.t('Default model')
+            : vscode.l10n.t('Last used');
+    quickPick.items = modelItems(usable, first ? { model: first, label } : undefined);
     quickPick.busy = false;
     return await pending;
   } finally {
