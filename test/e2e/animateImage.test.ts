@@ -34,6 +34,8 @@ async function explorerMenu(page: Page, file: string, item: string): Promise<voi
       await menu.locator('.action-item', { hasText: 'Copy Path' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await entry.first().waitFor({ state: 'visible', timeout: 2_000 });
       await entry.first().click({ timeout: 2_000 });
+      // A click the menu took closes it; one dropped while it settled leaves it open, and the attempt starts again.
+      await menu.waitFor({ state: 'hidden', timeout: 2_000 });
       return;
     } catch (err) {
       const items = await menu.locator('.action-item').allInnerTexts().catch(() => []);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { posterKey } from '../../src/core/gallery/posterKey';
 import { enterPrompt, pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
-import { e2eEnvironment, eventually, jobRows, quickInputBox, readmeScreenshot, runCommand, showOpenRouterVideoViews, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
+import { clickMenuItem, e2eEnvironment, eventually, jobRows, quickInputBox, readmeScreenshot, runCommand, showOpenRouterVideoViews, videosIn, waitForFrameWith, waitForQuickInput } from './workbench';
 
 const PROMPT = 'A lantern festival over a river at night, gallery test';
 
@@ -152,7 +152,7 @@ describe('The Gallery view, end to end in the workbench', function () {
     await frame.locator('section.takes button.card').nth(1).waitFor({ state: 'visible', timeout: 15_000 });
     // Right-click the older job's row (the list is newest first) → Remove from List.
     await jobRows(page).nth(1).click({ button: 'right' });
-    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Remove from List' }).click();
+    await clickMenuItem(page, 'Remove from List');
     await eventually('one card left, no takes group', async () => (await frame.locator('button.card').count()) === 1 && (await frame.locator('section.takes').count()) === 0, 15_000);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stepSuite } from './generateFlow';
-import { eventually, jobRows, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, showOpenRouterVideoViews, videosIn } from './workbench';
+import { clickMenuItem, eventually, jobRows, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, showOpenRouterVideoViews, videosIn } from './workbench';
 import type { Page } from 'playwright-core';
 
 const FILE = 'prompts/e2e.video.md';
@@ -115,7 +115,7 @@ describe('A prompt file in the editor: completion, squiggle, quick fix, lens', f
     const menu = page.locator('.context-view .monaco-menu');
     await row.click({ button: 'right' });
     await menu.locator('.action-item', { hasText: 'Open Prompt File' }).waitFor({ state: 'visible', timeout: 10_000 });
-    await menu.locator('.action-item', { hasText: 'Run Again' }).click();
+    await clickMenuItem(page, 'Run Again');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /From prompts\/e2e\.video\.md as it reads now/);
@@ -132,7 +132,7 @@ describe('A prompt file in the editor: completion, squiggle, quick fix, lens', f
     const row = jobRows(page).filter({ has: page.locator('.label-name', { hasText: 'A paper boat drifts' }) }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     await row.click({ button: 'right' });
-    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Again' }).click();
+    await clickMenuItem(page, 'Run Again');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.doesNotMatch(await dialog.innerText(), /as it reads now/);

@@ -75,6 +75,8 @@ describe('Generate Video from Selection, from the editor context menu', function
         await item.hover({ timeout: 2_000 });
         await readmeScreenshot(page, 'selection-context-menu.png');
         await item.click({ timeout: 2_000 });
+        // A click the menu took closes it; one dropped while it settled leaves it open, and the attempt starts again.
+        await menu.waitFor({ state: 'hidden', timeout: 2_000 });
         break;
       } catch (err) {
         const items = await menu.locator('.action-item').allInnerTexts().catch(() => []);

@@ -363,3 +363,20 @@ export function setUserSettings(patch: Record<string, unknown>, userDataDir = e2
   }
   fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
 }
+
+/**
+ * Clicks `item` in the open context menu. The workbench can drop a click that lands while the menu is still
+ * settling (the item is highlighted and the menu stays open): a click the menu took closes it, so while the menu
+ * is still open the item is clicked again.
+ */
+export async function clickMenuItem(page: Page, item: string): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const entry = menu.locator('.action-item', { hasText: item }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await entry.click({ timeout: 5_000 });
+    if (await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) return;
+    console.log(`      the menu kept "${item}" open after click ${attempt}; clicking it again`);
+  }
+  throw new Error(`The context menu never took the click on "${item}"`);
+}
