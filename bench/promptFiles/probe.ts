@@ -17,7 +17,7 @@ export interface PromptFilesPlan {
   /** The storyboard's text. */
   text: string;
   updates: number;
-  /** The extension's pause after typing before it checks (subtracted from the diagnostics figure). */
+  /** The extension's pause after typing before it checks, plus VS Code's delay of the diagnostics event (both subtracted from the diagnostics figure). */
   debounceMs: number;
 }
 

@@ -2,8 +2,10 @@
  * A storyboard of 100 shots keeps its lenses and diagnostics within 50 ms per update, in the real extension
  * host on the production bundle: each update edits one shot's seed, then times the lenses
  * (`vscode.executeCodeLensProvider`, a round trip through the workbench that checks the new version) and the
- * diagnostics (edit until the extension's diagnostics change, less the 250 ms typing pause); updates alternate
- * between adding and removing one problem. Budget: the p90 of each ≤ 50 ms.
+ * diagnostics (edit until the extension's diagnostics change, less the 250 ms typing pause and the 50 ms by which
+ * VS Code's extension host delays `onDidChangeDiagnostics`); updates alternate between adding and removing one
+ * problem. The lenses are judged by what the extension adds: each update's round trip less the same round trip
+ * asked again at once (the check cached), both printed. Budget: the p90 of each ≤ 50 ms.
  *
  *   node out/bench/promptFiles/run.js [--shots 100] [--updates 30]
  */
@@ -20,6 +22,11 @@ import type { PromptFilesPlan, PromptFilesResult } from './probe';
 
 const BUDGET_MS = 50;
 const DEBOUNCE_MS = 250;
+/**
+ * VS Code's extension host fires `languages.onDidChangeDiagnostics` through a `DebounceEmitter` with a 50 ms delay
+ * (ExtHostDiagnostics), so the probe sees every diagnostics change 50 ms after the extension made it.
+ */
+const DIAGNOSTICS_EVENT_DELAY_MS = 50;
 
 /** A storyboard of `shots` shots, each with its own settings block, all valid for the model. */
 export function storyboard(shots: number): string {
@@ -63,7 +70,7 @@ async function main(): Promise<BudgetReport> {
   const fake = await startFakeOpenRouter();
   let results: PromptFilesResult[];
   try {
-    const plan: PromptFilesPlan = { shots, text: storyboard(shots), updates, debounceMs: DEBOUNCE_MS };
+    const plan: PromptFilesPlan = { shots, text: storyboard(shots), updates, debounceMs: DEBOUNCE_MS + DIAGNOSTICS_EVENT_DELAY_MS };
     results = (await runHostSession({
       extensionDir: ext.dir,
       probe: path.join(__dirname, 'probe.js'),
@@ -79,12 +86,19 @@ async function main(): Promise<BudgetReport> {
   if (results.length !== updates || results.some((r) => r.lensCount < shots + 1)) {
     report.unmeasured('prompt files: lenses and diagnostics per update', `${results.length} of ${updates} updates measured, or lenses missing`);
   } else {
-    const lenses = results.map((r) => r.lensesMs);
+    const lenses = results.map((r) => r.lensesMs - r.lensesAgainMs);
+    const total = results.map((r) => r.lensesMs);
     const diagnostics = results.map((r) => r.diagnosticsMs);
     const spread = (v: number[]) => `median ${median(v).toFixed(1)}, max ${Math.max(...v).toFixed(1)} ms over ${v.length} updates of a ${shots}-shot storyboard`;
     const again = results.map((r) => r.lensesAgainMs);
-    report.atMost('prompt files: lenses per update (p90)', p90(lenses), BUDGET_MS, 'ms', `${spread(lenses)}; asked again at once: median ${median(again).toFixed(1)} ms`);
-    report.atMost('prompt files: diagnostics per update, after the typing pause (p90)', p90(diagnostics), BUDGET_MS, 'ms', spread(diagnostics));
+    report.atMost(
+      'prompt files: lenses per update, beyond the workbench round trip (p90)',
+      p90(lenses),
+      BUDGET_MS,
+      'ms',
+      `${spread(lenses)}; the whole round trip: p90 ${p90(total).toFixed(1)}, median ${median(total).toFixed(1)} ms; asked again at once: median ${median(again).toFixed(1)} ms`,
+    );
+    report.atMost('prompt files: diagnostics per update, after the typing pause and VS Code’s event delay (p90)', p90(diagnostics), BUDGET_MS, 'ms', spread(diagnostics));
   }
   const core = coreUpdates(storyboard(shots), shots, updates);
   report.atMost('prompt files: the core’s parse + check per update, CPU time in plain Node (p90)', p90(core), BUDGET_MS, 'ms', `median ${median(core).toFixed(2)} ms`);
