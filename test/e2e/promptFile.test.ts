@@ -2,18 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stepSuite } from './generateFlow';
-import { clickMenuItem, eventually, jobRows, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, showOpenRouterVideoViews, videosIn } from './workbench';
+import { clickMenuItem, eventually, goToLine, jobRows, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, showOpenRouterVideoViews, videosIn } from './workbench';
 import type { Page } from 'playwright-core';
 
 const FILE = 'prompts/e2e.video.md';
 
 /** Puts the cursor at the end of a line (1-based) with Go to Line and End, as a person would with the keyboard. */
 async function endOfLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
-  await quickInputBox(page).fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await goToLine(page, line);
   await page.keyboard.press('End');
 }
 

@@ -16,6 +16,7 @@ import {
   notificationToast,
   openWorkbench,
   pickQuickPickItem,
+  goToLine,
   quickInputBox,
   runCommand,
   screenshot,
@@ -93,11 +94,7 @@ export function prepareWorkspace(workspace: string): void {
 
 /** Puts the cursor at the end of a line (1-based) with Go to Line and End. */
 async function endOfLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
-  await quickInputBox(page).fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await goToLine(page, line);
   await page.keyboard.press('End');
 }
 

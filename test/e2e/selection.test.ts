@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pickVeoLiteAndGenerate, stepSuite } from './generateFlow';
-import { eventually, notificationToast, quickInputBox, readmeScreenshot, sampleVideo, videosIn } from './workbench';
+import { eventually, goToLine, notificationToast, readmeScreenshot, sampleVideo, videosIn } from './workbench';
 
 /**
  * Generate Video from Selection, as a person does it: open README.md, select a line with the
@@ -40,11 +40,7 @@ describe('Generate Video from Selection, from the editor context menu', function
     // (Ctrl+L: the whole line, which Markdown's word wrap shows on two rows).
     async function selectSampleLine(): Promise<void> {
       await editor.locator('.view-lines').click();
-      await page.keyboard.press('Control+G');
-      await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
-      await quickInputBox(page).fill(`:${lineNumber}`);
-      await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+      await goToLine(page, lineNumber);
       await page.keyboard.press('Control+L');
       await selection.waitFor({ state: 'visible', timeout: 10_000 });
     }

@@ -380,3 +380,12 @@ export async function clickMenuItem(page: Page, item: string): Promise<void> {
   }
   throw new Error(`The context menu never took the click on "${item}"`);
 }
+
+/** Moves the cursor to a line (1-based) with Go to Line, as a person would with the keyboard. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await quickInputBox(page).waitFor({ state: 'visible', timeout: 10_000 });
+  await quickInputBox(page).fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
