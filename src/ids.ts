@@ -43,6 +43,7 @@ export const Views = {
 /** Custom editors. */
 export const Editors = {
   player: 'openrouterVideo.player',
+  savedVideo: 'openrouterVideo.savedVideo',
 } as const;
 
 export const ContextKeys = {

@@ -5,16 +5,32 @@ import * as vscode from 'vscode';
 import { cleanUpJobsAfterEach, errorText, generate, generateArgs, getApi, MODEL, useFake, videosFolder, waitFor, waitForJob } from './helpers';
 
 const PLAYER = 'openrouterVideo.player';
+/** The same player, the default editor for the names of videos the extension saves. */
+const SAVED_VIDEO = 'openrouterVideo.savedVideo';
+const OURS = new Set([PLAYER, SAVED_VIDEO]);
 
-/** The custom editor tabs of the player showing `file`. */
+function allTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+}
+
+/** The custom editor tabs of the player (either view type) showing `file`. */
 function playerTabs(file: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === PLAYER && t.input.uri.fsPath === file);
+  return allTabs().filter((t) => t.input instanceof vscode.TabInputCustom && OURS.has(t.input.viewType) && t.input.uri.fsPath === file);
+}
+
+/** The view type of the active tab when it shows `file` (a text editor or anything else gives its kind). */
+function activeEditorOf(file: string): string | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && input.uri.fsPath === file) return input.viewType;
+  if (input instanceof vscode.TabInputText && input.uri.fsPath === file) return 'text';
+  return undefined;
 }
 
 async function closePlayers(): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === PLAYER);
+  const tabs = allTabs().filter((t) => {
+    const input = t.input as { uri?: vscode.Uri } | undefined;
+    return input?.uri?.fsPath.endsWith('.mp4') === true;
+  });
   if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
 
@@ -57,7 +73,40 @@ describe('Player and Extend (openrouterVideo.player, openrouterVideo.jobs.extend
     const { jobId, file } = await savedJob('A kite over a field, open test');
     const record = (await getApi()).getJobs().find((r) => r.jobId === jobId)!;
     await vscode.commands.executeCommand('openrouterVideo.jobs.open', record.clientId);
-    await waitFor('the player tab of Open Video', () => playerTabs(file)[0]);
+    const tab = await waitFor('the player tab of Open Video', () => playerTabs(file)[0]);
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, SAVED_VIDEO, 'the view type the Explorer picks for the name');
+  });
+
+  it('opening a saved video as the Explorer does (vscode.open) gives the player; other MP4 files keep VS Code\'s preview', async () => {
+    const { file } = await savedJob('A fox in the snow, default editor test');
+    const base = file.slice(0, -'.mp4'.length);
+    const twins = [`${base}-out2.mp4`, `${base}-2.mp4`];
+    const other = path.join(videosFolder(), 'holiday.mp4');
+    for (const copy of [...twins, other]) fs.copyFileSync(file, copy);
+
+    for (const saved of [file, ...twins]) {
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(saved));
+      assert.equal(await waitFor(`the editor of ${path.basename(saved)}`, () => activeEditorOf(saved)), SAVED_VIDEO, path.basename(saved));
+    }
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(other));
+    const editor = await waitFor('the editor of holiday.mp4', () => activeEditorOf(other));
+    assert.ok(!OURS.has(editor), `holiday.mp4 opened in ${editor}, not in the player`);
+  });
+
+  it('Open Video brings forward the player tab a click in the Explorer opened', async () => {
+    const { jobId, file } = await savedJob('A bell rings, one tab test');
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+    await waitFor('the player tab of vscode.open', () => playerTabs(file)[0]);
+    const other = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '' }));
+    try {
+      const record = (await getApi()).getJobs().find((r) => r.jobId === jobId)!;
+      await vscode.commands.executeCommand('openrouterVideo.jobs.open', record.clientId);
+      assert.equal(await waitFor('the player tab active again', () => activeEditorOf(file)), SAVED_VIDEO);
+      assert.equal(playerTabs(file).length, 1, 'one tab of the video');
+    } finally {
+      const untitled = allTabs().filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === other.document.uri.toString());
+      await vscode.window.tabGroups.close(untitled);
+    }
   });
 
   it('Extend sends previous_job_id, resolves to the new job and saves its video', async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SAVED_VIDEO_GLOB } from '../../src/core/download/savedVideoName';
 import { Commands, ContextKeys, Editors, EXTENSION_ID, Settings, Tools, Views } from '../../src/ids';
 
 const root = path.join(__dirname, '../../..');
@@ -44,12 +45,15 @@ describe('package.json manifest ↔ ids.ts', () => {
     for (const k of keys) assert.ok(k in nls, `missing nls key ${k}`);
   });
 
-  it('declares the player as an optional editor for MP4 files', () => {
+  it('declares the player as an option for any MP4 and the default for the videos it saves', () => {
     const editors = pkg.contributes.customEditors as { viewType: string; displayName: string; selector: { filenamePattern: string }[]; priority: string }[];
     assert.deepEqual(editors.map((e) => e.viewType), Object.values(Editors));
-    assert.deepEqual(editors[0]!.selector, [{ filenamePattern: '*.mp4' }]);
-    assert.equal(editors[0]!.priority, 'option', 'VS Code keeps its own preview as the default for MP4 files');
-    assert.ok(nls[editors[0]!.displayName.slice(1, -1)]);
+    const [any, saved] = editors;
+    assert.deepEqual(any!.selector, [{ filenamePattern: '*.mp4' }]);
+    assert.equal(any!.priority, 'option', 'VS Code keeps its own preview as the default for other MP4 files');
+    assert.deepEqual(saved!.selector, [{ filenamePattern: SAVED_VIDEO_GLOB }], 'the selector is the pattern savedVideoName.ts tests names with');
+    assert.equal(saved!.priority, 'default');
+    for (const editor of editors) assert.ok(nls[editor.displayName.slice(1, -1)], `${editor.viewType} has a display name`);
   });
 
   it('declares the views and container from ids.ts', () => {

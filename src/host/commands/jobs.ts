@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { isActive, type JobRecord } from '../../core/jobs/jobRecord';
 import { stateIs } from '../../core/jobs/jobStates';
 import { hostError, wordErrorInfo } from '../errorMessages';
-import { Editors } from '../../ids';
+import { openInPlayer } from '../player/openInPlayer';
 import { textArgumentOrAsk } from './textArgument';
 import type { HostContext } from '../hostContext';
 import type { JobNotifications } from '../jobProgress';
@@ -42,7 +42,7 @@ export async function openJob(ctx: HostContext, arg: unknown): Promise<void> {
     throw hostError('notFound', vscode.l10n.t('The saved video {0} was moved or deleted. Use Download Again to fetch it again.', vscode.workspace.asRelativePath(uri)));
   }
   // In the player, which shows the job's prompt, cost and next steps beside the video.
-  await vscode.commands.executeCommand('vscode.openWith', uri, Editors.player);
+  await openInPlayer(uri);
   await ctx.jobs.markOpened(record.clientId);
 }
 

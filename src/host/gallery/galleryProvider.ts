@@ -6,7 +6,8 @@ import type { JobStoreChange } from '../../core/jobs/jobStoreTypes';
 import { galleryEntries, type GalleryEntry, type SavedFileFacts } from '../../core/gallery/galleryEntry';
 import { posterKey } from '../../core/gallery/posterKey';
 import { readSidecar } from '../../core/media/readSidecar';
-import { Commands, Editors, Views } from '../../ids';
+import { Commands, Views } from '../../ids';
+import { openInPlayer } from '../player/openInPlayer';
 import { showError } from '../errorPresenter';
 import type { HostContext } from '../hostContext';
 import { galleryHtml } from './galleryHtml';
@@ -199,7 +200,7 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
       void vscode.window.showWarningMessage(vscode.l10n.t('The saved video {0} was moved or deleted.', vscode.workspace.asRelativePath(uri)));
       return;
     }
-    await vscode.commands.executeCommand('vscode.openWith', uri, Editors.player);
+    await openInPlayer(uri);
     await this.ctx.jobs.markOpened(entry.clientId);
   }
 

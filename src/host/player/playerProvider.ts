@@ -21,7 +21,7 @@ import { playerHtml } from './playerHtml';
 import { playerView, type PlayerFacts } from './playerView';
 
 /**
- * The player: a read-only custom editor for MP4 files (`openrouterVideo.player`). It plays the video large
+ * The player: a read-only custom editor for MP4 files (`openrouterVideo.player`, `openrouterVideo.savedVideo`). It plays the video large
  * and shows beside it what made it (from the sidecar and the job record) and what to do next.
  *
  * The webview is not kept alive while hidden (a playing video would hold its decoder and memory): it saves
@@ -34,11 +34,17 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
     private readonly promptFiles: PromptFileAnalyzer,
   ) {}
 
+  /**
+   * One provider behind both view types: `player`, offered for any MP4 (Reopen Editor With…), and `savedVideo`,
+   * the default for the names this extension gives the videos it saves.
+   */
   static register(ctx: HostContext, notifications: JobNotifications, promptFiles: PromptFileAnalyzer): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(Editors.player, new PlayerProvider(ctx, notifications, promptFiles), {
-      supportsMultipleEditorsPerDocument: true,
-      webviewOptions: { retainContextWhenHidden: false },
-    });
+    const provider = new PlayerProvider(ctx, notifications, promptFiles);
+    const options = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
+    return vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(Editors.player, provider, options),
+      vscode.window.registerCustomEditorProvider(Editors.savedVideo, provider, options),
+    );
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
