@@ -1062,6 +1062,35 @@ describe('fake OpenRouter: bytesPerSecond (a throttled link)', () => {
     assert.ok(elapsedMs < 2000, `took ${elapsedMs.toFixed(0)} ms`);
   });
 
+  it('makes up at once the time the fake itself was late, as a link does not wait for a busy machine', async () => {
+    const size = 1024 * 1024;
+    const rate = 2 * 1024 * 1024;
+    fake.queueScript({ statuses: ['completed'], body: { size }, bytesPerSecond: rate });
+    const { id } = await submitOk();
+    await poll(id);
+    const started = performance.now();
+    const res = await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() });
+    const reader = res.body!.getReader();
+    let received = 0;
+    let blocked = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.length;
+      if (!blocked && received >= 256 * 1024) {
+        // The whole process (the fake's timers with it) is busy for 300 ms.
+        blocked = true;
+        const until = performance.now() + 300;
+        while (performance.now() < until);
+      }
+    }
+    const elapsedMs = performance.now() - started;
+    assert.equal(received, size);
+    // (1024 - 64) KiB at 2 MiB/s is 469 ms; losing the busy time would make it 769 ms.
+    assert.ok(elapsedMs >= 440, `took ${elapsedMs.toFixed(0)} ms`);
+    assert.ok(elapsedMs < 700, `took ${elapsedMs.toFixed(0)} ms: the busy time was not made up`);
+  });
+
   it('leaves other jobs unthrottled', async () => {
     fake.queueScript({ statuses: ['completed'], body: { size: 512 * 1024 }, bytesPerSecond: 64 * 1024 });
     fake.queueScript({ statuses: ['completed'], body: { size: 512 * 1024 } });

@@ -171,6 +171,12 @@ export const ERROR_MESSAGES: Readonly<Record<number, string>> = {
 export const MAX_SUBMIT_BYTES = 50 * 1024 * 1024;
 const RECORD_LIMIT = 64 * 1024;
 const CHUNK = 64 * 1024;
+/**
+ * On a paced link, bytes the kernel has not taken yet that the fake lets wait before it stops sending. Node asks
+ * to wait after every chunk, so waiting only past this backlog means waiting only when the reader's buffers are
+ * full, as a link does.
+ */
+const LINK_BACKLOG = 1024 * 1024;
 const DEFAULT_STATUSES = ['pending', 'completed'];
 const DEFAULT_COST = 0.4;
 
@@ -779,17 +785,23 @@ export class FakeOpenRouter {
   }
 
   /**
-   * Waits until `bytes` more may be sent at `bytesPerSecond`. As on a link, capacity left unused while the reader
-   * is slow is lost (beyond a few milliseconds), never made up later with a burst.
+   * A link of `bytesPerSecond`: `send(bytes)` waits until `bytes` more may go. As on a link, capacity is lost only
+   * while the reader's buffers are full (`blocked()`, after waiting for them), never made up later; time this
+   * process itself was late (its timers, or a core taken by other work) is made up at once, since a real link
+   * does not slow down when the machine it feeds is busy.
    */
-  private pacer(bytesPerSecond: number | undefined): ((bytes: number) => Promise<void>) | undefined {
+  private pacer(bytesPerSecond: number | undefined): { send(bytes: number): Promise<void>; blocked(): void } | undefined {
     if (bytesPerSecond === undefined || !(bytesPerSecond > 0)) return undefined;
-    const creditMs = 5;
     let sendAt = performance.now();
-    return async (bytes) => {
-      const wait = sendAt - performance.now();
-      if (wait > 0) await this.sleep(wait);
-      sendAt = Math.max(sendAt, performance.now() - creditMs) + (bytes / bytesPerSecond) * 1000;
+    return {
+      send: async (bytes) => {
+        const wait = sendAt - performance.now();
+        if (wait > 0) await this.sleep(wait);
+        sendAt += (bytes / bytesPerSecond) * 1000;
+      },
+      blocked: () => {
+        sendAt = Math.max(sendAt, performance.now());
+      },
     };
   }
 
@@ -1167,7 +1179,7 @@ export class FakeOpenRouter {
     const pace = this.pacer(job.script.bytesPerSecond);
     let pos = start;
     while (pos < start + limit) {
-      if (pace) await pace(Math.min(CHUNK, start + limit - pos));
+      if (pace) await pace.send(Math.min(CHUNK, start + limit - pos));
       if (this.gone(res)) return;
       const next = Math.min(pos + CHUNK, start + limit);
       const chunk = source.read(pos, next);
@@ -1177,7 +1189,7 @@ export class FakeOpenRouter {
         await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
         break;
       }
-      if (!res.write(chunk)) {
+      if (!res.write(chunk) && (!pace || res.writableLength > LINK_BACKLOG)) {
         await new Promise<void>((resolve) => {
           const done = () => {
             res.off('drain', done);
@@ -1187,6 +1199,7 @@ export class FakeOpenRouter {
           res.on('drain', done);
           res.on('close', done);
         });
+        pace?.blocked();
       }
     }
     if (this.gone(res)) return;
