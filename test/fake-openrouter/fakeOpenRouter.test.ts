@@ -1045,14 +1045,18 @@ describe('fake OpenRouter: storage server (contentOrigin storage)', () => {
 });
 
 describe('fake OpenRouter: bytesPerSecond (a throttled link)', () => {
-  it('sends the content no faster than the rate, every byte intact', async () => {
-    const size = 512 * 1024;
-    const rate = 2 * 1024 * 1024;
-    fake.queueScript({ statuses: ['completed'], body: { size }, bytesPerSecond: rate });
+  /** A completed job of `size` bytes paced at 2 MiB/s: its content's answer, and when it was asked for. */
+  async function pacedContent(size: number): Promise<{ res: Response; started: number }> {
+    fake.queueScript({ statuses: ['completed'], body: { size }, bytesPerSecond: 2 * 1024 * 1024 });
     const { id } = await submitOk();
     await poll(id);
     const started = performance.now();
-    const res = await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() });
+    return { res: await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() }), started };
+  }
+
+  it('sends the content no faster than the rate, every byte intact', async () => {
+    const size = 512 * 1024;
+    const { res, started } = await pacedContent(size);
     const { bytes, error } = await readAll(res);
     const elapsedMs = performance.now() - started;
     assert.equal(error, undefined);
@@ -1064,12 +1068,7 @@ describe('fake OpenRouter: bytesPerSecond (a throttled link)', () => {
 
   it('makes up at once the time the fake itself was late, as a link does not wait for a busy machine', async () => {
     const size = 1024 * 1024;
-    const rate = 2 * 1024 * 1024;
-    fake.queueScript({ statuses: ['completed'], body: { size }, bytesPerSecond: rate });
-    const { id } = await submitOk();
-    await poll(id);
-    const started = performance.now();
-    const res = await fetch(`${fake.baseUrl}/videos/${id}/content`, { headers: auth() });
+    const { res, started } = await pacedContent(size);
     const reader = res.body!.getReader();
     let received = 0;
     let blocked = false;
