@@ -146,7 +146,7 @@ export async function compose(extension: vscode.ExtensionContext): Promise<Compo
   const spending = own(new SpendInView({ budget, recorder: spendRecorder, store, api, logger, statusBar, jobsView: jobsTree }));
   const notifications = own(new JobNotifications(ctx));
   const promptFiles = own(new PromptFileAnalyzer(catalog));
-  const gallery = own(new GalleryViewProvider(ctx));
+  const gallery = own(new GalleryViewProvider(ctx, storageDir));
   own(
     registerCommands({
       ctx,

@@ -21,13 +21,30 @@ async function generateAndWait(page: Page, saves: number, workspace: string): Pr
   await eventually(`video ${saves} saved in videos/`, () => videosIn(workspace).length === saves, 60_000);
 }
 
-/** The cached poster of `video` in the extension's global storage (code-server's user data folder). */
-function cachedPoster(video: string): string {
+/** The poster file name of `video` as it is on disk now. */
+function posterName(video: string): string {
   const info = fs.statSync(video);
-  const key = posterKey(video, info.size, info.mtimeMs);
-  const root = path.join(e2eEnvironment().userDataDir, 'User', 'globalStorage');
-  const owner = fs.readdirSync(root).find((d) => d.toLowerCase() === 'openrouter-video.openrouter-video') ?? 'openrouter-video.openrouter-video';
-  return path.join(root, owner, 'gallery-posters', `${key}.jpg`);
+  return `${posterKey(video, info.size, info.mtimeMs)}.jpg`;
+}
+
+/**
+ * The extension's poster folders beside its job store: `<user data>/User/workspaceStorage/<hash>/<extension>/gallery-posters`
+ * (one per workspace the user data has seen; the suite's window has one).
+ */
+function posterFolders(): string[] {
+  const root = path.join(e2eEnvironment().userDataDir, 'User', 'workspaceStorage');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root).flatMap((hash) => {
+    const owner = path.join(root, hash, 'openrouter-video.openrouter-video', 'gallery-posters');
+    return fs.existsSync(owner) ? [owner] : [];
+  });
+}
+
+/** The cached poster of `video`, once there is one. */
+function cachedPoster(video: string): string | undefined {
+  return posterFolders()
+    .map((folder) => path.join(folder, posterName(video)))
+    .find((file) => fs.existsSync(file));
 }
 
 /** Every file under `dir`, relative to it. */
@@ -37,7 +54,7 @@ function filesUnder(dir: string): string[] {
 
 /**
  * The Gallery view as a person uses it: empty at first with a Generate Video button; a saved video shows up
- * at once as a poster (captured once, then loaded from the cache in global storage) with its prompt, model,
+ * at once as a poster (captured once, then loaded from the cache beside the job store) with its prompt, model,
  * cost and date; a second take of the same prompt sits beside it; the filter narrows the list and is kept
  * when the view is hidden and shown again; a click (or Enter on a focused card) opens the player.
  */
@@ -77,9 +94,9 @@ describe('The Gallery view, end to end in the workbench', function () {
     await eventually('the reported cost on the card', async () => (await card.locator('.cost').innerText()) === '$0.40');
     assert.match((await card.getAttribute('aria-label')) ?? '', /A lantern festival.*Google: Veo 3\.1 Lite, \$0\.40, .*Press Enter to open it in the player\./);
 
-    // The webview captured a frame, the extension cached it in global storage, and the card shows the file.
-    const poster = cachedPoster(video);
-    const jpeg = await eventually('the poster cached in global storage', () => fs.existsSync(poster) && fs.readFileSync(poster), 30_000);
+    // The webview captured a frame, the extension cached it beside its job store, and the card shows the file.
+    const poster = await eventually('the poster cached beside the job store', () => cachedPoster(video), 30_000);
+    const jpeg = fs.readFileSync(poster);
     assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
     const img = card.locator('img.poster');
     await img.waitFor({ state: 'attached', timeout: 30_000 });
@@ -145,8 +162,10 @@ describe('The Gallery view, end to end in the workbench', function () {
     await page.locator('.tabs-container .tab').filter({ hasText: path.basename(older!) }).waitFor({ state: 'visible', timeout: 30_000 });
   });
 
-  it('drops a video at once when its job is removed from the Jobs view', async function () {
-    const { page } = suite;
+  it('drops a video at once when its job is removed from the Jobs view, and its cached poster', async function () {
+    const { page, workspace } = suite;
+    const [older, newer] = videosIn(workspace).sort((x, y) => fs.statSync(x).mtimeMs - fs.statSync(y).mtimeMs);
+    const olderPoster = await eventually('the older take\'s poster cached', () => cachedPoster(older!), 15_000);
     const frame = await galleryFrame(page);
     await frame.locator('#search').fill('');
     await frame.locator('section.takes button.card').nth(1).waitFor({ state: 'visible', timeout: 15_000 });
@@ -154,5 +173,8 @@ describe('The Gallery view, end to end in the workbench', function () {
     await jobRows(page).nth(1).click({ button: 'right' });
     await clickMenuItem(page, 'Remove from List');
     await eventually('one card left, no takes group', async () => (await frame.locator('button.card').count()) === 1 && (await frame.locator('section.takes').count()) === 0, 15_000);
+    await eventually('the removed take\'s poster deleted', () => !fs.existsSync(olderPoster), 15_000);
+    assert.ok(cachedPoster(newer!), 'the poster of the video still shown stays');
+    assert.ok(fs.existsSync(older!), 'the video itself stays in the workspace');
   });
 });

@@ -192,6 +192,21 @@ describe('gallery: the poster cache', () => {
     assert.equal(await cache.save('../escape', JPEG_URL), undefined, 'a key of another shape is refused');
     assert.equal(await cache.find('../escape'), undefined);
   });
+
+  it('removes the posters no video shown uses any more, and only those', async () => {
+    const folder = path.join(dir, 'gallery-posters');
+    const cache = new PosterCache(folder);
+    const [fox, owl, owlAgain] = [posterKey('/w/videos/fox.mp4', 1, 2), posterKey('/w/videos/owl.mp4', 1, 2), posterKey('/w/videos/owl.mp4', 1, 3)];
+    for (const key of [fox, owl, owlAgain]) await cache.save(key, JPEG_URL);
+    await fs.writeFile(path.join(folder, 'notes.txt'), 'not a poster');
+    // The fox's job left the store; the owl was downloaded again (a new mtime, so a new key).
+    assert.equal(await cache.prune(new Set([owlAgain])), 2);
+    assert.deepEqual((await fs.readdir(folder)).sort(), [`${owlAgain}.jpg`, 'notes.txt'].sort());
+    assert.equal(await cache.find(fox), undefined);
+    assert.equal(await cache.find(owlAgain), path.join(folder, `${owlAgain}.jpg`));
+    assert.equal(await cache.prune(new Set([owlAgain])), 0, 'nothing more to remove');
+    assert.equal(await new PosterCache(path.join(dir, 'missing')).prune(new Set()), 0, 'a folder not made yet');
+  });
 });
 
 describe('gallery: the webview page', () => {

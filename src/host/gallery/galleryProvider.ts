@@ -22,7 +22,8 @@ import { POSTER_FOLDER, PosterCache } from './posterCache';
  *
  * The webview is not kept alive while hidden (a grid of images is cheap to draw again): it keeps its filter
  * and scroll position with `setState` and says `ready` with its filter, and the host sends the view again.
- * Posters are captured once by the webview and cached in global storage (see posterCache.ts).
+ * Posters are captured once by the webview and cached beside the job store (see posterCache.ts); the ones no
+ * video shown uses any more are removed after each render.
  */
 export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -44,9 +45,13 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private refreshing: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly ctx: HostContext) {
+  /** @param storageFolder the job store's folder: the posters of its videos are kept beside it. */
+  constructor(
+    private readonly ctx: HostContext,
+    storageFolder: string,
+  ) {
     this.media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'gallery');
-    this.posters = new PosterCache(path.join(ctx.extension.globalStorageUri.fsPath, POSTER_FOLDER));
+    this.posters = new PosterCache(path.join(storageFolder, POSTER_FOLDER));
     this.disposables.push(
       vscode.window.registerWebviewViewProvider(Views.gallery, this),
       ctx.store.onDidChange((change) => {
@@ -137,8 +142,11 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     // Asked for again below for every poster still missing; a capture in flight for a video still shown stays welcome.
     this.pending.clear();
     const posters = new Map<string, PosterView>();
-    await Promise.all(entries.map(async (e) => posters.set(e.id, await this.posterOf(e, view.webview))));
+    const keys = new Map(entries.map((e) => [e.id, posterKey(e.file, e.size, e.mtimeMs)]));
+    await Promise.all(entries.map(async (e) => posters.set(e.id, await this.posterOf(e, keys.get(e.id)!, view.webview))));
     this.post({ type: 'show', view: galleryView(entries, this.filter, (e) => posters.get(e.id)!) });
+    const removed = await this.posters.prune(new Set(keys.values()));
+    if (removed > 0) this.ctx.logger.debug(`Removed ${removed} gallery poster(s) no saved video uses any more.`);
   }
 
   /** Every saved video's path the store has, on disk or not. */
@@ -165,8 +173,7 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     return galleryEntries(this.ctx.store.all(), (file) => facts.get(file));
   }
 
-  private async posterOf(entry: GalleryEntry, webview: vscode.Webview): Promise<PosterView> {
-    const key = posterKey(entry.file, entry.size, entry.mtimeMs);
+  private async posterOf(entry: GalleryEntry, key: string, webview: vscode.Webview): Promise<PosterView> {
     const cached = await this.posters.find(key);
     if (cached) return { src: webview.asWebviewUri(vscode.Uri.file(cached)).toString() };
     this.pending.set(key, entry.file);

@@ -1,7 +1,8 @@
 /**
- * The gallery's poster cache: JPEG files named by `posterKey` in a folder of the extension's global storage
+ * The gallery's poster cache: JPEG files named by `posterKey` in a folder beside the job store
  * (`gallery-posters`), never in the workspace. The webview captures a poster once; later renders load the
- * file. All I/O is asynchronous. Free of a `vscode` import, so a unit test drives it on a temp folder.
+ * file; a poster no saved video of the store uses any more is removed. All I/O is asynchronous. Free of a
+ * `vscode` import, so a unit test drives it on a temp folder.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +27,7 @@ export class PosterCache {
   /** Keys of the posters on disk, read once from the folder and kept up to date by `save`. */
   private known: Promise<Set<string>> | undefined;
 
-  /** @param folder the cache folder: `<globalStorage>/gallery-posters`. */
+  /** @param folder the cache folder: `gallery-posters` in the job store's storage folder. */
   constructor(readonly folder: string) {}
 
   /** The poster's path when it is cached, else undefined. */
@@ -53,6 +54,24 @@ export class PosterCache {
     }
     (await this.keys()).add(key);
     return target;
+  }
+
+  /**
+   * Removes the cached posters whose keys are not in `keep` (their videos are gone from the store, or were
+   * replaced), and resolves with how many. A file that cannot be removed stays for the next time.
+   */
+  async prune(keep: ReadonlySet<string>): Promise<number> {
+    const known = await this.keys();
+    const stale = [...known].filter((key) => !keep.has(key));
+    const removed = await Promise.all(
+      stale.map((key) =>
+        rm(this.pathOf(key), { force: true }).then(
+          () => known.delete(key),
+          () => false,
+        ),
+      ),
+    );
+    return removed.filter(Boolean).length;
   }
 
   pathOf(key: string): string {
