@@ -79,7 +79,7 @@ describe('Language model tools (vscode.lm)', () => {
     assert.deepEqual(Object.keys(schema('openrouterVideo_listModels').properties).sort(), ['maxPricePerSecond', 'needsAudio', 'needsFirstFrame', 'text']);
     const generate = schema('openrouterVideo_generate');
     assert.equal(generate.required, undefined, 'either model and prompt, or promptFile and shot');
-    for (const key of ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory', 'promptFile', 'shot']) {
+    for (const key of ['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'inputReferences', 'outputDirectory', 'promptFile', 'shot']) {
       assert.ok(generate.properties[key], `generate's schema has ${key}`);
     }
     assert.equal(generate.properties.duration?.type, 'integer');
@@ -143,6 +143,28 @@ describe('Language model tools (vscode.lm)', () => {
       assert.match(body.frame_images?.[0]?.image_url.url ?? '', /^data:image\/png;base64,/);
     } finally {
       fs.rmSync(image, { force: true });
+    }
+  });
+
+  it('sends reference images from the workspace to a model that takes them, and refuses one outside it', async () => {
+    const { fake } = suite;
+    const image = path.join(workspaceFolder(), 'agent-reference.png');
+    fs.writeFileSync(image, Buffer.from(PNG_1X1, 'base64'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'orv-outside-'));
+    try {
+      // HeyGen Video 1 takes reference images (its prices name reference input).
+      const request = { prompt: 'A mascot in the style of the reference, agent tool test', model: 'heygen/heygen-video-1', duration: 5, resolution: '480p', aspectRatio: '16:9' };
+      assert.match(await refusal('openrouterVideo_generate', { ...request, inputReferences: [path.join(outside, 'private.png')] }), /outside the workspace folder/);
+      assert.match(await refusal('openrouterVideo_generate', { ...request, inputReferences: 'agent-reference.png' }), /inputReferences \(a list of strings\)/);
+      assert.equal(fake.requestsTo('submit').length, 0, 'nothing was submitted for the refused inputs');
+      const result = textOf(await invoke('openrouterVideo_generate', { ...request, inputReferences: ['agent-reference.png'] }));
+      assert.match(result, /^video: videos\/.+\.mp4$/m, result);
+      const body = JSON.parse(fake.requestsTo('submit')[0]?.body ?? '{}') as { input_references?: { type: string; image_url: { url: string } }[]; frame_images?: unknown };
+      assert.deepEqual(body.input_references, [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG_1X1}` } }]);
+      assert.equal(body.frame_images, undefined);
+    } finally {
+      fs.rmSync(image, { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
     }
   });
 

@@ -44,6 +44,12 @@ describe('toolWords', () => {
       assert.ok(lines.includes('Last frame: images/end.png'));
     });
 
+    it('lists the reference images by workspace path, in the order sent', async () => {
+      const lines = confirmationLines(l10n, await facts({ references: ['refs/hero.png', 'refs/style.webp'] }));
+      assert.ok(lines.includes('Reference images: refs/hero.png, refs/style.webp'), lines.join('\n'));
+      assert.ok(!confirmationLines(l10n, await facts()).some((l) => l.startsWith('Reference images')), 'no line without references');
+    });
+
     it('marks a token-priced estimate approximate, as the Generate confirmation does, and the budget left after it', async () => {
       const seedance = model('bytedance/seedance-2.0');
       const plan = await planSubmit(seedance, requestFromSettings(seedance, { prompt: 'Waves' }));

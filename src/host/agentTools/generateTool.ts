@@ -1,7 +1,7 @@
 import path = require('node:path');
 import vscode = require('vscode');
 import { OpenRouterError } from '../../core/api/errors';
-import type { FrameImageInput, FrameType } from '../../core/api/videoRequest';
+import type { FrameImageInput, FrameType, InputReferenceInput } from '../../core/api/videoRequest';
 import { fileInsideFolder, folderStaysInside, type InsideProblem } from '../../core/download/workspacePath';
 import type { JobRecord, JobSource } from '../../core/jobs/jobRecord';
 import { planSubmit, type SubmitPlan } from '../../core/jobs/submitPlan';
@@ -26,7 +26,7 @@ export interface PromptFileInput {
 /** `#generateVideo`'s input: the Generate command's argument, or a shot of a prompt file. */
 export type GenerateToolInput = GenerateArgs | PromptFileInput;
 
-const ARG_KEYS = new Set(['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'outputDirectory']);
+const ARG_KEYS = new Set(['prompt', 'model', 'duration', 'resolution', 'aspectRatio', 'size', 'generateAudio', 'seed', 'firstFrame', 'lastFrame', 'inputReferences', 'outputDirectory']);
 /** A confirmed plan waits this long for its `invoke`. */
 const PLAN_KEPT_MS = 30 * 60_000;
 
@@ -55,6 +55,7 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
       const { plan, targetFolder, source, folder, budgetLeftUsd } = await this.plan(options.input);
       this.keep(options.input, { plan, targetFolder, source, at: Date.now() });
       const frames = (plan.request.frames ?? []).map((f) => ({ frameType: f.frameType, path: relativeTo(folder, f.path) }));
+      const references = (plan.request.inputReferences ?? []).map((r) => relativeTo(folder, r.path));
       const lines = confirmationLines(l10n, {
         modelName: plan.model.name,
         modelId: plan.model.id,
@@ -62,6 +63,7 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
         estimate: plan.estimate,
         charge: plan.budget,
         frames,
+        references,
         outputFolder: relativeTo(folder, targetFolder) || '.',
         budgetLeftUsd,
         source,
@@ -148,8 +150,12 @@ export class GenerateTool implements vscode.LanguageModelTool<GenerateToolInput>
     const frames: FrameImageInput[] = [];
     if (args.firstFrame) frames.push(await frameInside(folder, 'first_frame', args.firstFrame));
     if (args.lastFrame) frames.push(await frameInside(folder, 'last_frame', args.lastFrame));
+    const references: InputReferenceInput[] = [];
+    for (const ref of args.inputReferences ?? []) references.push(await imageInside(folder, ref));
+    const request = requestFromSettings(model, args, frames);
+    if (references.length > 0) request.inputReferences = references;
     try {
-      return { plan: await planSubmit(model, requestFromSettings(model, args, frames)), targetFolder };
+      return { plan: await planSubmit(model, request), targetFolder };
     } catch (error) {
       throw hostError('badRequest', errorMessage(l10n, error));
     }
@@ -228,17 +234,21 @@ function relativeTo(folder: vscode.WorkspaceFolder, file: string): string {
   return path.relative(folder.uri.fsPath, file).split(path.sep).join('/');
 }
 
-/** A frame image named by the agent: an existing file inside the workspace folder, on real paths. */
-async function frameInside(folder: vscode.WorkspaceFolder, frameType: FrameType, ref: string): Promise<FrameImageInput> {
+/** An image named by the agent (a frame or a reference): an existing file inside the workspace folder, on real paths. */
+async function imageInside(folder: vscode.WorkspaceFolder, ref: string): Promise<InputReferenceInput> {
   const found = await fileInsideFolder(folder.uri.fsPath, ref);
-  if (!found.ok) throw hostError('badRequest', frameProblem(found.problem, ref));
-  const frame: FrameImageInput = { frameType, path: found.path };
+  if (!found.ok) throw hostError('badRequest', imageProblem(found.problem, ref));
+  const image: InputReferenceInput = { path: found.path };
   const mime = imageMimeType({ path: found.path });
-  if (mime) frame.mimeType = mime;
-  return frame;
+  if (mime) image.mimeType = mime;
+  return image;
 }
 
-function frameProblem(problem: InsideProblem, ref: string): string {
+async function frameInside(folder: vscode.WorkspaceFolder, frameType: FrameType, ref: string): Promise<FrameImageInput> {
+  return { frameType, ...(await imageInside(folder, ref)) };
+}
+
+function imageProblem(problem: InsideProblem, ref: string): string {
   const l10n = vscode.l10n;
   switch (problem) {
     case 'notAPath':

@@ -24,6 +24,8 @@ export interface ConfirmationFacts {
   charge: BudgetCharge;
   /** Workspace-relative paths of the frame images, by frame type. */
   frames: readonly { frameType: 'first_frame' | 'last_frame'; path: string }[];
+  /** Workspace-relative paths of the reference images, in the order sent. */
+  references?: readonly string[];
   /** Workspace-relative output folder. */
   outputFolder: string;
   /** USD left under the spending budget (the tighter of the daily and monthly limits); undefined when none is set. */
@@ -53,6 +55,7 @@ export function confirmationLines(l10n: L10n, f: ConfirmationFacts): string[] {
   for (const frame of f.frames) {
     lines.push(frame.frameType === 'first_frame' ? l10n.t('First frame: {0}', frame.path) : l10n.t('Last frame: {0}', frame.path));
   }
+  if (f.references && f.references.length > 0) lines.push(l10n.t('Reference images: {0}', f.references.join(', ')));
   lines.push(l10n.t('Saved into: {0}', f.outputFolder));
   lines.push(costLine(l10n, f.estimate));
   const note = wordChargeNote(l10n, f.charge);
