@@ -6,21 +6,17 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { VideoApi } from '../../src/core/api/videoApi';
 import { toWireRequest } from '../../src/core/api/videoRequest';
 import { buildSidecar } from '../../src/core/download/sidecar';
 import { canExtend, extendRequest } from '../../src/core/jobs/extendRequest';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { JobSubmitError, submitJob } from '../../src/core/jobs/submitJob';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { systemClock } from '../../src/core/shared/clock';
 import { errorMessage } from '../../src/host/errorMessages';
 import { FakeOpenRouter, fixtureModels } from '../fake-openrouter/fakeOpenRouter';
+import { openStoreAndClient, type StoreAndClient } from './helpers/coreWindow';
 import { l10n } from './helpers/fakeL10n';
 import { TestLogger } from './helpers/testLogger';
 
@@ -53,26 +49,23 @@ function savedRecord(jobId: string): JobRecord {
 describe('extend: continue a completed job with previous_job_id', () => {
   let fake: FakeOpenRouter;
   let dir: string;
-  let store: JobStore;
-  let api: VideoApi;
+  let core: StoreAndClient;
 
   beforeEach(async () => {
     fake = await FakeOpenRouter.start();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'extend-'));
-    store = await JobStore.load(new FileStorage(path.join(dir, 'jobs.json')), new TestLogger());
-    api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: (i, init) => globalThis.fetch(i, init), userAgent: 'test', logger: new TestLogger(), gate: new RateLimitGate() });
+    core = await openStoreAndClient({ fake, storePath: path.join(dir, 'jobs.json') });
   });
 
   afterEach(async () => {
-    await store.dispose();
-    await api.dispose();
+    await core.close();
     await fake.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
   async function submitExtend(previous: string, prompt?: string): Promise<JobRecord> {
     const plan = await planSubmit(VEO, extendRequest(savedRecord(previous), prompt));
-    return submitJob({ api, store, clock: systemClock, logger: new TestLogger(), readImage: async () => assert.fail('no image is read'), onAccepted: () => undefined }, plan, dir);
+    return submitJob({ api: core.api, store: core.store, clock: systemClock, logger: new TestLogger(), readImage: async () => assert.fail('no image is read'), onAccepted: () => undefined }, plan, dir);
   }
 
   it('builds the request from the job: same model and shape, its id, no frames or seed', () => {

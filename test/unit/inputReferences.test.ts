@@ -7,13 +7,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
-import { RateLimitGate } from '../../src/core/api/retry';
-import type { VideoApi } from '../../src/core/api/videoApi';
 import { toWireRequest, type VideoRequest } from '../../src/core/api/videoRequest';
 import { buildSidecar } from '../../src/core/download/sidecar';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { submitJob } from '../../src/core/jobs/submitJob';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { takesInputReferences } from '../../src/core/models/modelCapabilities';
@@ -24,6 +19,7 @@ import { wordCostBasis, wordRequestSettings } from '../../src/host/modelWords';
 import { wordProblem } from '../../src/host/problemWords';
 import { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
 import { MODELS, model } from './helpers/capturedModels';
+import { openStoreAndClient, type StoreAndClient } from './helpers/coreWindow';
 import { l10n } from './helpers/fakeL10n';
 import { TestLogger } from './helpers/testLogger';
 
@@ -106,19 +102,16 @@ describe('input references and provider options', () => {
   describe('sent to the fake OpenRouter', () => {
     let fake: FakeOpenRouter;
     let dir: string;
-    let store: JobStore;
-    let api: VideoApi;
+    let core: StoreAndClient;
 
     beforeEach(async () => {
       fake = await FakeOpenRouter.start();
       dir = await fs.mkdtemp(path.join(os.tmpdir(), 'references-'));
-      store = await JobStore.load(new FileStorage(path.join(dir, 'jobs.json')), new TestLogger());
-      api = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: (i, init) => globalThis.fetch(i, init), userAgent: 'test', logger: new TestLogger(), gate: new RateLimitGate() });
+      core = await openStoreAndClient({ fake, storePath: path.join(dir, 'jobs.json') });
     });
 
     afterEach(async () => {
-      await store.dispose();
-      await api.dispose();
+      await core.close();
       await fake.close();
       await fs.rm(dir, { recursive: true, force: true });
     });
@@ -135,7 +128,7 @@ describe('input references and provider options', () => {
       assert.deepEqual(plan.request.inputReferences, [{ path: style, mimeType: 'image/png', byteLength: 321 }, { path: 'https://example.com/look.jpg' }]);
       const read: string[] = [];
       const readImage = async (file: string) => (read.push(file), { dataUrl: 'data:image/png;base64,c3R5bGU=', mimeType: 'image/png', bytes: 5 });
-      const record = await submitJob({ api, store, clock: systemClock, logger: new TestLogger(), readImage, onAccepted: () => undefined }, plan, dir);
+      const record = await submitJob({ api: core.api, store: core.store, clock: systemClock, logger: new TestLogger(), readImage, onAccepted: () => undefined }, plan, dir);
       assert.deepEqual(read, [style]);
 
       const body = JSON.parse(fake.requestsTo('submit')[0]!.body) as Record<string, unknown>;

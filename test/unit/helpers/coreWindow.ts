@@ -41,7 +41,16 @@ export interface CoreWindow {
   close(): Promise<void>;
 }
 
-export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWindow> {
+/** A job store on disk and a client of the fake, without a poller or service: for tests that drive `submitJob` themselves. */
+export interface StoreAndClient {
+  store: JobStore;
+  api: VideoApi;
+  gate: RateLimitGate;
+  /** Closes the store (waiting for its writes) and the client. */
+  close(): Promise<void>;
+}
+
+export async function openStoreAndClient(options: Pick<CoreWindowOptions, 'fake' | 'storePath' | 'store' | 'client' | 'logger'>): Promise<StoreAndClient> {
   const { fake } = options;
   const logger = options.logger ?? new TestLogger();
   const store = await JobStore.load(new FileStorage(options.storePath), logger, systemClock, options.store);
@@ -55,6 +64,21 @@ export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWi
     gate,
     ...options.client,
   });
+  return {
+    store,
+    api,
+    gate,
+    close: async () => {
+      await store.dispose();
+      await api.dispose();
+    },
+  };
+}
+
+export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWindow> {
+  const logger = options.logger ?? new TestLogger();
+  const parts = await openStoreAndClient({ ...options, logger });
+  const { store, api, gate } = parts;
   const poller = new JobPoller({ api, store, gate, logger, ...(options.poll ?? FAST_POLL) });
   const service = new JobService({
     api,
@@ -79,8 +103,7 @@ export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWi
       service.dispose();
       poller.dispose();
       await service.settled();
-      await store.dispose();
-      await api.dispose();
+      await parts.close();
     },
   };
 }
