@@ -10,6 +10,9 @@
   'use strict';
   // @ts-ignore acquireVsCodeApi is provided by the webview
   const vscode = acquireVsCodeApi();
+  // media/shared/mediaEvents.js, loaded first.
+  // @ts-ignore set by that script
+  const { waitFor } = window.openRouterVideoMedia;
   /** Widest poster kept, in pixels. */
   const POSTER_WIDTH = 320;
   const CAPTURE_TIMEOUT_MS = 20000;
@@ -217,21 +220,6 @@
       next.dataset.posterKey = key;
       el.replaceWith(next);
     }
-  }
-
-  function waitFor(target, event) {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        target.removeEventListener('error', fail);
-        resolve(undefined);
-      };
-      const fail = () => {
-        target.removeEventListener(event, done);
-        reject(new Error('the video could not be read'));
-      };
-      target.addEventListener(event, done, { once: true });
-      target.addEventListener('error', fail, { once: true });
-    });
   }
 
   /** A frame of the video at 1 s (or 10 % of a shorter clip), drawn on a canvas at most POSTER_WIDTH wide. */

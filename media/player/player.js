@@ -6,6 +6,9 @@
   'use strict';
   // @ts-ignore acquireVsCodeApi is provided by the webview
   const vscode = acquireVsCodeApi();
+  // media/shared/mediaEvents.js, loaded first.
+  // @ts-ignore set by that script
+  const { waitFor } = window.openRouterVideoMedia;
   const FRAME_SECONDS = 1 / 24;
 
   const video = /** @type {HTMLVideoElement} */ (document.getElementById('video'));
@@ -81,21 +84,6 @@
         { once: true },
       );
     }
-  }
-
-  function waitFor(target, event) {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        target.removeEventListener('error', fail);
-        resolve(undefined);
-      };
-      const fail = () => {
-        target.removeEventListener(event, done);
-        reject(new Error('the video could not be read'));
-      };
-      target.addEventListener(event, done, { once: true });
-      target.addEventListener('error', fail, { once: true });
-    });
   }
 
   /** Draws a frame to a canvas and sends it as a PNG: the last one (`last`) or the one on screen (`current`). */

@@ -210,7 +210,7 @@ describe('gallery: the poster cache', () => {
 });
 
 describe('gallery: the webview page', () => {
-  const html = galleryHtml({ cspSource: CSP_SOURCE, scriptUri: `${CSP_SOURCE}/ext/media/gallery/gallery.js`, styleUri: `${CSP_SOURCE}/ext/media/gallery/gallery.css`, language: 'en', nonce: 'n0nce' });
+  const html = galleryHtml({ cspSource: CSP_SOURCE, scriptUris: [`${CSP_SOURCE}/ext/media/shared/mediaEvents.js`, `${CSP_SOURCE}/ext/media/gallery/gallery.js`], styleUri: `${CSP_SOURCE}/ext/media/gallery/gallery.css`, language: 'en', nonce: 'n0nce' });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;/g, "'") ?? '';
 
   it("has a strict CSP: nothing by default, scripts by nonce only, no 'unsafe-inline' or 'unsafe-eval'", () => {
@@ -229,17 +229,22 @@ describe('gallery: the webview page', () => {
     assert.doesNotMatch(csp, /\*|data:|blob:|https?:(?!\/\/file\+\.vscode-resource)/, 'no wildcard, no data: or blob:, no other http(s) origin');
   });
 
-  it('has no inline script or style, and loads its script with the nonce', () => {
+  it('has no inline script or style, and loads its scripts with the nonce', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    assert.equal(scripts.length, 1);
-    assert.match(scripts[0]![1]!, /nonce="n0nce"/);
-    assert.match(scripts[0]![1]!, /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/gallery\/gallery\.js"/);
-    assert.equal(scripts[0]![2]!.trim(), '', 'no inline code');
+    assert.deepEqual(
+      scripts.map((s) => /src="([^"]+)"/.exec(s[1]!)?.[1]),
+      [`${CSP_SOURCE}/ext/media/shared/mediaEvents.js`, `${CSP_SOURCE}/ext/media/gallery/gallery.js`],
+      'the shared script first, then its own',
+    );
+    for (const [, attributes, body] of scripts) {
+      assert.match(attributes!, /nonce="n0nce"/);
+      assert.equal(body!.trim(), '', 'no inline code');
+    }
     assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, 'no inline style or event handler attribute');
   });
 
   it('makes a new nonce for every page', () => {
-    const page = () => galleryHtml({ cspSource: CSP_SOURCE, scriptUri: 's', styleUri: 'c', language: 'en' });
+    const page = () => galleryHtml({ cspSource: CSP_SOURCE, scriptUris: ['s'], styleUri: 'c', language: 'en' });
     const nonce = (text: string) => /nonce-([^']+)'/.exec(text.replace(/&#39;/g, "'"))?.[1];
     assert.notEqual(nonce(page()), nonce(page()));
   });

@@ -15,10 +15,10 @@ describe('packaging (.vscodeignore allow-list)', function () {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '');
-    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^media\/.+\.(png|svg|md)$/, /^media\/player\/player\.(js|css)$/, /^media\/gallery\/gallery\.(js|css)$/];
+    const allowed = [/^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^media\/.+\.(png|svg|md)$/, /^media\/player\/player\.(js|css)$/, /^media\/gallery\/gallery\.(js|css)$/, /^media\/shared\/mediaEvents\.js$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], `files outside the allow-list would ship: ${unexpected.join(', ')}`);
-    for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/activity-bar.svg', 'media/icon.png', 'dist/extension.js', 'media/player/player.js', 'media/player/player.css', 'media/gallery/gallery.js', 'media/gallery/gallery.css']) {
+    for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/activity-bar.svg', 'media/icon.png', 'dist/extension.js', 'media/player/player.js', 'media/player/player.css', 'media/gallery/gallery.js', 'media/gallery/gallery.css', 'media/shared/mediaEvents.js']) {
       assert.ok(files.includes(required), `${required} ships`);
     }
     assert.ok(!files.some((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')));

@@ -19,7 +19,7 @@ const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 describe('player: the webview page', () => {
-  const html = playerHtml({ cspSource: CSP_SOURCE, scriptUri: `${CSP_SOURCE}/ext/media/player/player.js`, styleUri: `${CSP_SOURCE}/ext/media/player/player.css`, language: 'en', title: 'fox <1>.mp4', nonce: 'n0nce' });
+  const html = playerHtml({ cspSource: CSP_SOURCE, scriptUris: [`${CSP_SOURCE}/ext/media/shared/mediaEvents.js`, `${CSP_SOURCE}/ext/media/player/player.js`], styleUri: `${CSP_SOURCE}/ext/media/player/player.css`, language: 'en', title: 'fox <1>.mp4', nonce: 'n0nce' });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;/g, "'") ?? '';
 
   it("has a strict CSP: nothing by default, scripts by nonce only, no 'unsafe-inline' or 'unsafe-eval'", () => {
@@ -39,18 +39,23 @@ describe('player: the webview page', () => {
     assert.doesNotMatch(csp, /\*|https?:(?!\/\/file\+\.vscode-resource)/, 'no wildcard and no other http(s) origin');
   });
 
-  it('has no inline script or style, and loads its script with the nonce', () => {
+  it('has no inline script or style, and loads its scripts with the nonce', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    assert.equal(scripts.length, 1);
-    assert.match(scripts[0]![1]!, /nonce="n0nce"/);
-    assert.match(scripts[0]![1]!, /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/player\/player\.js"/);
-    assert.equal(scripts[0]![2]!.trim(), '', 'no inline code');
+    assert.deepEqual(
+      scripts.map((s) => /src="([^"]+)"/.exec(s[1]!)?.[1]),
+      [`${CSP_SOURCE}/ext/media/shared/mediaEvents.js`, `${CSP_SOURCE}/ext/media/player/player.js`],
+      'the shared script first, then its own',
+    );
+    for (const [, attributes, body] of scripts) {
+      assert.match(attributes!, /nonce="n0nce"/);
+      assert.equal(body!.trim(), '', 'no inline code');
+    }
     assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, 'no inline style or event handler attribute');
     assert.match(html, /<title>fox &lt;1&gt;\.mp4<\/title>/, 'the title is escaped');
   });
 
   it('makes a new nonce for every page', () => {
-    const page = () => playerHtml({ cspSource: CSP_SOURCE, scriptUri: 's', styleUri: 'c', language: 'en', title: 't' });
+    const page = () => playerHtml({ cspSource: CSP_SOURCE, scriptUris: ['s'], styleUri: 'c', language: 'en', title: 't' });
     const nonce = (text: string) => /nonce-([^']+)'/.exec(text.replace(/&#39;/g, "'"))?.[1];
     assert.notEqual(nonce(page()), nonce(page()));
     assert.ok((nonce(page()) ?? '').length >= 16);

@@ -8,8 +8,8 @@ import { newNonce } from '../player/playerHtml';
 export interface GalleryPage {
   /** `webview.cspSource`: the origin the webview serves local resources from. */
   cspSource: string;
-  /** Webview URIs of `media/gallery/gallery.js` and `gallery.css`. */
-  scriptUri: string;
+  /** Webview URIs of the scripts in load order (`media/shared/mediaEvents.js`, `media/gallery/gallery.js`), and of `gallery.css`. */
+  scriptUris: readonly string[];
   styleUri: string;
   /** The document's language (`vscode.env.language`). */
   language: string;
@@ -50,7 +50,7 @@ export function galleryHtml(page: GalleryPage): string {
 </section>
 <p class="no-match" id="no-match" role="status" hidden></p>
 <main class="groups" id="groups"></main>
-<script nonce="${nonce}" src="${escapeHtml(page.scriptUri)}"></script>
+${page.scriptUris.map((uri) => `<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>`).join('\n')}
 </body>
 </html>`;
 }

@@ -28,6 +28,8 @@ import { POSTER_FOLDER, PosterCache } from './posterCache';
 export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private readonly media: vscode.Uri;
+  /** media/shared: the script the gallery shares with the player. */
+  private readonly shared: vscode.Uri;
   private readonly posters: PosterCache;
   private readonly disposables: vscode.Disposable[] = [];
   /** Listeners on the current view and its webview. */
@@ -51,6 +53,7 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     storageFolder: string,
   ) {
     this.media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'gallery');
+    this.shared = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'shared');
     this.posters = new PosterCache(path.join(storageFolder, POSTER_FOLDER));
     this.disposables.push(
       vscode.window.registerWebviewViewProvider(Views.gallery, this),
@@ -68,7 +71,7 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.setRoots(this.rootsFor(this.videosOnRecord()));
     webview.html = galleryHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gallery.js')).toString(),
+      scriptUris: [vscode.Uri.joinPath(this.shared, 'mediaEvents.js'), vscode.Uri.joinPath(this.media, 'gallery.js')].map((uri) => webview.asWebviewUri(uri).toString()),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'gallery.css')).toString(),
       language: vscode.env.language,
     });
@@ -217,13 +220,14 @@ export class GalleryViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   /**
-   * What the webview may load: its script and css, the poster cache, and the workspace folders that hold the
+   * What the webview may load: its scripts and css, the poster cache, and the workspace folders that hold the
    * videos shown (a video outside every workspace folder: its own folder).
    */
   private rootsFor(videos: readonly string[]): vscode.Uri[] {
     const roots = new Map<string, vscode.Uri>();
     const add = (uri: vscode.Uri) => roots.set(uri.toString(), uri);
     add(this.media);
+    add(this.shared);
     add(vscode.Uri.file(this.posters.folder));
     for (const video of videos) {
       const uri = vscode.Uri.file(video);

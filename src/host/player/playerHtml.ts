@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 export interface PlayerPage {
   /** `webview.cspSource`: the origin the webview serves local resources from. */
   cspSource: string;
-  /** Webview URIs of `media/player/player.js` and `player.css`. */
-  scriptUri: string;
+  /** Webview URIs of the scripts in load order (`media/shared/mediaEvents.js`, `media/player/player.js`), and of `player.css`. */
+  scriptUris: readonly string[];
   styleUri: string;
   /** The document's language (`vscode.env.language`). */
   language: string;
@@ -61,7 +61,7 @@ export function playerHtml(page: PlayerPage): string {
     <p id="status" class="status" role="status"></p>
   </aside>
 </main>
-<script nonce="${nonce}" src="${escapeHtml(page.scriptUri)}"></script>
+${page.scriptUris.map((uri) => `<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>`).join('\n')}
 </body>
 </html>`;
 }

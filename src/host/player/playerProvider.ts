@@ -58,7 +58,7 @@ export class PlayerProvider implements vscode.CustomReadonlyEditorProvider {
     webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [folder, media] };
     webview.html = playerHtml({
       cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'player', 'player.js')).toString(),
+      scriptUris: [vscode.Uri.joinPath(media, 'shared', 'mediaEvents.js'), vscode.Uri.joinPath(media, 'player', 'player.js')].map((uri) => webview.asWebviewUri(uri).toString()),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'player', 'player.css')).toString(),
       language: vscode.env.language,
       title: path.basename(document.uri.fsPath),
