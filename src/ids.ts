@@ -73,7 +73,6 @@ export const Tools = {
   generate: 'openrouterVideo_generate',
   getJob: 'openrouterVideo_getJob',
 } as const;
-export type ToolName = (typeof Tools)[keyof typeof Tools];
 
 export const Secrets = {
   apiKey: 'openrouterVideo.apiKey',
