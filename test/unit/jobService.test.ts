@@ -9,25 +9,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createVideoApi } from '../../src/core/api/client';
 import { OpenRouterError } from '../../src/core/api/errors';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
 import type { FetchFn, VideoApi } from '../../src/core/api/videoApi';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
-import { downloadOutput } from '../../src/core/download/downloader';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobService } from '../../src/core/jobs/jobService';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { JobSubmitError, type ReadImageFn } from '../../src/core/jobs/submitJob';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { RequestValidationError } from '../../src/core/models/problems';
 import { FakeOpenRouter, fixtureModels, sampleMp4, type Fault } from '../fake-openrouter/fakeOpenRouter';
+import { openCoreWindow, type CoreWindow } from './helpers/coreWindow';
 import { patchFileSync } from './helpers/patchFileSync';
-import { TestLogger } from './helpers/testLogger';
 import { listFiles, until } from './helpers/waiting';
 
-const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 const MODEL_ID = 'google/veo-3.1';
 const REQUEST: VideoRequest = {
   model: MODEL_ID,
@@ -52,71 +45,33 @@ const readImage: ReadImageFn = async (p) => ({
   bytes: 20,
 });
 
-interface Harness {
+interface Harness extends CoreWindow {
   dir: string;
   storePath: string;
   out: string;
-  logger: TestLogger;
-  store: JobStore;
-  api: VideoApi;
-  poller: JobPoller;
-  service: JobService;
   finished: JobRecord[];
   /** Plans and submits `request` (the generate flow's two steps). */
   submit(request?: VideoRequest): Promise<JobRecord>;
-  /** Disposes service, store and client, as a window reload would. */
-  close(): Promise<void>;
 }
 
 let fake: FakeOpenRouter;
 const open: Harness[] = [];
 
+/** One window's core (`openCoreWindow`) saving into `<dir>/videos`, with sidecars and images sized by the test. */
 async function harness(options: { dir?: string; wrapApi?: (api: VideoApi, h: { storePath: string }) => VideoApi } = {}): Promise<Harness> {
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'jobservice-')));
   const storePath = path.join(dir, 'state', 'jobs.json');
   const out = path.join(dir, 'videos');
-  const logger = new TestLogger();
-  const store = await JobStore.load(new FileStorage(storePath), logger);
-  // One gate shared by the client and the poller, as the composition root wires them.
-  const gate = new RateLimitGate();
-  const client = createVideoApi({ baseUrl: fake.baseUrl, keyProvider: () => fake.apiKey, fetch: nodeFetch, userAgent: 'test', logger, gate });
-  const api = options.wrapApi ? options.wrapApi(client, { storePath }) : client;
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL });
-  const service = new JobService({
-    api,
-    store,
-    poller,
-    download: downloadOutput,
-    logger,
-    extensionVersion: '0.1.0-test',
-    readImage,
-    writeSidecar: () => true,
-    defaultTargetFolder: () => out,
+  const { wrapApi } = options;
+  const core = await openCoreWindow({
+    fake,
+    storePath,
+    ...(wrapApi ? { wrapApi: (api: VideoApi) => wrapApi(api, { storePath }) } : {}),
+    service: { readImage, writeSidecar: () => true, defaultTargetFolder: () => out },
   });
   const finished: JobRecord[] = [];
-  service.onDidFinish((r) => finished.push(r));
-  let closed = false;
-  const h: Harness = {
-    dir,
-    storePath,
-    out,
-    logger,
-    store,
-    api,
-    poller,
-    service,
-    finished,
-    submit: async (request = REQUEST) => service.submit(await plan(request), out),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      service.dispose();
-      poller.dispose();
-      await service.settled();
-      await store.dispose();
-      await client.dispose();
-    },
-  };
+  core.service.onDidFinish((r) => finished.push(r));
+  const h: Harness = { ...core, dir, storePath, out, finished, submit: async (request = REQUEST) => core.service.submit(await plan(request), out) };
   open.push(h);
   return h;
 }

@@ -9,35 +9,25 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVideoApi } from '../../src/core/api/client';
-import { RateLimitGate } from '../../src/core/api/retry';
 import type { VideoModel } from '../../src/core/api/schemas';
-import type { FetchFn, VideoApi } from '../../src/core/api/videoApi';
 import type { VideoRequest } from '../../src/core/api/videoRequest';
 import { downloadOutput } from '../../src/core/download/downloader';
 import type { DownloadFn } from '../../src/core/jobs/downloadJob';
-import { FileStorage } from '../../src/core/jobs/fileStorage';
-import { JobPoller } from '../../src/core/jobs/jobPoller';
 import type { JobRecord } from '../../src/core/jobs/jobRecord';
-import { JobService } from '../../src/core/jobs/jobService';
-import { JobStore } from '../../src/core/jobs/jobStore';
 import { parseStore } from '../../src/core/jobs/storeFormat';
 import type { ReadImageFn } from '../../src/core/jobs/submitJob';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
 import { RequestValidationError } from '../../src/core/models/problems';
 import { FakeOpenRouter, fixtureModels, generatedBytes, sampleMp4 } from '../fake-openrouter/fakeOpenRouter';
-import { TestLogger } from './helpers/testLogger';
+import { FAST_POLL, openCoreWindow, type CoreWindow } from './helpers/coreWindow';
 import { listFiles, until as waitUntil } from './helpers/waiting';
 
 const MODEL_ID = 'google/veo-3.1';
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === MODEL_ID) as VideoModel;
 const REQUEST: VideoRequest = { model: MODEL_ID, prompt: 'A lighthouse in a storm', duration: 4, resolution: '720p', aspectRatio: '16:9' };
-const POLL = { firstDelayMs: 20, intervalMs: 20, maxIntervalMs: 50, jitter: 0 };
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const CORE = path.join(__dirname, '..', '..', 'src', 'core');
-
-const nodeFetch: FetchFn = (input, init) => globalThis.fetch(input, init);
 
 const noImages: ReadImageFn = async () => {
   throw new Error('no images in this test');
@@ -56,17 +46,12 @@ async function onDisk(storePath: string): Promise<JobRecord[]> {
   }
 }
 
-interface Harness {
+interface Harness extends CoreWindow {
   dir: string;
   storePath: string;
   out: string;
-  store: JobStore;
-  api: VideoApi;
-  service: JobService;
-  logger: TestLogger;
   /** Plans and submits `request`, as the generate flow does. */
   submit(request?: VideoRequest): Promise<JobRecord>;
-  close(): Promise<void>;
 }
 
 let fake: FakeOpenRouter;
@@ -79,56 +64,20 @@ async function harness(
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'reliability-')));
   const storePath = path.join(dir, 'state', 'jobs.json');
   const out = path.join(dir, 'videos');
-  const logger = new TestLogger();
-  const store = await JobStore.load(new FileStorage(storePath), logger);
-  const gate = new RateLimitGate();
-  const api = createVideoApi({
-    baseUrl: fake.baseUrl,
-    keyProvider: () => fake.apiKey,
-    fetch: nodeFetch,
-    userAgent: 'reliability-test',
-    logger,
-    gate,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    retryBaseMs: 10,
-  });
   const download: DownloadFn = (a, request) =>
     downloadOutput(a, { ...request, backoffMs: 10, ...(options.stallMs !== undefined ? { stallTimeoutMs: options.stallMs } : {}) });
-  const limits = {
-    ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}),
-    ...(options.notFoundLimitMs !== undefined ? { notFoundLimitMs: options.notFoundLimitMs } : {}),
-  };
-  const poller = new JobPoller({ api, store, gate, logger, ...POLL, ...limits });
-  const service = new JobService({
-    api,
-    store,
-    poller,
-    logger,
-    download,
-    extensionVersion: '0.1.0-test',
-    readImage: noImages,
-    defaultTargetFolder: () => out,
-  });
-  let closed = false;
-  const h: Harness = {
-    dir,
+  const core = await openCoreWindow({
+    fake,
     storePath,
-    out,
-    store,
-    api,
-    service,
-    logger,
-    submit: async (request = REQUEST) => service.submit(await planSubmit(veo, request), out),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      service.dispose();
-      poller.dispose();
-      await service.settled();
-      await store.dispose();
-      await api.dispose();
+    client: { userAgent: 'reliability-test', retryBaseMs: 10, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+    poll: {
+      ...FAST_POLL,
+      ...(options.watchLimitMs !== undefined ? { watchLimitMs: options.watchLimitMs } : {}),
+      ...(options.notFoundLimitMs !== undefined ? { notFoundLimitMs: options.notFoundLimitMs } : {}),
     },
-  };
+    service: { download, readImage: noImages, defaultTargetFolder: () => out },
+  });
+  const h: Harness = { ...core, dir, storePath, out, submit: async (request = REQUEST) => core.service.submit(await planSubmit(veo, request), out) };
   open.push(h);
   return h;
 }
@@ -147,7 +96,7 @@ function startChild(storePath: string, out: string): { child: ChildProcess; subm
     key: fake.apiKey,
     model: MODEL_ID,
     request: REQUEST,
-    poll: POLL,
+    poll: FAST_POLL,
   };
   const script = `
     const path = require('node:path');

@@ -26,6 +26,8 @@ export interface CoreWindowOptions {
   poll?: JobPollerSettings;
   store?: JobStoreOptions;
   client?: Partial<ClientOptions>;
+  /** Wraps the client the poller and the service use (a test that steps in before a call). */
+  wrapApi?: (api: VideoApi) => VideoApi;
   /** Anything the test sets on the service (budget, workspace folders, sidecars…). */
   service?: Partial<JobServiceOptions>;
   logger?: TestLogger;
@@ -78,7 +80,8 @@ export async function openStoreAndClient(options: Pick<CoreWindowOptions, 'fake'
 export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWindow> {
   const logger = options.logger ?? new TestLogger();
   const parts = await openStoreAndClient({ ...options, logger });
-  const { store, api, gate } = parts;
+  const { store, gate } = parts;
+  const api = options.wrapApi ? options.wrapApi(parts.api) : parts.api;
   const poller = new JobPoller({ api, store, gate, logger, ...(options.poll ?? FAST_POLL) });
   const service = new JobService({
     api,
