@@ -4,12 +4,13 @@
  * fetches the same bytes over the same link. Rounds alternate: the extension's download, then curl's of the
  * same job, both from the host. The extension's time runs from its content request reaching the fake to the
  * job recorded as saved; curl's is its own total. The medians are compared. There is no target on unthrottled
- * loopback, where no user's link is.
+ * loopback, where no user's link is. The fake runs in its own process (one per link), so the link's pacing does
+ * not share a thread with the workbench's driver.
  *
  *   node out/bench/link/run.js [--rounds 3]
  */
 import * as path from 'node:path';
-import { startFakeOpenRouter } from '../../test/fake-openrouter/fakeOpenRouter';
+import { startFakeProcess } from '../../test/integration/fakeProcess';
 import type { DownloadPlan, DownloadResult, DownloadStep } from '../download/probe';
 import { BudgetReport, median, option, runBench } from '../lib/budgets';
 import { buildProductionExtension, runHostSession } from '../lib/hostSession';
@@ -25,36 +26,36 @@ async function main(): Promise<BudgetReport> {
   const rounds = Number(option('rounds', '3'));
   const report = new BudgetReport('link');
   const ext = buildProductionExtension();
-  const fake = await startFakeOpenRouter();
-  let results: (DownloadResult & { requestToSavedMs?: number })[];
+  const results: (DownloadResult & { requestToSavedMs?: number })[] = [];
   try {
-    const steps: DownloadStep[] = [];
     for (const link of LINKS) {
-      for (let i = 0; i < rounds; i++) {
-        fake.queueScript({ statuses: ['completed'], body: { size: link.bytes }, bytesPerSecond: link.bytesPerSecond });
-        steps.push({ label: link.name, bytes: link.bytes, curl: true });
+      const fake = await startFakeProcess({ defaultScript: { statuses: ['completed'], body: { size: link.bytes }, bytesPerSecond: link.bytesPerSecond } });
+      try {
+        const steps: DownloadStep[] = Array.from({ length: rounds }, () => ({ label: link.name, bytes: link.bytes, curl: true }));
+        const plan: DownloadPlan = { baseUrl: fake.baseUrl, steps };
+        const ran = (await runHostSession({
+          extensionDir: ext.dir,
+          probe: path.join(__dirname, '..', 'download', 'probe.js'),
+          plan,
+          env: { OPENROUTER_API_KEY: fake.apiKey, OPENROUTER_VIDEO_POLL_SCALE: '0.05' },
+          settings: { 'openrouterVideo.apiBaseUrl': fake.baseUrl },
+          timeoutMs: 15 * 60_000,
+          onResult: (r) => {
+            const d = r as DownloadResult;
+            process.stdout.write(`  ${d.label}: extension ${d.downloadMs ?? '?'} ms from downloading to saved, curl ${d.curl?.ms.toFixed(0) ?? '?'} ms${d.error ? ` (${d.error})` : ''}\n`);
+          },
+        })) as DownloadResult[];
+        // From the extension's content request reaching the fake (the first of the job's two) to the video saved.
+        const requests = await fake.requests();
+        for (const r of ran) {
+          const request = requests.find((q) => q.path.endsWith(`/videos/${r.jobId}/content`));
+          results.push(request && r.savedAt !== undefined ? { ...r, requestToSavedMs: r.savedAt - request.at } : r);
+        }
+      } finally {
+        await fake.close();
       }
     }
-    const plan: DownloadPlan = { baseUrl: fake.baseUrl, steps };
-    results = (await runHostSession({
-      extensionDir: ext.dir,
-      probe: path.join(__dirname, '..', 'download', 'probe.js'),
-      plan,
-      env: { OPENROUTER_API_KEY: fake.apiKey, OPENROUTER_VIDEO_POLL_SCALE: '0.05' },
-      settings: { 'openrouterVideo.apiBaseUrl': fake.baseUrl },
-      timeoutMs: 15 * 60_000,
-      onResult: (r) => {
-        const d = r as DownloadResult;
-        process.stdout.write(`  ${d.label}: extension ${d.downloadMs ?? '?'} ms from downloading to saved, curl ${d.curl?.ms.toFixed(0) ?? '?'} ms${d.error ? ` (${d.error})` : ''}\n`);
-      },
-    })) as DownloadResult[];
-    // From the extension's content request reaching the fake (the first of the job's two) to the video saved.
-    results = results.map((r) => {
-      const request = fake.requestsTo('content').find((q) => q.path.includes(`/${r.jobId}/`));
-      return request && r.savedAt !== undefined ? { ...r, requestToSavedMs: r.savedAt - request.at } : r;
-    });
   } finally {
-    await fake.close();
     ext.cleanup();
   }
   for (const link of LINKS) {
