@@ -1,13 +1,13 @@
 /**
  * Responsiveness and memory during large downloads, in the real extension host: Generate Video against a fake
- * OpenRouter in this process whose video is 300 MiB, then (a fresh host) 1 GiB, served over loopback as fast
- * as the extension takes it (the busiest the host can be). Budgets: event-loop delay p99 ≤ 20 ms and max ≤
+ * OpenRouter in a process of its own whose video is 300 MiB, then (a fresh host) 1 GiB, served over loopback as
+ * fast as the extension takes it (the busiest the host can be). Budgets: event-loop delay p99 ≤ 20 ms and max ≤
  * 100 ms, RSS growth ≤ 96 MiB, at both sizes.
  *
  *   node out/bench/download/run.js [--sizes 300,1024]   (sizes in MiB)
  */
 import * as path from 'node:path';
-import { startFakeOpenRouter } from '../../test/fake-openrouter/fakeOpenRouter';
+import { startFakeProcess } from '../../test/integration/fakeProcess';
 import { BudgetReport, MiB, option, runBench } from '../lib/budgets';
 import { buildProductionExtension, runHostSession } from '../lib/hostSession';
 import type { DownloadPlan, DownloadResult } from './probe';
@@ -16,7 +16,7 @@ export const BUDGET = { delayP99Ms: 20, delayMaxMs: 100, rssGrowthMiB: 96 };
 
 /** One host session that downloads one video of `bytes` (the probe runs inside the host). */
 export async function downloadInHost(extensionDir: string, bytes: number): Promise<DownloadResult> {
-  const fake = await startFakeOpenRouter({ defaultScript: { statuses: ['completed'], body: { size: bytes } } });
+  const fake = await startFakeProcess({ defaultScript: { statuses: ['completed'], body: { size: bytes } } });
   try {
     const plan: DownloadPlan = { baseUrl: fake.baseUrl, steps: [{ label: `${bytes / MiB} MiB`, bytes }] };
     const [result] = (await runHostSession({
