@@ -9,7 +9,7 @@ import { makeDraft, promptExcerpt, readDraft } from '../../src/core/drafts/gener
 import { addToPromptHistory, PROMPT_HISTORY_LIMIT, readPromptHistory } from '../../src/core/drafts/promptHistory';
 import { requestForModel } from '../../src/core/models/requestFromSettings';
 import { parsePromptFile } from '../../src/core/promptFiles/parsePromptFile';
-import { promptFileFromRequest, promptFileSlug } from '../../src/core/promptFiles/promptFileFromRequest';
+import { promptFileChange, promptFileFromRequest, promptFileSlug } from '../../src/core/promptFiles/promptFileFromRequest';
 import { shotRequest } from '../../src/core/promptFiles/shotRequests';
 import { MODELS, model } from './helpers/capturedModels';
 
@@ -150,6 +150,18 @@ describe('a draft as a prompt file', () => {
     assert.deepEqual(shotRequest(file, file.shots[0]!, { models: MODELS, workspaceFolder: WORKSPACE }).request?.frames, [
       { frameType: 'first_frame', path: path.join(WORKSPACE, 'start.png'), mimeType: 'image/png' },
     ]);
+  });
+
+  it('says when a prompt file would not read back the prompt: a "## " line starts a shot, a comment is not sent', () => {
+    assert.equal(promptFileChange(`${PROMPT}\n\nSlow motion, soft light.`), undefined);
+    assert.equal(promptFileChange('A title card\n## Scene two\nThe heron lands'), 'splitsIntoShots');
+    assert.equal(promptFileChange('## Only a heading line'), 'splitsIntoShots', 'one heading still makes a storyboard');
+    assert.equal(promptFileChange('#hashtag and ### three hashes are text'), undefined);
+    assert.equal(promptFileChange('Text\n```\n## inside a fence\n```'), undefined, 'a heading inside fenced code is text');
+    assert.equal(promptFileChange('A heron <!-- not sent --> at dawn'), 'dropsComment');
+    // The reading it guards: the heading line is gone from what the file sends.
+    const file = parsePromptFile(promptFileFromRequest({ model: 'google/veo-3.1', prompt: 'A title card\n## Scene two\nThe heron lands' }));
+    assert.deepEqual(file.shots.map((shot) => shot.prompt), ['The heron lands']);
   });
 
   it('names the file after the prompt’s first words', () => {

@@ -5,6 +5,7 @@
  */
 import path = require('node:path');
 import type { VideoRequest } from '../api/videoRequest';
+import { parsePromptFile } from './parsePromptFile';
 
 /** A value in YAML: plain when it cannot be misread, else a JSON string or flow collection (valid YAML). */
 function yamlValue(value: unknown): string {
@@ -40,6 +41,19 @@ export function promptFileFromRequest(request: VideoRequest, workspaceFolder?: s
   if (request.providerOptions && Object.keys(request.providerOptions).length > 0) lines.push(`provider: ${JSON.stringify(request.providerOptions)}`);
   lines.push('---', (request.prompt ?? '').trim(), '');
   return lines.join('\n');
+}
+
+/** How a prompt file would read a prompt differently from the prompt itself. */
+export type PromptFileChange = 'splitsIntoShots' | 'dropsComment';
+
+/**
+ * What a prompt file would change in `prompt`, if anything: a `## ` line outside fenced code starts a shot (the
+ * file would be a storyboard), and an HTML comment (`<!--`) is never sent.
+ */
+export function promptFileChange(prompt: string): PromptFileChange | undefined {
+  if (parsePromptFile(promptFileFromRequest({ model: 'any', prompt })).storyboard) return 'splitsIntoShots';
+  if (prompt.includes('<!--')) return 'dropsComment';
+  return undefined;
 }
 
 /** A file name for a prompt: its first words, lower case, joined by hyphens (`video` when it has none). */

@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import type { VideoRequest } from '../../core/api/videoRequest';
-import { promptFileFromRequest, promptFileSlug } from '../../core/promptFiles/promptFileFromRequest';
+import { promptFileChange, promptFileFromRequest, promptFileSlug } from '../../core/promptFiles/promptFileFromRequest';
 import { hostError } from '../errorMessages';
 
 const SUFFIX = '.video.md';
@@ -8,11 +8,21 @@ const SUFFIX = '.video.md';
 /**
  * Open as Prompt File: the draft becomes a `.video.md` file (its model and settings as front matter, the prompt
  * as the body), saved where the person says (by default `prompts/<slug>.video.md` in the workspace) and opened.
- * Undefined when the save dialog was cancelled.
+ * Undefined when the save dialog was cancelled, or when the file would not read back the same prompt (said in a
+ * warning; the caller keeps the draft).
  */
 export async function openAsPromptFile(request: VideoRequest, folder: vscode.WorkspaceFolder | undefined): Promise<vscode.Uri | undefined> {
   const root = folder ?? vscode.workspace.workspaceFolders?.[0];
   if (!root) throw hostError('io', vscode.l10n.t('Open a folder first: prompt files are saved in the workspace.'));
+  const change = promptFileChange(request.prompt ?? '');
+  if (change) {
+    void vscode.window.showWarningMessage(
+      change === 'splitsIntoShots'
+        ? vscode.l10n.t('The prompt has a line starting with "## ", which a prompt file reads as the start of a shot, so the file would not be this prompt. Change that line, then use Open as Prompt File again; the draft is kept.')
+        : vscode.l10n.t('The prompt has an HTML comment ("<!--"), which a prompt file never sends, so the file would not be this prompt. Remove it, then use Open as Prompt File again; the draft is kept.'),
+    );
+    return undefined;
+  }
   const name = `${promptFileSlug(request.prompt ?? '')}${SUFFIX}`;
   const chosen = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(root.uri, 'prompts', name),
