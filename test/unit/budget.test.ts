@@ -16,10 +16,9 @@ import { SpendLedger } from '../../src/core/money/ledger';
 import { spendEntryOf, type SpendEntry } from '../../src/core/money/spendEntry';
 import { estimateCost } from '../../src/core/pricing/estimateCost';
 import { systemClock } from '../../src/core/shared/clock';
-import { FakeOpenRouter } from '../fake-openrouter/fakeOpenRouter';
 import { model } from './helpers/capturedModels';
 import { FakeClock } from './helpers/fakeClock';
-import { openCoreWindow, type CoreWindow } from './helpers/coreWindow';
+import { openCoreWindow, suiteFake, type CoreWindow } from './helpers/coreWindow';
 
 const veo = model('google/veo-3.1');
 const REQUEST: VideoRequest = { model: veo.id, prompt: 'A red fox in fresh snow', duration: 4, resolution: '720p', aspectRatio: '16:9', generateAudio: false };
@@ -93,19 +92,7 @@ describe('budgetCharge: what a submit counts', () => {
 
 describe('the budget check on every submit (JobService against the fake OpenRouter)', function () {
   this.timeout(20_000);
-  let fake: FakeOpenRouter;
-  const closers: (() => Promise<void>)[] = [];
-
-  before(async () => {
-    fake = await FakeOpenRouter.start();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0)) await close();
-    fake.reset();
-  });
-  after(async () => {
-    await fake.close();
-  });
+  const suite = suiteFake();
 
   async function service(limits: BudgetLimits, seed: SpendEntry[] = []) {
     const dir = await tempDir();
@@ -121,13 +108,13 @@ describe('the budget check on every submit (JobService against the fake OpenRout
       return { dataUrl: `data:image/png;base64,${Buffer.from('png').toString('base64')}`, mimeType: 'image/png', bytes: 3 };
     };
     const window = await openCoreWindow({
-      fake,
+      fake: suite.fake,
       storePath,
       poll: { firstDelayMs: 10_000, intervalMs: 10_000, maxIntervalMs: 10_000 },
       service: { extensionVersion: 't', readImage, budget },
     });
     opened.window = window;
-    closers.push(window.close);
+    suite.closeAfterTest(window.close);
     const { store, service: jobs } = window;
     const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(dir, 'first.png'), mimeType: 'image/png' }] };
     const submit = async () => jobs.submit(await planSubmit(veo, request, { sizeOf: async () => 3 }), path.join(dir, 'videos'));
@@ -143,7 +130,7 @@ describe('the budget check on every submit (JobService against the fake OpenRout
       assert.deepEqual({ ...e.params }, { limit: 'daily', limitUsd: 20, spentUsd: 19.5, costUsd: COST, basis: 'estimate', seconds: undefined, perSecondUsd: undefined });
       return true;
     });
-    assert.equal(fake.requestsTo('submit').length, 0, 'no POST /videos');
+    assert.equal(suite.fake.requestsTo('submit').length, 0, 'no POST /videos');
     assert.equal(h.store.all().length, 0, 'no record');
     await assert.rejects(fs.readFile(h.storePath, 'utf8'), { code: 'ENOENT' }, 'nothing persisted');
   });
@@ -155,7 +142,7 @@ describe('the budget check on every submit (JobService against the fake OpenRout
       results.map((r) => r.status),
       ['fulfilled', 'fulfilled', 'rejected'],
     );
-    assert.equal(fake.requestsTo('submit').length, 2);
+    assert.equal(suite.fake.requestsTo('submit').length, 2);
     assert.equal(h.store.all().length, 2);
     const left = await h.budget.remaining();
     assert.equal(left.todayUsd, 2 * COST, 'the running jobs count their estimates');
@@ -175,19 +162,19 @@ describe('the budget check on every submit (JobService against the fake OpenRout
       const opened: { window?: CoreWindow } = {};
       const budget = new SpendBudget({ ledger: new SpendLedger(global), clock: systemClock, limits: () => limits, localEntries: () => opened.window?.store.all().map(spendEntryOf) ?? [] });
       const window = await openCoreWindow({
-        fake,
+        fake: suite.fake,
         storePath: path.join(dir, name, 'state', 'jobs.json'),
         poll: { firstDelayMs: 10_000, intervalMs: 10_000, maxIntervalMs: 10_000 },
         service: { extensionVersion: 't', readImage, budget },
       });
       opened.window = window;
-      closers.push(window.close);
+      suite.closeAfterTest(window.close);
       windows.push(window);
     }
     const request: VideoRequest = { ...REQUEST, frames: [{ frameType: 'first_frame', path: path.join(dir, 'first.png'), mimeType: 'image/png' }] };
     const plans = await Promise.all(windows.map(() => planSubmit(veo, request, { sizeOf: async () => 3 })));
     const results = await Promise.allSettled(windows.map((w, i) => w.service.submit(plans[i]!, path.join(dir, 'videos'))));
-    assert.equal(fake.requestsTo('submit').length, 1, 'exactly one POST /videos');
+    assert.equal(suite.fake.requestsTo('submit').length, 1, 'exactly one POST /videos');
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.ok(OpenRouterError.is(refused?.reason), String(refused?.reason));
@@ -202,6 +189,6 @@ describe('the budget check on every submit (JobService against the fake OpenRout
     await assert.rejects(monthly.submit(), (e: unknown) => OpenRouterError.is(e) && e.params['limit'] === 'monthly');
     const none = await service({ dailyUsd: 0, monthlyUsd: 0 }, [spent('b', 900, Date.now())]);
     await none.submit();
-    assert.equal(fake.requestsTo('submit').length, 1);
+    assert.equal(suite.fake.requestsTo('submit').length, 1);
   });
 });

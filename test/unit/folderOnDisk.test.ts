@@ -13,8 +13,8 @@ import type { VideoModel } from '../../src/core/api/schemas';
 import { checkFolderOnDisk } from '../../src/core/download/folderOnDisk';
 import { emptyPart, preparePart } from '../../src/core/download/partFile';
 import { planSubmit } from '../../src/core/jobs/submitPlan';
-import { FakeOpenRouter, fixtureModels } from '../fake-openrouter/fakeOpenRouter';
-import { openCoreWindow, type CoreWindow } from './helpers/coreWindow';
+import { fixtureModels } from '../fake-openrouter/fakeOpenRouter';
+import { openCoreWindow, suiteFake, type CoreWindow } from './helpers/coreWindow';
 import { listFiles } from './helpers/waiting';
 
 const veo = fixtureModels().find((m) => (m as { id?: string }).id === 'google/veo-3.1') as VideoModel;
@@ -78,27 +78,15 @@ describe('The output folder on disk (symbolic links)', () => {
 
 describe('JobService with an output folder that leads outside the workspace', function () {
   this.timeout(20_000);
-  let fake: FakeOpenRouter;
-  const closers: (() => Promise<void>)[] = [];
-
-  before(async () => {
-    fake = await FakeOpenRouter.start();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0)) await close();
-    fake.reset();
-  });
-  after(async () => {
-    await fake.close();
-  });
+  const suite = suiteFake();
 
   async function service(dir: string, ws: string): Promise<CoreWindow> {
     const window = await openCoreWindow({
-      fake,
+      fake: suite.fake,
       storePath: path.join(dir, 'state', 'jobs.json'),
       service: { workspaceFolderFor: (folder) => (folder === ws || folder.startsWith(ws + path.sep) ? ws : undefined) },
     });
-    closers.push(window.close);
+    suite.closeAfterTest(window.close);
     return window;
   }
 
@@ -109,23 +97,23 @@ describe('JobService with an output folder that leads outside the workspace', fu
     await fs.symlink('../elsewhere', path.join(ws, 'videos'));
     const { store, service: jobs } = await service(root, ws);
     await assert.rejects(jobs.submit(await plan(), path.join(ws, 'videos')), refusedAsLinkedOutside(elsewhere));
-    assert.equal(fake.submitCount(), 0, 'no POST');
+    assert.equal(suite.fake.submitCount(), 0, 'no POST');
     assert.equal(store.size, 0, 'no record');
     assert.deepEqual(await listFiles(elsewhere), []);
   });
 
   it('refuses the download when the folder became a link while the job ran: downloadFailed, nothing fetched or written there', async () => {
     const { root, ws, elsewhere } = await tree();
-    fake.queueScript({ statuses: ['pending'] });
+    suite.fake.queueScript({ statuses: ['pending'] });
     const { service: jobs } = await service(root, ws);
     const record = await jobs.submit(await plan(), path.join(ws, 'videos'));
     // A pull or a checkout puts a link where the folder was to be.
     await fs.symlink('../elsewhere', path.join(ws, 'videos'));
-    fake.setJobStatus(record.jobId!, 'completed');
+    suite.fake.setJobStatus(record.jobId!, 'completed');
     const failed = await jobs.waitForJob(record.clientId);
     assert.equal(failed.state, 'downloadFailed');
     assert.equal(failed.error?.reason, 'outputFolderLinkedOutside');
-    assert.equal(fake.requestsTo('content').length, 0, 'no content GET');
+    assert.equal(suite.fake.requestsTo('content').length, 0, 'no content GET');
     assert.deepEqual(await listFiles(elsewhere), [], 'no video, .part, .lock or sidecar where the link leads');
 
     // The link replaced by a real folder: Download Again saves it there.

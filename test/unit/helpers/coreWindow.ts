@@ -13,7 +13,7 @@ import { JobService, type JobServiceOptions } from '../../../src/core/jobs/jobSe
 import { JobStore, type JobStoreOptions } from '../../../src/core/jobs/jobStore';
 import type { JobPollerSettings } from '../../../src/core/jobs/pollerSettings';
 import { systemClock } from '../../../src/core/shared/clock';
-import type { FakeOpenRouter } from '../../fake-openrouter/fakeOpenRouter';
+import { FakeOpenRouter } from '../../fake-openrouter/fakeOpenRouter';
 import { TestLogger } from './testLogger';
 
 /** Poll timing short enough for a test. */
@@ -108,5 +108,31 @@ export async function openCoreWindow(options: CoreWindowOptions): Promise<CoreWi
       await service.settled();
       await parts.close();
     },
+  };
+}
+
+/**
+ * One fake OpenRouter for a mocha suite, reset after each test, and the windows (or anything else) a test opens,
+ * closed after it: call in a `describe`, read `fake` in the tests.
+ */
+export function suiteFake(): { readonly fake: FakeOpenRouter; closeAfterTest(close: () => Promise<void>): void } {
+  let fake: FakeOpenRouter | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  before(async () => {
+    fake = await FakeOpenRouter.start();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+    fake?.reset();
+  });
+  after(async () => {
+    await fake?.close();
+  });
+  return {
+    get fake() {
+      if (!fake) throw new Error('the suite fake starts in before()');
+      return fake;
+    },
+    closeAfterTest: (close) => void closers.push(close),
   };
 }
