@@ -186,6 +186,17 @@ export function reactivationUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Skips each test of the suite, saying why, when `reactivate()` cannot run in this host. */
+export function skipEachUnlessReactivationWorks(): void {
+  beforeEach(function () {
+    const problem = reactivationUnavailable();
+    if (problem) {
+      console.log(`      SKIPPED: cannot emulate a reload in this host: ${problem}`);
+      this.skip();
+    }
+  });
+}
+
 /** The ExtensionContext VS Code gave the extension (only when the probe captured it). */
 export function extensionContext(): vscode.ExtensionContext | undefined {
   return capturedContext;

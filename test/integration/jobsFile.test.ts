@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanUpJobsAfterEach, extensionLogFolders, generate, generateArgs, jobStoreFile, listFiles, reactivate, reactivationUnavailable, useFake, waitFor } from './helpers';
+import { cleanUpJobsAfterEach, extensionLogFolders, generate, generateArgs, jobStoreFile, listFiles, reactivate, skipEachUnlessReactivationWorks, useFake, waitFor } from './helpers';
 
 function logText(): string {
   return extensionLogFolders()
@@ -30,13 +30,7 @@ describe('The jobs file', () => {
   const suite = useFake();
   cleanUpJobsAfterEach();
 
-  beforeEach(function () {
-    const problem = reactivationUnavailable();
-    if (problem) {
-      console.log(`      SKIPPED: cannot emulate a reload in this host: ${problem}`);
-      this.skip();
-    }
-  });
+  skipEachUnlessReactivationWorks();
 
   for (const [name, kind, edit, sentence] of [
     [

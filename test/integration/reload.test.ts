@@ -22,8 +22,8 @@ import {
   jobStoreFile,
   listFiles,
   reactivate,
-  reactivationUnavailable,
   sampleMp4,
+  skipEachUnlessReactivationWorks,
   sleep,
   useFake,
   videosFolder,
@@ -49,13 +49,7 @@ describe('Window reload (deactivate, then activate with the same context)', () =
   const suite = useFake();
   cleanUpJobsAfterEach();
 
-  beforeEach(function () {
-    const problem = reactivationUnavailable();
-    if (problem) {
-      console.log(`      SKIPPED: cannot emulate a reload in this host: ${problem}`);
-      this.skip();
-    }
-  });
+  skipEachUnlessReactivationWorks();
 
   it('a window reload mid-poll resumes and saves once', async () => {
     const { fake } = suite;
