@@ -163,6 +163,10 @@ describe('Prompt files (*.video.md)', () => {
     const elsewhere = path.join(workspaceFolder(), 'images', `${name}-draft.png`);
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4830000000049454e44ae426082', 'hex');
     await fs.promises.writeFile(promptFile, `---\nmodel: google/veo-3.1-lite\nduration: 4\nfirst_frame: images/${name}.png\n---\nA kite over a beach.\n`);
+    // The folder exists before the image is written into it: a file made at once in a folder made at once may be
+    // missed by the workspace watcher (inotify watches a new folder only once it has seen it), which is not what
+    // this test is about.
+    await fs.promises.mkdir(path.dirname(image), { recursive: true });
     const missing = (document: vscode.TextDocument) =>
       vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'OpenRouter Video' && d.code === 'imageMissing');
     try {
@@ -170,7 +174,6 @@ describe('Prompt files (*.video.md)', () => {
       const [first] = await waitFor('the missing image underlined', () => (missing(document).length === 1 ? missing(document) : undefined));
       assert.equal(document.getText(first!.range), `images/${name}.png`);
 
-      await fs.promises.mkdir(path.dirname(image), { recursive: true });
       await fs.promises.writeFile(image, png);
       await waitFor('the diagnostic gone once the image exists', () => missing(document).length === 0, 30_000);
       assert.deepEqual(await diagnostics(document, 0), [], 'and no other problem');
