@@ -98,6 +98,14 @@
     return copy;
   }
 
+  /** A `<span>` of class `className`, with `text` when given. */
+  function span(className, text) {
+    const el = document.createElement('span');
+    el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
   function card(item, labels) {
     const button = document.createElement('button');
     button.type = 'button';
@@ -105,22 +113,9 @@
     button.dataset.id = item.id;
     button.title = item.prompt;
     button.setAttribute('aria-label', item.ariaLabel);
-    const title = document.createElement('span');
-    title.className = 'title';
-    title.textContent = item.title;
-    const model = document.createElement('span');
-    model.className = 'meta model';
-    model.textContent = item.model;
-    const facts = document.createElement('span');
-    facts.className = 'meta';
-    const cost = document.createElement('span');
-    cost.className = 'cost';
-    cost.textContent = item.cost;
-    const date = document.createElement('span');
-    date.className = 'date';
-    date.textContent = item.date;
-    facts.append(cost, date);
-    button.append(posterElement(item.poster, labels), title, model, facts);
+    const facts = span('meta');
+    facts.append(span('cost', item.cost), span('date', item.date));
+    button.append(posterElement(item.poster, labels), span('title', item.title), span('meta model', item.model), facts);
     button.addEventListener('click', () => vscode.postMessage({ type: 'open', id: item.id }));
     return button;
   }
@@ -158,14 +153,9 @@
       section.className = 'takes';
       section.dataset.group = group.key;
       const heading = document.createElement('h3');
-      const text = document.createElement('span');
-      text.className = 'heading';
-      text.textContent = group.heading;
+      const text = span('heading', group.heading);
       text.title = group.heading;
-      const count = document.createElement('span');
-      count.className = 'count';
-      count.textContent = group.takes || '';
-      heading.append(text, ' ', count);
+      heading.append(text, ' ', span('count', group.takes || ''));
       heading.id = `takes-${Math.random().toString(36).slice(2)}`;
       section.setAttribute('aria-labelledby', heading.id);
       const row = document.createElement('div');
